@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   - run the main job on the bundled example news page
+#   make test   - run the test suite
+# Both create .venv and install the pinned CPU torch first, then the project with its test extras.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+CLI    := $(VENV)/bin/polyglot-news
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p out
+	rm -f out/demo.jsonl
+	$(CLI) segment examples/baku_news_2021-11-29.txt -o out/demo.jsonl --config configs/offline.yaml
+	$(PY) examples/show.py out/demo.jsonl
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/langid.py
+	$(PY) benchmarks/translate.py
+	$(PY) benchmarks/align.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

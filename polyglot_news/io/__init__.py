@@ -1,0 +1,1 @@
+"""Input and output: reading documents and corpora, writing records and aligned text."""

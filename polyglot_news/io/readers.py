@@ -1,0 +1,147 @@
+"""Read documents from files, JSONL, directories and standard input.
+
+Every problem with one input (missing, binary, not UTF-8, empty, too large, a malformed JSONL
+line) becomes a :class:`ReadError` in the stream instead of an exception, so a batch goes on
+with the other inputs and the caller decides how to report it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Iterable, Iterator
+
+from ..types import Document
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl",)
+
+
+@dataclass
+class ReadError:
+    """An input that could not be turned into a document."""
+
+    id: str
+    source: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "source": self.source, "error": self.message}
+
+
+def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Bytes → text, or ValueError with a one-line reason (binary, invalid UTF-8, empty, too large)."""
+    if len(data) > max_bytes:
+        raise ValueError(f"too large: {len(data)} bytes (limit {max_bytes})")
+    if b"\x00" in data[:65536]:
+        raise ValueError("binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"invalid UTF-8 at byte {exc.start}: {data[exc.start:exc.start + 4]!r}") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text:
+        raise ValueError("empty document")
+    return text
+
+
+def iter_documents(
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
+) -> Iterator[Document | ReadError]:
+    """Documents from each path in turn: ``.txt`` files, ``.jsonl`` files, directories, ``-``."""
+    for raw in paths:
+        if str(raw) == "-":
+            yield _read_stream(stdin or sys.stdin.buffer, "stdin", "<stdin>", max_bytes)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            if not files:
+                yield ReadError(path.name, str(path), "directory holds no .txt or .jsonl files")
+            for file in files:
+                yield from _read_file(file, max_bytes)
+        elif path.exists():
+            yield from _read_file(path, max_bytes)
+        else:
+            yield ReadError(path.stem, str(path), "no such file or directory")
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
+    if path.suffix.lower() in JSONL_SUFFIXES:
+        yield from _read_jsonl(path, max_bytes)
+        return
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ValueError(f"too large: {size} bytes (limit {max_bytes})")
+        with path.open("rb") as handle:
+            yield _document_from_bytes(handle.read(), path.stem, str(path), max_bytes)
+    except (OSError, ValueError) as exc:
+        yield ReadError(path.stem, str(path), _reason(exc))
+
+
+def _read_stream(stream: BinaryIO, doc_id: str, source: str, max_bytes: int) -> Document | ReadError:
+    try:
+        return _document_from_bytes(stream.read(max_bytes + 1), doc_id, source, max_bytes)
+    except (OSError, ValueError) as exc:
+        return ReadError(doc_id, source, _reason(exc))
+
+
+def _document_from_bytes(data: bytes, doc_id: str, source: str, max_bytes: int) -> Document:
+    return Document(doc_id, decode_text(data, source, max_bytes), {"source": source})
+
+
+def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield ReadError(path.stem, str(path), _reason(exc))
+        return
+    with handle:
+        seen_any = False
+        for line_no, raw in enumerate(handle, 1):
+            if not raw.strip():
+                continue
+            seen_any = True
+            where = f"{path}:{line_no}"
+            fallback_id = f"{path.stem}:{line_no}"
+            try:
+                record = json.loads(decode_text(raw, where, max_bytes))
+                if not isinstance(record, dict):
+                    raise ValueError("a JSONL line must be an object with 'id' and 'text'")
+                text = record.get("text")
+                if not isinstance(text, str):
+                    raise ValueError("field 'text' is missing or not a string")
+                if not text:
+                    raise ValueError("empty document")
+                doc_id = str(record.get("id", fallback_id))
+                meta = {k: v for k, v in record.items() if k not in ("id", "text")}
+                yield Document(doc_id, text, {**meta, "source": where})
+            except json.JSONDecodeError as exc:
+                yield ReadError(fallback_id, where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+            except ValueError as exc:
+                yield ReadError(fallback_id, where, _reason(exc))
+        if not seen_any:
+            yield ReadError(path.stem, str(path), "empty JSONL file")
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc)
+
+
+def read_sentence_lines(path: str | Path) -> list[str]:
+    """One sentence per line (hunalign/vecalign format); the trailing newline adds no sentence."""
+    text = decode_text(Path(path).read_bytes(), str(path))
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.rstrip("\r") for line in lines]

@@ -1,0 +1,146 @@
+"""Write records: JSON lines (appended atomically, resumable) and aligned text (TSV, Moses, TMX)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, Iterable, TextIO
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+class JsonlWriter:
+    """Append one JSON record per line to a file (or standard output).
+
+    Each record goes out in a single ``write`` on a file opened with ``O_APPEND`` and is flushed
+    to disk, so a run killed at any moment leaves only whole lines, plus at most one torn last
+    line, which :func:`completed_ids` drops and the next run overwrites.
+    """
+
+    def __init__(self, path: str | Path | None, fsync: bool = True):
+        self.path = Path(path) if path not in (None, "-") else None
+        self.fsync = fsync
+        self._fd: int | None = None
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _drop_torn_tail(self.path)
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def write(self, record: dict[str, Any]) -> None:
+        line = dumps(record) + "\n"
+        if self._fd is None:
+            sys.stdout.write(line)
+            sys.stdout.flush()
+            return
+        data = line.encode("utf-8")
+        written = os.write(self._fd, data)
+        while written < len(data):  # a short write on a full disk: finish the line or fail loudly
+            written += os.write(self._fd, data[written:])
+        if self.fsync:
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> "JsonlWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _drop_torn_tail(path: Path) -> None:
+    """Cut a last line that has no newline (a write interrupted by a kill)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb+") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(0, size - 1))
+        if handle.read(1) == b"\n":
+            return
+        block = 65536
+        pos = size
+        while pos > 0:
+            start = max(0, pos - block)
+            handle.seek(start)
+            chunk = handle.read(pos - start)
+            nl = chunk.rfind(b"\n")
+            if nl >= 0:
+                handle.truncate(start + nl + 1)
+                return
+            pos = start
+        handle.truncate(0)
+
+
+def completed_ids(path: str | Path) -> set[str]:
+    """Ids of the whole records already in a JSONL output (for resuming a run)."""
+    path = Path(path)
+    done: set[str] = set()
+    if not path.exists():
+        return done
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and "id" in record:
+                done.add(str(record["id"]))
+    return done
+
+
+# --- aligned text -------------------------------------------------------------------------------
+
+def write_tsv(pairs: Iterable[tuple[str, str, float]], out: TextIO) -> None:
+    """Source text, target text, score; tabs and newlines inside a text become spaces."""
+    for src, tgt, score in pairs:
+        out.write(f"{_one_line(src)}\t{_one_line(tgt)}\t{score:.4f}\n")
+
+
+def write_moses(pairs: Iterable[tuple[str, str, float]], src_path: str | Path, tgt_path: str | Path) -> None:
+    """Moses-style parallel files: line i of one is the translation of line i of the other."""
+    with open(src_path, "w", encoding="utf-8") as src_out, open(tgt_path, "w", encoding="utf-8") as tgt_out:
+        for src, tgt, _ in pairs:
+            src_out.write(_one_line(src) + "\n")
+            tgt_out.write(_one_line(tgt) + "\n")
+
+
+def tmx_document(pairs: Iterable[tuple[str, str, float]], src_lang: str, tgt_lang: str, creator: str) -> bytes:
+    """A TMX 1.4b document with one ``tu`` per pair and ``xml:lang`` on each ``tuv``."""
+    from lxml import etree
+
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = etree.Element("tmx", version="1.4")
+    etree.SubElement(
+        root, "header", creationtool="polyglot_news", creationtoolversion=creator, datatype="plaintext",
+        segtype="sentence", adminlang="en", srclang=src_lang, **{"o-tmf": "polyglot_news"},
+    )
+    body = etree.SubElement(root, "body")
+    for src, tgt, score in pairs:
+        tu = etree.SubElement(body, "tu")
+        prop = etree.SubElement(tu, "prop", type="x-score")
+        prop.text = f"{score:.4f}"
+        for lang, text in ((src_lang, src), (tgt_lang, tgt)):
+            tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
+            seg = etree.SubElement(tuv, "seg")
+            seg.text = _xml_safe(text)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
+                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _xml_safe(text: str) -> str:
+    """Drop the few code points XML 1.0 cannot hold (control characters)."""
+    return "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20 and ch not in "\ufffe\uffff")
