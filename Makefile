@@ -22,8 +22,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p out
-	rm -f out/demo.jsonl
-	$(CLI) segment examples/baku_news_2021-11-29.txt -o out/demo.jsonl --config configs/offline.yaml
+	$(CLI) run examples/baku_news_2021-11-29.txt -o out/demo.jsonl --config configs/offline.yaml --overwrite --format tmx
 	$(PY) examples/show.py out/demo.jsonl
 
 test: $(STAMP)

@@ -26,17 +26,71 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="polyglot-news",
         description="Segment, translate and align multilingual (English, Azerbaijani, Russian) news.",
+        epilog="Exit codes: 0 all documents done, 1 some document failed, 2 usage or config error.",
     )
     parser.add_argument("--version", action="version", version=f"polyglot-news {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("segment", help="split documents into language runs",
-                       description="Split each document into runs of one language with exact character spans.")
+                       description="Split each document into runs of one language (en, az, ru, und) "
+                                   "with exact character spans covering the whole text.")
     _add_batch_args(p)
     p.set_defaults(func=cmd_segment)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    p = sub.add_parser("translate", help="translate non-English segments into English",
+                       description="Segment each document and translate its non-English segments into "
+                                   "English with a seq2seq model (MarianMT per pair, or NLLB/M2M).")
+    _add_batch_args(p)
+    p.add_argument("--model", metavar="NAME_OR_PATH",
+                   help="one model for every source language (hub id or local folder); overrides the config")
+    p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: the config's, 'auto')")
+    p.add_argument("--batch-size", type=int, metavar="N", help="largest number of chunks in one batch")
+    p.set_defaults(func=cmd_translate)
+
+    p = sub.add_parser("align", help="find parallel passages inside each document",
+                       description="Find groups of segments in different languages that translate each other, "
+                                   "with sentence-level alignment; offsets are into the document.")
+    _add_batch_args(p)
+    p.set_defaults(func=cmd_align)
+
+    p = sub.add_parser("align-docs", help="sentence-align two documents that translate each other",
+                       description="Align SRC and TGT sentence by sentence: 1-1, 1-2, 2-1, 2-2 groups and 1-0/0-1 "
+                                   "for sentences without counterpart. Every sentence appears in exactly one group.")
+    p.add_argument("src", metavar="SRC")
+    p.add_argument("tgt", metavar="TGT")
+    p.add_argument("--sentence-per-line", action="store_true",
+                   help="each line is one sentence (hunalign/vecalign format); indices are 0-based lines")
+    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses"], default="jsonl",
+                   help="jsonl: {src, tgt, score} groups; tsv: source, target, score; tmx: TMX 1.4b; "
+                        "moses: OUT.<src-lang> and OUT.<tgt-lang> line-parallel files")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (moses: prefix); default: standard output")
+    p.add_argument("--src-lang", help="language of SRC (default: detected)")
+    p.add_argument("--tgt-lang", help="language of TGT (default: detected)")
+    p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
+    p.set_defaults(func=cmd_align_docs)
+
+    p = sub.add_parser("run", help="the whole pipeline over many documents (resumable)",
+                       description="Segment, translate and find parallel passages in every document. Output is "
+                                   "appended record by record; run again with the same output to resume.")
+    _add_batch_args(p, output_required=True)
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses"], default="jsonl",
+                   help="also export the aligned sentence pairs of all passages next to OUT "
+                        "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses)")
+    p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("models", help="download and list translation models",
+                       description="Manage translation models in the Hugging Face cache.")
+    msub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    pp = msub.add_parser("pull", help="download models into the cache (needs a network)")
+    pp.add_argument("names", nargs="*", metavar="NAME", help="hub ids; default: the models of the config")
+    pp.add_argument("-c", "--config", metavar="FILE")
+    pp.add_argument("--revision")
+    pp.set_defaults(func=cmd_models_pull)
+    pl = msub.add_parser("list", help="show configured models and whether they are available here")
+    pl.add_argument("-c", "--config", metavar="FILE")
+    pl.set_defaults(func=cmd_models_list)
     return parser
 
 
@@ -58,7 +112,7 @@ def load_cli_config(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
-def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int, **batch: Any) -> int:
+def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int, workers: int = 1) -> int:
     """Read the inputs, process each document, write one record each; exit code 0 or 1."""
     from .batch import run_batch
     from .io.readers import iter_documents
@@ -68,29 +122,165 @@ def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int, *
     interactive = sys.stderr.isatty() and not args.quiet
     with JsonlWriter(args.output) as writer:
         summary = run_batch(iter_documents(args.paths, max_bytes=max_bytes), process, writer,
-                            skip_ids=skip, progress=interactive, **batch)
+                            skip_ids=skip, progress=interactive, **_worker_options(process, workers))
     if not args.quiet:
         for line in summary.lines():
             print(line, file=sys.stderr)
     return 1 if summary.failed else 0
 
 
-def cmd_segment(args: argparse.Namespace) -> int:
-    from .langid import Segmenter
+def _pipeline(cfg, stages):
+    from .pipeline import Pipeline
+    from .translation import ModelNotAvailable
 
+    try:
+        return Pipeline(cfg, stages)
+    except (ModelNotAvailable, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _worker_options(process: Callable, workers: int) -> dict[str, Any]:
+    """Run in worker processes when asked: each builds its own pipeline from the same config."""
+    pipeline = getattr(process, "__self__", None)
+    if workers <= 1 or pipeline is None:
+        return {}
+    from .pipeline import _init_worker, _worker_process
+
+    return {"workers": workers, "worker_init": _init_worker, "worker_process": _worker_process,
+            "worker_args": (pipeline.config.model_dump(mode="json"), pipeline.stages)}
+
+
+def cmd_segment(args: argparse.Namespace) -> int:
     cfg = load_cli_config(args)
-    segmenter = Segmenter.from_config(cfg)
-    signature = segmenter.signature.to_dict()
+    pipeline = _pipeline(cfg, ("segment",))
+    return run_documents(args, pipeline.process, cfg.input.max_bytes)
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    cfg = load_cli_config(args)
+    tc = cfg.translation
+    updates: dict[str, Any] = {"enabled": True}
+    if args.model:
+        if tc.family == "marian":
+            updates["models"] = {lang: args.model for lang in cfg.languages if lang != "en"}
+        else:
+            updates["model"] = args.model
+    if args.device:
+        updates["device"] = args.device
+    if args.batch_size:
+        updates["max_batch_size"] = args.batch_size
+    cfg.translation = tc.model_copy(update=updates)
+    pipeline = _pipeline(cfg, ("segment", "translate"))
+    return run_documents(args, pipeline.process, cfg.input.max_bytes)
+
+
+def cmd_align(args: argparse.Namespace) -> int:
+    cfg = load_cli_config(args)
+    pipeline = _pipeline(cfg, ("segment", "align"))
 
     def process(doc):
-        segments = segmenter.segment(doc)
-        return {"id": doc.id, "segments": [s.to_dict() for s in segments], "signature": signature}
+        record = pipeline.process(doc)
+        return {"id": record["id"], "passages": record["passages"], "signature": record["signature"]}
 
     return run_documents(args, process, cfg.input.max_bytes)
 
 
-# Later stages register their subcommands here (see the end of this module).
-_EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+def cmd_run(args: argparse.Namespace) -> int:
+    import os
+
+    from .io.export import export_pairs
+
+    cfg = load_cli_config(args)
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    pipeline = _pipeline(cfg, ("segment", "translate", "align"))
+    for note in pipeline.notes:
+        if not args.quiet:
+            print(f"note: {note}", file=sys.stderr)
+    if args.overwrite and os.path.exists(args.output):
+        os.remove(args.output)
+    code = run_documents(args, pipeline.process, cfg.input.max_bytes, workers=args.workers)
+    if args.format != "jsonl":
+        written = export_pairs(args.output, args.format)
+        if not args.quiet:
+            print("aligned pairs written to " + ", ".join(map(str, written)), file=sys.stderr)
+    return code
+
+
+def cmd_align_docs(args: argparse.Namespace) -> int:
+    from .docalign import align_documents, write_alignment
+    from .io.readers import read_sentence_lines
+
+    cfg = load_cli_config(args)
+    try:
+        if args.sentence_per_line:
+            src, tgt = read_sentence_lines(args.src), read_sentence_lines(args.tgt)
+        else:
+            src, tgt = _read_text(args.src), _read_text(args.tgt)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    result = align_documents(src, tgt, cfg, sentence_per_line=args.sentence_per_line,
+                             src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+    if args.format == "moses" and not args.output:
+        raise UsageError("--format moses needs -o PREFIX")
+    write_alignment(result, args.format, args.output)
+    return 0
+
+
+def _read_text(path: str) -> str:
+    from pathlib import Path
+
+    from .io.readers import decode_text
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: {exc.strerror or exc}") from None
+    try:
+        return decode_text(data, path)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def cmd_models_pull(args: argparse.Namespace) -> int:
+    from .translation import pull
+
+    names = args.names or _configured_models(load_cli_config(args))
+    try:
+        for path in pull(names, args.revision):
+            print(path)
+    except Exception as exc:
+        raise UsageError(f"could not download {', '.join(names)}: {type(exc).__name__}: {exc}".splitlines()[0]) from None
+    return 0
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from .translation import ModelNotAvailable, list_cached, resolve
+
+    cfg = load_cli_config(args)
+    print("configured models:")
+    missing = 0
+    for name in _configured_models(cfg):
+        try:
+            path, rev = resolve(name, cfg.translation.revision)
+            print(f"  {name}: available ({path}, revision {rev})")
+        except ModelNotAvailable as exc:
+            missing += 1
+            print(f"  {name}: MISSING - {exc}")
+    print("models in the Hugging Face cache:")
+    rows = list_cached()
+    for row in rows:
+        print(f"  {row['id']}  {row['size_mb']} MB  revisions {', '.join(row['revisions'])}")
+    if not rows:
+        print("  (none)")
+    return 0
+
+
+def _configured_models(cfg) -> list[str]:
+    tc = cfg.translation
+    if tc.family == "marian":
+        return sorted(set(tc.models.values()))
+    return [tc.model]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,9 +78,11 @@ class EncoderConfig(_Strict):
 class AlignmentConfig(_Strict):
     enabled: bool = True
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
-    min_passage_score: float = Field(0.5, ge=0, le=1)
+    min_passage_score: float = Field(0.3, ge=0, le=1, description="least quality-weighted share of aligned sentences")
     max_group: int = Field(2, ge=1, le=4, description="largest n in n-m sentence groups")
     band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
+    skip_cost: float = Field(0.55, gt=0, description="cost of leaving one sentence unaligned")
+    merge_penalty: float = Field(0.3, ge=0, description="extra cost per sentence beyond a 1-1 group")
 
 
 class InputConfig(_Strict):

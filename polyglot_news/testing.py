@@ -1,0 +1,141 @@
+"""Tiny translation models of the real architectures, for tests, demos and benchmarks offline.
+
+No real az→en or ru→en weights can be downloaded here, so these helpers build models with the
+real classes (MarianMT, M2M-100), random weights from a fixed seed and a sentencepiece
+vocabulary trained on the sentences given, and save them with ``save_pretrained`` (safetensors).
+They are then loaded through exactly the same ``from_pretrained`` path as a real model. Their
+output is meaningless text from random weights; it is never dressed up as a translation.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+SPECIALS = ["</s>", "<unk>", "<pad>"]
+
+
+def train_sentencepiece(sentences: Iterable[str], prefix: Path, vocab_size: int) -> Path:
+    """Train a unigram sentencepiece model on ``sentences``; returns the ``.model`` path."""
+    import sentencepiece as spm
+
+    sentences = [s for s in sentences if s.strip()]
+    if not sentences:
+        raise ValueError("need at least one non-empty sentence to train a vocabulary")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus.txt"
+        corpus.write_text("\n".join(" ".join(s.split()) for s in sentences) + "\n", encoding="utf-8")
+        spm.SentencePieceTrainer.train(
+            input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, model_type="unigram",
+            character_coverage=1.0, hard_vocab_limit=False, bos_id=-1, eos_id=-1, pad_id=-1, unk_id=0,
+            num_threads=1, minloglevel=2,
+        )
+    return prefix.with_suffix(".model")
+
+
+def _pieces(model_file: Path) -> list[str]:
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(model_file))
+    return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+
+
+def build_tiny_marian(
+    path: str | Path,
+    sentences: Iterable[str],
+    vocab_size: int = 400,
+    d_model: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    ffn_dim: int = 64,
+    max_length: int = 64,
+    seed: int = 0,
+) -> Path:
+    """Build and save a MarianMT model with random weights; returns ``path``.
+
+    ``max_length`` becomes the tokenizer's ``model_max_length`` (512 in real opus-mt models), so
+    tests can exercise chunking with short inputs.
+    """
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
+    for name in ("source.spm", "target.spm"):
+        (path / name).write_bytes(spm_file.read_bytes())
+    vocab = {tok: i for i, tok in enumerate(SPECIALS)}
+    for piece in _pieces(spm_file):
+        vocab.setdefault(piece, len(vocab))
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    for leftover in ("spm.model", "spm.vocab"):
+        (path / leftover).unlink(missing_ok=True)
+
+    tokenizer = MarianTokenizer(
+        source_spm=str(path / "source.spm"), target_spm=str(path / "target.spm"),
+        vocab=str(path / "vocab.json"), model_max_length=max_length,
+    )
+    config = MarianConfig(
+        vocab_size=len(vocab), decoder_vocab_size=len(vocab), d_model=d_model,
+        encoder_layers=layers, decoder_layers=layers, encoder_attention_heads=heads,
+        decoder_attention_heads=heads, encoder_ffn_dim=ffn_dim, decoder_ffn_dim=ffn_dim,
+        max_position_embeddings=max(max_length, 64), pad_token_id=vocab["<pad>"],
+        eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"],
+        forced_eos_token_id=vocab["</s>"], scale_embedding=True, share_encoder_decoder_embeddings=True,
+    )
+    torch.manual_seed(seed)
+    model = MarianMTModel(config).eval()
+    model.generation_config.max_length = max_length
+    model.generation_config.num_beams = 1
+    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    return path
+
+
+def build_tiny_m2m(
+    path: str | Path,
+    sentences: Iterable[str],
+    vocab_size: int = 400,
+    d_model: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    ffn_dim: int = 64,
+    max_length: int = 64,
+    seed: int = 0,
+) -> Path:
+    """Build and save a multilingual M2M-100 model (language tokens ``__az__``, ``__en__`` …)."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
+    (path / "sentencepiece.bpe.model").write_bytes(spm_file.read_bytes())
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for piece in _pieces(spm_file):
+        vocab.setdefault(piece, len(vocab))
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    for leftover in ("spm.model", "spm.vocab"):
+        (path / leftover).unlink(missing_ok=True)
+
+    tokenizer = M2M100Tokenizer(
+        vocab_file=str(path / "vocab.json"), spm_file=str(path / "sentencepiece.bpe.model"),
+        model_max_length=max_length,
+    )
+    config = M2M100Config(
+        vocab_size=max(tokenizer.lang_token_to_id.values()) + 1 + 8, d_model=d_model, encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn_dim,
+        decoder_ffn_dim=ffn_dim, max_position_embeddings=max(max_length, 64) + 2,
+        pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
+    )
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config).eval()
+    model.generation_config.max_length = max_length
+    model.generation_config.num_beams = 1
+    model.save_pretrained(path, safe_serialization=True)
+    tokenizer.save_pretrained(path)
+    return path

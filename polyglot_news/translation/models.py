@@ -1,0 +1,130 @@
+"""Finding, loading, downloading and listing seq2seq translation models.
+
+A model is a local folder or a Hugging Face hub id. Hub ids are looked up in the local cache
+first; with ``HF_HUB_OFFLINE=1`` (or no network) a model that is not there fails at once with a
+message naming it and saying how to get it. Weights load from safetensors only and never with
+``trust_remote_code``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Files a translation model needs; weights only as safetensors.
+MODEL_FILES = ["*.json", "*.spm", "*.model", "*.safetensors", "*.txt"]
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+class ModelNotAvailable(RuntimeError):
+    """A model that is neither a local folder nor in the cache (and cannot be downloaded now)."""
+
+
+@dataclass
+class LoadedModel:
+    """A tokenizer and model ready to generate, with what identifies them in signatures."""
+
+    name: str
+    path: Path
+    revision: str
+    tokenizer: Any
+    model: Any
+    device: str
+
+    @property
+    def max_source_tokens(self) -> int:
+        limits = [getattr(self.tokenizer, "model_max_length", 0) or 0,
+                  getattr(self.model.config, "max_position_embeddings", 0) or 0]
+        limits = [x for x in limits if 0 < x < 1_000_000]
+        return min(limits) if limits else 512
+
+
+def offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def how_to_get(name: str) -> str:
+    return f"on a connected machine run `polyglot-news models pull {name}`, or point the config at a local folder"
+
+
+def resolve(name: str, revision: str | None = None) -> tuple[Path, str]:
+    """The local folder holding ``name`` and its revision, or :class:`ModelNotAvailable`."""
+    local = Path(name).expanduser()
+    if local.exists():
+        if not (local / "config.json").is_file():
+            raise ModelNotAvailable(f"model folder {local} has no config.json: not a transformers model")
+        if not any(local.glob("*.safetensors")):
+            raise ModelNotAvailable(f"model folder {local} has no .safetensors weights (only safetensors are loaded)")
+        return local, revision or "local"
+    if not _HUB_ID.match(name):
+        raise ModelNotAvailable(f"model folder {name} does not exist")
+    from huggingface_hub import snapshot_download
+
+    try:
+        folder = snapshot_download(name, revision=revision, allow_patterns=MODEL_FILES, local_files_only=True)
+    except Exception:
+        if offline():
+            raise ModelNotAvailable(
+                f"model {name!r} is not in the local Hugging Face cache and HF_HUB_OFFLINE is set; {how_to_get(name)}"
+            ) from None
+        try:
+            folder = snapshot_download(name, revision=revision, allow_patterns=MODEL_FILES)
+        except Exception as exc:
+            raise ModelNotAvailable(
+                f"model {name!r} is not cached and could not be downloaded ({type(exc).__name__}); {how_to_get(name)}"
+            ) from None
+    path = Path(folder)
+    return path, revision or path.name
+
+
+def pick_device(device: str = "auto") -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def load(name: str, revision: str | None = None, device: str = "auto") -> LoadedModel:
+    """Resolve and load a seq2seq model and its tokenizer (safetensors, no remote code)."""
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    path, rev = resolve(name, revision)
+    dev = pick_device(device)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+        model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, trust_remote_code=False)
+    except Exception as exc:
+        raise ModelNotAvailable(f"model {name!r} at {path} could not be loaded: {exc}".splitlines()[0]) from None
+    model.to(dev).eval()
+    return LoadedModel(name=name, path=path, revision=rev, tokenizer=tokenizer, model=model, device=dev)
+
+
+def pull(names: list[str], revision: str | None = None) -> list[Path]:
+    """Download models into the Hugging Face cache (needs a network)."""
+    from huggingface_hub import snapshot_download
+
+    return [Path(snapshot_download(n, revision=revision, allow_patterns=MODEL_FILES)) for n in names]
+
+
+def list_cached() -> list[dict[str, Any]]:
+    """Models in the local Hugging Face cache: id, revisions, size on disk."""
+    from huggingface_hub import scan_cache_dir
+
+    try:
+        info = scan_cache_dir()
+    except Exception:  # no cache directory yet
+        return []
+    rows = []
+    for repo in sorted(info.repos, key=lambda r: r.repo_id):
+        if repo.repo_type != "model":
+            continue
+        rows.append({
+            "id": repo.repo_id,
+            "revisions": sorted(r.commit_hash[:12] for r in repo.revisions),
+            "size_mb": round(repo.size_on_disk / 1e6, 1),
+        })
+    return rows
