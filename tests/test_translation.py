@@ -1,0 +1,162 @@
+"""Translation with tiny real-architecture models built here: chunking, batching, cache, errors."""
+
+import json
+import os
+
+import pytest
+
+from polyglot_news.config import load_config
+from polyglot_news.testing import build_tiny_m2m, build_tiny_marian
+from polyglot_news.translation import ModelNotAvailable, Translator, plan_chunks
+from polyglot_news.types import Document
+
+
+@pytest.fixture(scope="module")
+def corpus(dev_pairs):
+    return [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
+
+
+@pytest.fixture(scope="module")
+def tiny_marian(tmp_path_factory, corpus):
+    return build_tiny_marian(tmp_path_factory.mktemp("marian"), corpus, max_length=64)
+
+
+@pytest.fixture(scope="module")
+def tiny_m2m(tmp_path_factory, corpus):
+    return build_tiny_m2m(tmp_path_factory.mktemp("m2m"), corpus, max_length=64)
+
+
+def _translator(model, tmp_path, **extra):
+    cfg = {"translation": {"models": {"az": str(model), "ru": str(model)},
+                           "cache": {"path": str(tmp_path / "cache.sqlite")},
+                           "generation": {"num_beams": 1, "max_new_tokens": 16}, **extra}}
+    return Translator.from_config(cfg)
+
+
+def test_tiny_model_is_saved_as_safetensors_and_loads_through_from_pretrained(tiny_marian):
+    assert (tiny_marian / "model.safetensors").exists()
+    assert not list(tiny_marian.glob("*.bin"))
+    from transformers import AutoModelForSeq2SeqLM
+
+    assert type(AutoModelForSeq2SeqLM.from_pretrained(tiny_marian)).__name__ == "MarianMTModel"
+
+
+@pytest.mark.slow
+def test_long_azerbaijani_segment_is_chunked_within_limit_with_full_coverage(tiny_marian, tmp_path, dev_pairs):
+    az = [p.src for p in dev_pairs if p.src_lang == "az"]
+    words, sentences = 0, []
+    while words < 4000:
+        s = az[len(sentences) % len(az)]
+        sentences.append(s)
+        words += len(s.split())
+    text = " ".join(sentences)
+    tr = _translator(tiny_marian, tmp_path)
+    doc = Document("long", "Intro in English here.\n" + text)
+    segments = [seg for seg in tr_segments(doc)]
+    result = tr.translate_document(doc, segments)
+    (idx, translation), = result.items()
+    seg = segments[idx]
+    counter = tr.model_for("az").tokenizer
+    limit = tr.max_source_tokens("az")
+    assert limit == 64
+    pos = seg.start
+    for chunk in translation.chunks:
+        assert chunk.start == pos and doc.text[chunk.start:chunk.end] == chunk.source
+        assert len(counter(chunk.source.strip())["input_ids"]) <= limit
+        assert chunk.text.strip()  # every chunk got a translation
+        pos = chunk.end
+    assert pos == seg.end
+    assert len(translation.chunks) > 50
+
+
+def tr_segments(doc):
+    from polyglot_news.langid import Segmenter
+
+    return Segmenter()(doc)
+
+
+def test_over_long_sentence_is_cut_at_boundaries():
+    text = "Bu, " + ", ".join(f"söz{i} və daha bir söz{i}" for i in range(60)) + "."
+    spans = plan_chunks(text, lambda s: len(s.split()) + 1, 20)
+    assert "".join(text[s:e] for s, e in spans) == text
+    assert all(len(text[s:e].split()) + 1 <= 20 for s, e in spans)
+    assert all(text[s:e].rstrip().endswith(",") for s, e in spans[:-1])  # cut after commas
+
+
+def test_unbroken_run_is_cut_without_losing_characters():
+    text = "x" * 500
+    spans = plan_chunks(text, len, 64)
+    assert "".join(text[s:e] for s, e in spans) == text and all(e - s <= 64 for s, e in spans)
+
+
+def test_batching_and_order_do_not_change_results(tiny_marian, tmp_path, dev_pairs):
+    sentences = [p.src for p in dev_pairs if p.src_lang == "az"][:40]
+    one = _translator(tiny_marian, tmp_path / "a", cache={"enabled": False}, max_batch_size=1)
+    many = _translator(tiny_marian, tmp_path / "b", cache={"enabled": False}, batch_tokens=256)
+    first = one.translate(sentences, "az")
+    second = many.translate(list(reversed(sentences)), "az")[::-1]
+    assert first == second
+    assert many.stats.model_calls < one.stats.model_calls == 40
+
+
+def test_cache_hits_on_second_run(tiny_marian, tmp_path, dev_pairs):
+    sentences = [p.tgt for p in dev_pairs if p.tgt_lang == "ru"][:20]
+    first = _translator(tiny_marian, tmp_path)
+    out1 = first.translate(sentences, "ru")
+    assert first.stats.model_calls >= 1
+    first.close()
+    second = _translator(tiny_marian, tmp_path)  # a new process would see the same file
+    out2 = second.translate(sentences, "ru")
+    assert out2 == out1
+    assert second.stats.model_calls == 0 and second.stats.cache_hits == len(set(sentences))
+
+
+def test_multilingual_model_with_language_codes(tiny_m2m, tmp_path):
+    tr = Translator.from_config({"translation": {
+        "family": "multilingual", "model": str(tiny_m2m), "lang_codes": {"az": "az", "ru": "ru", "en": "en"},
+        "cache": {"enabled": False}, "generation": {"num_beams": 1, "max_new_tokens": 8}}})
+    out = tr.translate(["Salam, necəsən?", "Bu gün hava yaxşıdır."], "az")
+    assert len(out) == 2 and all(isinstance(o, str) and "__en__" not in o for o in out)
+
+
+def test_missing_hub_model_fails_fast_offline(monkeypatch, tmp_path):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    tr = Translator.from_config({"translation": {"models": {"az": "Helsinki-NLP/opus-mt-az-en", "ru": "x/y"}}})
+    with pytest.raises(ModelNotAvailable, match=r"'Helsinki-NLP/opus-mt-az-en'.*models pull Helsinki-NLP/opus-mt-az-en"):
+        tr.check_available()
+
+
+def test_bad_model_paths(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(ModelNotAvailable, match="no config.json"):
+        Translator.from_config({"translation": {"models": {"az": str(empty), "ru": str(empty)}}}).check_available()
+    with pytest.raises(ModelNotAvailable, match="does not exist"):
+        Translator.from_config({"translation": {"models": {"az": "./no/such/model", "ru": "./x"}}}).check_available()
+    (empty / "config.json").write_text("{}")
+    (empty / "pytorch_model.bin").write_bytes(b"pickle")
+    with pytest.raises(ModelNotAvailable, match="safetensors"):
+        Translator.from_config({"translation": {"models": {"az": str(empty), "ru": str(empty)}}}).check_available()
+
+
+def test_cli_translate_and_missing_model_message(tiny_marian, tmp_path, capsys, monkeypatch):
+    from polyglot_news.cli import main
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    doc = tmp_path / "d.txt"
+    doc.write_text("Dear resident of Baku city!\n\nƏziz Bakı şəhəri sakini!\n\nДорогой житель города Баку!\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["translate", str(doc), "--model", str(tiny_marian), "-o", str(out), "-q"]) == 0
+    rec = json.loads(out.read_text())
+    langs = [(s["lang"], "translation" in s) for s in rec["segments"]]
+    assert langs == [("en", False), ("az", True), ("ru", True)]
+    tr = rec["segments"][1]["translation"]
+    assert tr["model"] == str(tiny_marian) and tr["chunks"][0]["start"] == rec["segments"][1]["start"]
+    assert rec["signature"]["translation"]["routes"]["az"]["model"] == str(tiny_marian)
+    capsys.readouterr()
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert main(["translate", str(doc), "--model", "Helsinki-NLP/opus-mt-az-en", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "models pull Helsinki-NLP/opus-mt-az-en" in err and "Traceback" not in err
