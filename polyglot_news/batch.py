@@ -8,6 +8,7 @@ written in input order.
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 import time
 from collections import Counter
@@ -116,7 +117,10 @@ def _records(
         for item in todo:
             yield item if isinstance(item, dict) else safe_process(process, item)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=worker_args) as pool:
+    # spawn, not fork: forking a process that holds OpenMP and torch thread pools can deadlock
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker_init,
+                             initargs=worker_args) as pool:
         pending: list[Future | dict[str, Any]] = []
         fn = worker_process or process
         for item in todo:
@@ -134,7 +138,13 @@ def _result(item: Future | dict[str, Any]) -> dict[str, Any]:
 def _unskipped(
     inputs: Iterable[Document | ReadError], skip_ids: set[str], summary: BatchSummary
 ) -> Iterator[Document | dict[str, Any]]:
+    """Inputs not yet in the output. A repeated id (two files named alike) becomes ``id#2``,
+    ``id#3`` … so that every input keeps its own record and resuming still recognises it."""
+    seen: Counter = Counter()
     for item in inputs:
+        seen[item.id] += 1
+        if seen[item.id] > 1:
+            item.id = f"{item.id}#{seen[item.id]}"
         if item.id in skip_ids:
             summary.skipped += 1
             continue

