@@ -93,7 +93,14 @@ class Pipeline:
             return None
         from .alignment import PassageFinder
 
-        return PassageFinder.from_config(self.config)
+        to_english = self._sentences_to_english if self.translator is not None else None
+        return PassageFinder.from_config(self.config, to_english=to_english)
+
+    def _sentences_to_english(self, sentences: list[str], lang: str) -> list[str]:
+        """English for sentences: translated (and cached) unless already English."""
+        if lang == "en" or self.translator is None or lang not in self.translator.routes:
+            return sentences
+        return self.translator.translate(sentences, lang)
 
     @property
     def signature(self) -> Signature:

@@ -52,8 +52,12 @@ def build_tiny_marian(
     ffn_dim: int = 64,
     max_length: int = 64,
     seed: int = 0,
+    pad_vocab_to: int | None = None,
 ) -> Path:
     """Build and save a MarianMT model with random weights; returns ``path``.
+
+    ``pad_vocab_to`` fills the vocabulary with unused tokens up to that size, to match the
+    compute cost of a real model's output layer (opus-mt: about 58,000) in benchmarks.
 
     ``max_length`` becomes the tokenizer's ``model_max_length`` (512 in real opus-mt models), so
     tests can exercise chunking with short inputs.
@@ -69,6 +73,8 @@ def build_tiny_marian(
     vocab = {tok: i for i, tok in enumerate(SPECIALS)}
     for piece in _pieces(spm_file):
         vocab.setdefault(piece, len(vocab))
+    while pad_vocab_to and len(vocab) < pad_vocab_to:
+        vocab[f"<unused{len(vocab)}>"] = len(vocab)
     (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     for leftover in ("spm.model", "spm.vocab"):
         (path / leftover).unlink(missing_ok=True)
@@ -87,7 +93,6 @@ def build_tiny_marian(
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()
-    model.generation_config.max_length = max_length
     model.generation_config.num_beams = 1
     model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
     model.save_pretrained(path, safe_serialization=True)
@@ -134,7 +139,6 @@ def build_tiny_m2m(
     )
     torch.manual_seed(seed)
     model = M2M100ForConditionalGeneration(config).eval()
-    model.generation_config.max_length = max_length
     model.generation_config.num_beams = 1
     model.save_pretrained(path, safe_serialization=True)
     tokenizer.save_pretrained(path)

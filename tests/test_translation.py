@@ -160,3 +160,25 @@ def test_cli_translate_and_missing_model_message(tiny_marian, tmp_path, capsys, 
     assert main(["translate", str(doc), "--model", "Helsinki-NLP/opus-mt-az-en", "-q"]) == 2
     err = capsys.readouterr().err
     assert "models pull Helsinki-NLP/opus-mt-az-en" in err and "Traceback" not in err
+
+
+def test_cache_is_safe_for_two_processes(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "shared.sqlite"
+    script = (
+        "import sys\n"
+        "from polyglot_news.translation.cache import TranslationCache\n"
+        "c = TranslationCache(sys.argv[1])\n"
+        "for i in range(150):\n"
+        "    c.put_many([(f'{sys.argv[2]}-{i}', 'm', f'src {i}', f'tgt {i}')])\n"
+        "    c.get_many([f'{sys.argv[2]}-{i}'])\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db), tag]) for tag in ("a", "b")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    from polyglot_news.translation.cache import TranslationCache
+
+    cache = TranslationCache(db)
+    assert len(cache) == 300
+    assert cache.get_many(["a-149", "b-0"]) == {"a-149": "tgt 149", "b-0": "tgt 0"}

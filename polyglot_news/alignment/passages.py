@@ -20,7 +20,7 @@ import numpy as np
 from ..sentences import split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, make_encoder
-from .scoring import AnchorScorer, EmbeddingScorer, PairScorer
+from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
 from .sentalign import AlignSettings, align
 
 
@@ -44,15 +44,18 @@ class PassageFinder:
     """Finds parallel passages among a document's segments."""
 
     def __init__(self, encoder: Encoder | None, languages: Sequence[str] = ("en", "az", "ru"),
-                 min_score: float = 0.3, settings: AlignSettings | None = None):
+                 min_score: float = 0.3, settings: AlignSettings | None = None, to_english=None):
+        """``to_english(sentences, lang)``, used when there is no encoder, gives English for
+        sentences (the translation stage's output); without either, anchors are compared."""
         self.encoder = encoder
+        self.to_english = to_english
         self.languages = tuple(languages)
         self.min_score = min_score
         self.align_settings = settings or AlignSettings()
         self._scorer: PairScorer = EmbeddingScorer(encoder, background=background_sentences()) if encoder else AnchorScorer()
 
     @classmethod
-    def from_config(cls, config: Any = None) -> "PassageFinder":
+    def from_config(cls, config: Any = None, to_english=None) -> "PassageFinder":
         from ..config import load_config
 
         cfg = load_config(config)
@@ -60,10 +63,12 @@ class PassageFinder:
         encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
         settings = AlignSettings(max_group=ac.max_group, band=ac.band, skip_cost=ac.skip_cost,
                                  merge_penalty=ac.merge_penalty)
-        return cls(encoder, cfg.languages, ac.min_passage_score, settings)
+        return cls(encoder, cfg.languages, ac.min_passage_score, settings, to_english)
 
     def settings(self) -> dict[str, Any]:
-        return {**self._scorer.settings(), "min_score": self.min_score,
+        scorer = self._scorer.settings() if self.encoder or not self.to_english else \
+            {"encoder": "none", "score": "chrF(translation)"}
+        return {**scorer, "min_score": self.min_score,
                 "skip_cost": self.align_settings.skip_cost, "merge_penalty": self.align_settings.merge_penalty,
                 "max_group": self.align_settings.max_group}
 
@@ -98,11 +103,15 @@ class PassageFinder:
 
     def _score_pair(self, text: str, a: _Unit, b: _Unit, vectors) -> tuple[float, list[SentencePair]]:
         src, tgt = a.texts(text), b.texts(text)
+        scorer = self._scorer
         if vectors is not None:
-            self._scorer.prepare_vectors(vectors[a.index], vectors[b.index])
+            scorer.prepare_vectors(vectors[a.index], vectors[b.index])
+        elif self.to_english is not None:
+            scorer = TranslationScorer(self.to_english, a.segment.lang, b.segment.lang)
+            scorer.prepare(src, tgt)
         else:
-            self._scorer.prepare(src, tgt)
-        groups = align(src, tgt, self._scorer, self.align_settings, prepared=True)
+            scorer.prepare(src, tgt)
+        groups = align(src, tgt, scorer, self.align_settings, prepared=True)
         total = len(src) + len(tgt)
         covered = sum(g.score * (len(g.src) + len(g.tgt)) for g in groups if g.src and g.tgt)
         pairs = [
@@ -139,6 +148,6 @@ class PassageFinder:
             passages.append(Passage(
                 members=[Span(s.lang, s.start, s.end) for s in segs],
                 score=float(np.mean([score for score, _ in found])),
-                pairs=[p for _, pairs in found for p in pairs],
+                pairs=sorted((p for _, pairs in found for p in pairs), key=lambda p: (p.src.start, p.tgt.start)),
             ))
         return sorted(passages, key=lambda p: p.members[0].start)

@@ -165,3 +165,53 @@ def length_penalty(la: int, lb: int) -> float:
     if la == 0 or lb == 0:
         return 0.0
     return abs(math.log(la / lb))
+
+
+class TranslationScorer(PairScorer):
+    """Encoder-free cost from chrF (sacrebleu) between English versions of the two sides.
+
+    ``to_english(sentences, lang)`` returns English for each sentence: the translation stage's
+    output for a non-English side, the sentences themselves for English. Distances ``1 - chrF``
+    are normalised by each sentence's mean distance to its nearest candidates, as for embeddings.
+    """
+
+    def __init__(self, to_english, src_lang: str, tgt_lang: str, neighbours: int = 4, window: int = 50):
+        self.to_english = to_english
+        self.src_lang, self.tgt_lang = src_lang, tgt_lang
+        self.neighbours = neighbours
+        self.window = window
+
+    def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+        self.src = list(self.to_english(list(src), self.src_lang))
+        self.tgt = list(self.to_english(list(tgt), self.tgt_lang))
+        n, m = len(self.src), len(self.tgt)
+        self.dx = np.ones(n)
+        self.dy = np.ones(m)
+        near: dict[int, list[float]] = {}
+        near_y: dict[int, list[float]] = {}
+        for i in range(n):
+            centre = int(i * m / max(n, 1))
+            for j in range(max(0, centre - self.window), min(m, centre + self.window + 1)):
+                d = self._distance(self.src[i], self.tgt[j])
+                near.setdefault(i, []).append(d)
+                near_y.setdefault(j, []).append(d)
+        for i, ds in near.items():
+            self.dx[i] = np.mean(sorted(ds)[: self.neighbours])
+        for j, ds in near_y.items():
+            self.dy[j] = np.mean(sorted(ds)[: self.neighbours])
+
+    @staticmethod
+    def _distance(hyp: str, ref: str) -> float:
+        from sacrebleu.metrics import CHRF
+
+        return 1.0 - CHRF().sentence_score(hyp, [ref]).score / 100.0
+
+    def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        d = self._distance(" ".join(self.src[i0:i1]), " ".join(self.tgt[j0:j1]))
+        norm = 0.5 * (float(self.dx[i0:i1].mean()) + float(self.dy[j0:j1].mean()))
+        return d / max(norm, 1e-6)
+
+    def settings(self) -> dict:
+        from importlib.metadata import version
+
+        return {"encoder": "none", "score": "chrF(translation)", "sacrebleu": version("sacrebleu")}

