@@ -60,6 +60,7 @@ class Pipeline:
         self.config = config
         self.stages = tuple(stages)
         self.notes: list[str] = []
+        self._signature: Signature | None = None
         self.segmenter = Segmenter.from_config(config)
         self.translator = self._make_translator() if "translate" in stages else None
         self.passage_finder = self._make_passage_finder() if "align" in stages else None
@@ -120,7 +121,10 @@ class Pipeline:
         passages = None
         if self.passage_finder is not None:
             passages = self.passage_finder.find(doc.text, segments)
-        return PipelineResult(doc, segments, translations, passages, list(self.notes), self.signature)
+        if self._signature is None or (self.translator is not None and translations):
+            # models load lazily: the signature is final once they have been used
+            self._signature = self.signature
+        return PipelineResult(doc, segments, translations, passages, list(self.notes), self._signature)
 
     def process(self, doc: Document) -> dict[str, Any]:
         """One output record for one document."""

@@ -42,6 +42,23 @@ def _pieces(model_file: Path) -> list[str]:
     return [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
 
 
+def _vocabulary(path: Path, sentences: Iterable[str], vocab_size: int, specials: list[str],
+                pad_to: int | None = None) -> tuple[Path, dict[str, int]]:
+    """Train sentencepiece in ``path`` and write ``vocab.json``: specials, pieces, then unused
+    tokens up to ``pad_to``. Returns the sentencepiece model file (for the caller to move into
+    place under the name its tokenizer expects) and the vocabulary."""
+    path.mkdir(parents=True, exist_ok=True)
+    spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
+    vocab = {tok: i for i, tok in enumerate(specials)}
+    for piece in _pieces(spm_file):
+        vocab.setdefault(piece, len(vocab))
+    while pad_to and len(vocab) < pad_to:
+        vocab[f"<unused{len(vocab)}>"] = len(vocab)
+    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    (path / "spm.vocab").unlink(missing_ok=True)
+    return spm_file, vocab
+
+
 def build_tiny_marian(
     path: str | Path,
     sentences: Iterable[str],
@@ -66,18 +83,10 @@ def build_tiny_marian(
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
+    spm_file, vocab = _vocabulary(path, sentences, vocab_size, SPECIALS, pad_vocab_to)
     for name in ("source.spm", "target.spm"):
         (path / name).write_bytes(spm_file.read_bytes())
-    vocab = {tok: i for i, tok in enumerate(SPECIALS)}
-    for piece in _pieces(spm_file):
-        vocab.setdefault(piece, len(vocab))
-    while pad_vocab_to and len(vocab) < pad_vocab_to:
-        vocab[f"<unused{len(vocab)}>"] = len(vocab)
-    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    for leftover in ("spm.model", "spm.vocab"):
-        (path / leftover).unlink(missing_ok=True)
+    spm_file.unlink()
 
     tokenizer = MarianTokenizer(
         source_spm=str(path / "source.spm"), target_spm=str(path / "target.spm"),
@@ -116,15 +125,8 @@ def build_tiny_m2m(
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
-    (path / "sentencepiece.bpe.model").write_bytes(spm_file.read_bytes())
-    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
-    for piece in _pieces(spm_file):
-        vocab.setdefault(piece, len(vocab))
-    (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    for leftover in ("spm.model", "spm.vocab"):
-        (path / leftover).unlink(missing_ok=True)
+    spm_file, _ = _vocabulary(path, sentences, vocab_size, ["<s>", "<pad>", "</s>", "<unk>"])
+    spm_file.rename(path / "sentencepiece.bpe.model")
 
     tokenizer = M2M100Tokenizer(
         vocab_file=str(path / "vocab.json"), spm_file=str(path / "sentencepiece.bpe.model"),
