@@ -61,6 +61,7 @@ class Pipeline:
         self.stages = tuple(stages)
         self.notes: list[str] = []
         self._signature: Signature | None = None
+        self._signature_models = 0
         self.segmenter = Segmenter.from_config(config)
         self.translator = self._make_translator() if "translate" in stages else None
         self.passage_finder = self._make_passage_finder() if "align" in stages else None
@@ -121,9 +122,10 @@ class Pipeline:
         passages = None
         if self.passage_finder is not None:
             passages = self.passage_finder.find(doc.text, segments)
-        if self._signature is None or (self.translator is not None and translations):
-            # models load lazily: the signature is final once they have been used
-            self._signature = self.signature
+        loaded = len(self.translator._loaded) if self.translator is not None else 0
+        if self._signature is None or loaded != self._signature_models:
+            # models load lazily and their revisions belong in the signature
+            self._signature, self._signature_models = self.signature, loaded
         return PipelineResult(doc, segments, translations, passages, list(self.notes), self._signature)
 
     def process(self, doc: Document) -> dict[str, Any]:
