@@ -73,6 +73,7 @@ def run_batch(
     writer: JsonlWriter,
     skip_ids: set[str] | None = None,
     progress: bool = False,
+    total: int | None = None,
     workers: int = 1,
     worker_init: Callable[..., None] | None = None,
     worker_args: tuple = (),
@@ -83,7 +84,7 @@ def run_batch(
     summary = BatchSummary()
     skip_ids = skip_ids or set()
     started = time.perf_counter()
-    bar = _progress_bar(progress)
+    bar = _progress_bar(progress, total)
     report = on_error or (lambda line: print(f"error: {line}", file=sys.stderr))
     try:
         for record in _records(inputs, process, skip_ids, summary, workers, worker_init, worker_args, worker_process):
@@ -154,9 +155,10 @@ def _unskipped(
             yield item
 
 
-def _progress_bar(enabled: bool):
+def _progress_bar(enabled: bool, total: int | None):
+    """documents/s always; an ETA when the number of inputs is known."""
     if not enabled:
         return None
     from tqdm import tqdm
 
-    return tqdm(unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)
+    return tqdm(total=total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)

@@ -115,14 +115,15 @@ def load_cli_config(args: argparse.Namespace):
 def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int, workers: int = 1) -> int:
     """Read the inputs, process each document, write one record each; exit code 0 or 1."""
     from .batch import run_batch
-    from .io.readers import iter_documents
+    from .io.readers import count_inputs, iter_documents
     from .io.writers import JsonlWriter, completed_ids
 
     skip = completed_ids(args.output) if args.output and args.output != "-" else set()
     interactive = sys.stderr.isatty() and not args.quiet
     with JsonlWriter(args.output) as writer:
         summary = run_batch(iter_documents(args.paths, max_bytes=max_bytes), process, writer,
-                            skip_ids=skip, progress=interactive, **_worker_options(process, workers))
+                            skip_ids=skip, progress=interactive, total=count_inputs(args.paths) if interactive else None,
+                            **_worker_options(process, workers))
     if not args.quiet:
         for line in summary.lines():
             print(line, file=sys.stderr)

@@ -99,3 +99,22 @@ def test_ten_megabyte_line(tmp_path):
     record = json.loads(out.read_text(encoding="utf-8"))
     assert "".join(s["text"] for s in record["segments"]) == line
     assert {s["lang"] for s in record["segments"]} == {"az"}
+
+
+def test_input_count_matches_records(batch_dir, tmp_path):
+    from polyglot_news.io.readers import count_inputs, iter_documents
+
+    paths = [str(batch_dir), str(tmp_path / "missing.txt"), str(batch_dir / "good.txt")]
+    assert count_inputs(paths) == len(list(iter_documents(paths))) == 13
+    assert count_inputs(["-"]) is None
+
+
+def test_progress_bar_shows_rate_and_eta(capsys):
+    from polyglot_news.batch import run_batch
+    from polyglot_news.io.writers import JsonlWriter
+    from polyglot_news.types import Document
+
+    docs = [Document(f"p{i}", "text") for i in range(3)]
+    summary = run_batch(docs, lambda d: {"id": d.id, "segments": []}, JsonlWriter(None), progress=True, total=3)
+    err = capsys.readouterr().err
+    assert summary.done == 3 and "3/3" in err and "doc/s" in err and "<" in err  # tqdm's elapsed<remaining

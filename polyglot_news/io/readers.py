@@ -62,7 +62,7 @@ def iter_documents(
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES)
+            files = _input_files(path)
             if not files:
                 yield ReadError(path.name, str(path), "directory holds no .txt or .jsonl files")
             for file in files:
@@ -71,6 +71,34 @@ def iter_documents(
             yield from _read_file(path, max_bytes)
         else:
             yield ReadError(path.stem, str(path), "no such file or directory")
+
+
+def count_inputs(paths: Iterable[str | Path]) -> int | None:
+    """How many records :func:`iter_documents` will yield (for a progress bar's ETA), or
+    ``None`` when standard input is among the paths. JSONL files are only scanned for lines."""
+    total = 0
+    for raw in paths:
+        if str(raw) == "-":
+            return None
+        path = Path(raw)
+        files = _input_files(path) if path.is_dir() else [path]
+        if not files:
+            total += 1  # the directory's own error record
+        for file in files:
+            total += _records_in(file)
+    return total
+
+
+def _input_files(directory: Path) -> list[Path]:
+    suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
+    return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def _records_in(file: Path) -> int:
+    if file.suffix.lower() not in JSONL_SUFFIXES or not file.is_file():
+        return 1
+    with file.open("rb") as handle:
+        return max(1, sum(1 for line in handle if line.strip()))
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
