@@ -17,6 +17,9 @@ import pysbd
 # windows at whitespace first (news text never has sentences this long).
 MAX_WINDOW = 5000
 
+# pysbd only ends sentences at these; a window without any is one sentence, and skipping pysbd
+# there keeps very long unpunctuated lines (scraped tables, code, spam) fast.
+_TERMINAL = re.compile(r"[.!?…;。！？]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
@@ -58,6 +61,9 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
     spans: list[tuple[int, int]] = []
     for w_start, w_end in windows(text):
         window = text[w_start:w_end]
+        if not _TERMINAL.search(window):
+            spans.extend((w_start + s, w_start + e) for s, e in _locate(window, [window]))
+            continue
         lang = language or dominant_script_language(window)
         spans.extend((w_start + s, w_start + e) for s, e in _locate(window, _splitter(lang).segment(window)))
     return spans
