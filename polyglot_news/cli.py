@@ -112,18 +112,32 @@ def load_cli_config(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
-def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int, workers: int = 1) -> int:
-    """Read the inputs, process each document, write one record each; exit code 0 or 1."""
+def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int) -> int:
+    """Read the inputs, process each document with ``process``, write one record each."""
     from .batch import run_batch
     from .io.readers import count_inputs, iter_documents
     from .io.writers import JsonlWriter, completed_ids
 
     skip = completed_ids(args.output) if args.output and args.output != "-" else set()
-    interactive = sys.stderr.isatty() and not args.quiet
+    interactive = _interactive(args)
     with JsonlWriter(args.output) as writer:
-        summary = run_batch(iter_documents(args.paths, max_bytes=max_bytes), process, writer,
-                            skip_ids=skip, progress=interactive, total=count_inputs(args.paths) if interactive else None,
-                            **_worker_options(process, workers))
+        summary = run_batch(iter_documents(args.paths, max_bytes=max_bytes), process, writer, skip_ids=skip,
+                            progress=interactive, total=count_inputs(args.paths) if interactive else None)
+    return _finish(args, summary)
+
+
+def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1) -> int:
+    """Run a pipeline's records over the inputs (resumable, optionally in worker processes)."""
+    summary = pipeline.run_batch(args.paths, args.output, workers=workers, progress=_interactive(args))
+    return _finish(args, summary)
+
+
+def _interactive(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() and not args.quiet
+
+
+def _finish(args: argparse.Namespace, summary) -> int:
+    """Print the summary (unless quiet); exit code 1 when any document failed."""
     if not args.quiet:
         for line in summary.lines():
             print(line, file=sys.stderr)
@@ -140,21 +154,9 @@ def _pipeline(cfg, stages):
         raise UsageError(str(exc)) from None
 
 
-def _worker_options(process: Callable, workers: int) -> dict[str, Any]:
-    """Run in worker processes when asked: each builds its own pipeline from the same config."""
-    pipeline = getattr(process, "__self__", None)
-    if workers <= 1 or pipeline is None:
-        return {}
-    from .pipeline import _init_worker, _worker_process
-
-    return {"workers": workers, "worker_init": _init_worker, "worker_process": _worker_process,
-            "worker_args": (pipeline.config.model_dump(mode="json"), pipeline.stages)}
-
-
 def cmd_segment(args: argparse.Namespace) -> int:
     cfg = load_cli_config(args)
-    pipeline = _pipeline(cfg, ("segment",))
-    return run_documents(args, pipeline.process, cfg.input.max_bytes)
+    return run_pipeline(args, _pipeline(cfg, ("segment",)))
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
@@ -171,8 +173,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if args.batch_size:
         updates["max_batch_size"] = args.batch_size
     cfg.translation = tc.model_copy(update=updates)
-    pipeline = _pipeline(cfg, ("segment", "translate"))
-    return run_documents(args, pipeline.process, cfg.input.max_bytes)
+    return run_pipeline(args, _pipeline(cfg, ("segment", "translate")))
 
 
 def cmd_align(args: argparse.Namespace) -> int:
@@ -200,7 +201,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"note: {note}", file=sys.stderr)
     if args.overwrite and os.path.exists(args.output):
         os.remove(args.output)
-    code = run_documents(args, pipeline.process, cfg.input.max_bytes, workers=args.workers)
+    code = run_pipeline(args, pipeline, workers=args.workers)
     if args.format != "jsonl":
         written = export_pairs(args.output, args.format)
         if not args.quiet:

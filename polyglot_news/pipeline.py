@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 
 from .batch import BatchSummary, run_batch
 from .config import PipelineConfig, load_config
-from .io.readers import ReadError, iter_documents
+from .io.readers import ReadError, count_inputs, iter_documents
 from .io.writers import JsonlWriter, completed_ids
 from .langid import Segmenter
 from .types import Document, Passage, Segment, Signature, Translation
@@ -134,23 +134,31 @@ class Pipeline:
 
     def run_batch(
         self,
-        inputs: Iterable[str | Path | Document | ReadError],
+        inputs: Iterable[str | Path | Document | ReadError] | str | Path,
         output: str | Path | None,
         workers: int = 1,
         progress: bool = False,
         resume: bool = True,
     ) -> BatchSummary:
-        """Process many documents (paths, or Document objects) into a JSONL file; resumable."""
-        items = list(inputs) if not isinstance(inputs, (str, Path)) else [inputs]
-        docs = _as_documents(items, self.config.input.max_bytes)
+        """Process many documents (paths, or Document objects) into a JSONL file.
+
+        With ``resume`` the ids already in ``output`` are skipped, so a killed run continues
+        where it stopped. ``workers > 1`` runs documents in that many processes.
+        """
+        items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+        paths = [i for i in items if not isinstance(i, (Document, ReadError))]
+        total = None
+        if progress:
+            counted = count_inputs(paths)
+            total = None if counted is None else counted + len(items) - len(paths)
         skip = completed_ids(output) if resume and output not in (None, "-") else set()
+        parallel = {}
+        if workers > 1:
+            parallel = {"workers": workers, "worker_init": _init_worker, "worker_process": _worker_process,
+                        "worker_args": (self.config.model_dump(mode="json"), self.stages)}
         with JsonlWriter(output) as writer:
-            if workers > 1:
-                return run_batch(docs, self.process, writer, skip_ids=skip, progress=progress,
-                                 workers=workers, worker_init=_init_worker,
-                                 worker_args=(self.config.model_dump(mode="json"), self.stages),
-                                 worker_process=_worker_process)
-            return run_batch(docs, self.process, writer, skip_ids=skip, progress=progress)
+            return run_batch(_as_documents(items, self.config.input.max_bytes), self.process, writer,
+                             skip_ids=skip, progress=progress, total=total, **parallel)
 
 
 def _as_documents(items: list, max_bytes: int):

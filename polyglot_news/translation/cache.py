@@ -43,11 +43,27 @@ class TranslationCache:
         self.path = Path(path) if path else default_cache_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute(SCHEMA)
+        self._setup(timeout)
         self.hits = 0
         self.misses = 0
+
+    def _setup(self, timeout: float) -> None:
+        """Switch to WAL and create the table. SQLite answers "database is locked" at once,
+        without its busy handler, when another process is doing the same on a new file, so
+        this step retries until ``timeout``."""
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode=WAL")
+                self._conn.execute("PRAGMA synchronous=NORMAL")
+                self._conn.execute(SCHEMA)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
         found: dict[str, str] = {}
