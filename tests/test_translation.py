@@ -182,3 +182,31 @@ def test_cache_is_safe_for_two_processes(tmp_path):
     cache = TranslationCache(db)
     assert len(cache) == 300
     assert cache.get_many(["a-149", "b-0"]) == {"a-149": "tgt 149", "b-0": "tgt 0"}
+
+
+def test_und_segments_are_left_alone_unless_configured(tiny_marian, tmp_path):
+    from polyglot_news.types import Segment
+
+    text = "Salam, necəsən?\n12345 !!!\n"
+    segments = [Segment(0, 16, "az", 0.9, text[:16]), Segment(16, len(text), "und", 1.0, text[16:])]
+    doc = Document("u", text)
+    plain = _translator(tiny_marian, tmp_path / "p").translate_document(doc, segments)
+    assert set(plain) == {0}
+    models = {"az": str(tiny_marian), "ru": str(tiny_marian), "und": str(tiny_marian)}
+    both = _translator(tiny_marian, tmp_path / "b", translate_und=True, models=models).translate_document(doc, segments)
+    assert set(both) == {0, 1}
+    with pytest.raises(ValueError, match="translate_und needs a model for 'und'"):
+        _translator(tiny_marian, tmp_path / "c", translate_und=True)
+
+
+def test_models_list_and_pull_offline(tmp_path, capsys, monkeypatch):
+    from polyglot_news.cli import main
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    assert main(["models", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "Helsinki-NLP/opus-mt-az-en: MISSING" in out and "(none)" in out
+    assert main(["models", "pull", "Helsinki-NLP/opus-mt-az-en"]) == 2
+    err = capsys.readouterr().err
+    assert "could not download Helsinki-NLP/opus-mt-az-en" in err and "Traceback" not in err
