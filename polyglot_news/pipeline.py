@@ -122,7 +122,7 @@ class Pipeline:
         passages = None
         if self.passage_finder is not None:
             passages = self.passage_finder.find(doc.text, segments)
-        loaded = len(self.translator._loaded) if self.translator is not None else 0
+        loaded = self.translator.loaded_models if self.translator is not None else 0
         if self._signature is None or loaded != self._signature_models:
             # models load lazily and their revisions belong in the signature
             self._signature, self._signature_models = self.signature, loaded

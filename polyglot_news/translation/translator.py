@@ -93,6 +93,11 @@ class Translator:
         if problems:
             raise ModelNotAvailable("; ".join(problems))
 
+    @property
+    def loaded_models(self) -> int:
+        """How many models have been loaded so far (they load on first use)."""
+        return len(self._loaded)
+
     def model_for(self, lang: str) -> LoadedModel:
         route = self.routes.get(lang)
         if route is None:
@@ -121,8 +126,8 @@ class Translator:
         parts: dict[str, Any] = {}
         for lang, route in sorted(self.routes.items()):
             entry: dict[str, Any] = {"model": route.model_name, "revision": self.config.revision or "default"}
-            if lang in {lang for lang, r in self.routes.items() if r.model_name in self._loaded}:
-                entry["revision"] = self.model_for(lang).revision
+            if route.model_name in self._loaded:
+                entry["revision"] = self._loaded[route.model_name].revision
             parts[lang] = entry
         return Signature({
             "polyglot_news": __version__,
