@@ -1,11 +1,9 @@
 """Translation with tiny real-architecture models built here: chunking, batching, cache, errors."""
 
 import json
-import os
 
 import pytest
 
-from polyglot_news.config import load_config
 from polyglot_news.testing import build_tiny_m2m, build_tiny_marian
 from polyglot_news.translation import ModelNotAvailable, Translator, plan_chunks
 from polyglot_news.types import Document
