@@ -211,37 +211,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_align_docs(args: argparse.Namespace) -> int:
     from .docalign import align_documents, write_alignment
-    from .io.readers import read_sentence_lines
+    from .io.readers import read_sentence_lines, read_text_file
 
     cfg = load_cli_config(args)
+    if args.format == "moses" and not args.output:
+        raise UsageError("--format moses needs -o PREFIX")
     try:
         if args.sentence_per_line:
             src, tgt = read_sentence_lines(args.src), read_sentence_lines(args.tgt)
         else:
-            src, tgt = _read_text(args.src), _read_text(args.tgt)
-    except (OSError, ValueError) as exc:
+            src, tgt = read_text_file(args.src), read_text_file(args.tgt)
+    except ValueError as exc:
         raise UsageError(str(exc)) from None
     result = align_documents(src, tgt, cfg, sentence_per_line=args.sentence_per_line,
                              src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-    if args.format == "moses" and not args.output:
-        raise UsageError("--format moses needs -o PREFIX")
     write_alignment(result, args.format, args.output)
     return 0
-
-
-def _read_text(path: str) -> str:
-    from pathlib import Path
-
-    from .io.readers import decode_text
-
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ValueError(f"{path}: {exc.strerror or exc}") from None
-    try:
-        return decode_text(data, path)
-    except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:

@@ -146,3 +146,15 @@ def test_passages_with_translation_and_no_encoder(seed_text, segmenter, tmp_path
     assert len(result.translations) == 3
     for passage in result.passages:
         assert all(0 <= m.start < m.end <= len(seed_text) for m in passage.members)
+
+
+@pytest.mark.parametrize("per_line", [True, False])
+def test_align_docs_bad_input_names_the_file(tmp_path, capsys, per_line):
+    bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
+    bad.write_bytes(b"\xff\xfe not utf-8")
+    good.write_text("Hello.\n")
+    args = ["align-docs", str(bad), str(good)] + (["--sentence-per-line"] if per_line else [])
+    assert main(args) == 2
+    assert f"{bad}: invalid UTF-8" in capsys.readouterr().err
+    assert main(["align-docs", str(tmp_path / "none.txt"), str(good)]) == 2
+    assert "none.txt: No such file or directory" in capsys.readouterr().err

@@ -35,7 +35,7 @@ class ReadError:
         return {"id": self.id, "source": self.source, "error": self.message}
 
 
-def decode_text(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Bytes → text, or ValueError with a one-line reason (binary, invalid UTF-8, empty, too large)."""
     if len(data) > max_bytes:
         raise ValueError(f"too large: {len(data)} bytes (limit {max_bytes})")
@@ -123,7 +123,7 @@ def _read_stream(stream: BinaryIO, doc_id: str, source: str, max_bytes: int) -> 
 
 
 def _document_from_bytes(data: bytes, doc_id: str, source: str, max_bytes: int) -> Document:
-    return Document(doc_id, decode_text(data, source, max_bytes), {"source": source})
+    return Document(doc_id, decode_text(data, max_bytes), {"source": source})
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
@@ -141,7 +141,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
             where = f"{path}:{line_no}"
             fallback_id = f"{path.stem}:{line_no}"
             try:
-                record = json.loads(decode_text(raw, where, max_bytes))
+                record = json.loads(decode_text(raw, max_bytes))
                 if not isinstance(record, dict):
                     raise ValueError("a JSONL line must be an object with 'id' and 'text'")
                 text = record.get("text")
@@ -166,10 +166,19 @@ def _reason(exc: BaseException) -> str:
     return str(exc)
 
 
+def read_text_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """A whole file as text; ValueError naming the file and the problem otherwise."""
+    try:
+        return decode_text(Path(path).read_bytes(), max_bytes)
+    except OSError as exc:
+        raise ValueError(f"{path}: {_reason(exc)}") from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
 def read_sentence_lines(path: str | Path) -> list[str]:
     """One sentence per line (hunalign/vecalign format); the trailing newline adds no sentence."""
-    text = decode_text(Path(path).read_bytes(), str(path))
-    lines = text.split("\n")
+    lines = read_text_file(path).split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line.rstrip("\r") for line in lines]
