@@ -78,14 +78,12 @@ def run_batch(
     worker_init: Callable[..., None] | None = None,
     worker_args: tuple = (),
     worker_process: Process | None = None,
-    on_error: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Process every input and write one record per input; returns the summary."""
     summary = BatchSummary()
     skip_ids = skip_ids or set()
     started = time.perf_counter()
     bar = _progress_bar(progress, total)
-    report = on_error or (lambda line: print(f"error: {line}", file=sys.stderr))
     try:
         for record in _records(inputs, process, skip_ids, summary, workers, worker_init, worker_args, worker_process):
             writer.write(record)
@@ -93,7 +91,7 @@ def run_batch(
             if "error" in record:
                 line = f"{record.get('source', record['id'])}: {record['error']}"
                 summary.errors.append(line)
-                report(line)
+                print(f"error: {line}", file=sys.stderr)
             if bar is not None:
                 bar.update(1)
     finally:

@@ -66,8 +66,7 @@ class PassageFinder:
         return cls(encoder, cfg.languages, ac.min_passage_score, settings, to_english)
 
     def settings(self) -> dict[str, Any]:
-        scorer = self._scorer.settings() if self.encoder or not self.to_english else \
-            {"encoder": "none", "score": "chrF(translation)"}
+        scorer = self._scorer.settings() if self.encoder or not self.to_english else TranslationScorer.settings()
         return {**scorer, "min_score": self.min_score,
                 "skip_cost": self.align_settings.skip_cost, "merge_penalty": self.align_settings.merge_penalty,
                 "max_group": self.align_settings.max_group}

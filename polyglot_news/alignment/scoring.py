@@ -11,7 +11,6 @@ across scripts, so Баку, Bakı and Baku meet) and lengths.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Sequence
 
@@ -91,9 +90,6 @@ class EmbeddingScorer(PairScorer):
         norm = 0.5 * (float(self.dx[i0:i1].mean()) + float(self.dy[j0:j1].mean()))
         return (1.0 - cos) / max(norm, 1e-6)
 
-    def similarity_matrix(self) -> np.ndarray:
-        return self.x @ self.y.T
-
     def settings(self) -> dict:
         return {**self.encoder.settings(), "score": "margin-ratio", "neighbours": self.neighbours}
 
@@ -160,13 +156,6 @@ def _anchors(sentence: str) -> set[str]:
     return found
 
 
-def length_penalty(la: int, lb: int) -> float:
-    """Gale–Church-style penalty for an unlikely length ratio (0 when lengths match)."""
-    if la == 0 or lb == 0:
-        return 0.0
-    return abs(math.log(la / lb))
-
-
 class TranslationScorer(PairScorer):
     """Encoder-free cost from chrF (sacrebleu) between English versions of the two sides.
 
@@ -211,7 +200,9 @@ class TranslationScorer(PairScorer):
         norm = 0.5 * (float(self.dx[i0:i1].mean()) + float(self.dy[j0:j1].mean()))
         return d / max(norm, 1e-6)
 
-    def settings(self) -> dict:
+    @classmethod
+    def settings(cls) -> dict:
+        """The same for every instance, so it can be read before any pair is scored."""
         from importlib.metadata import version
 
         return {"encoder": "none", "score": "chrF(translation)", "sacrebleu": version("sacrebleu")}

@@ -89,9 +89,6 @@ class _BlockScorer(PairScorer):
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return self.fine.cost(self.se[i0], self.se[i1], self.te[j0], self.te[j1])
 
-    def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
-        return np.array([self.cost(i0, i1, a, b) for a, b in zip(j0s, j1s)], dtype=np.float64)
-
 
 def _cost_row(scorer: PairScorer, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
     fn = getattr(scorer, "cost_row", None)
