@@ -202,12 +202,14 @@ class Translator:
         tok = loaded.tokenizer
         if route.src_code is not None and hasattr(tok, "src_lang"):
             tok.src_lang = route.src_code
-        lengths = [len(ids) for ids in tok(sources, truncation=False, verbose=False)["input_ids"]]
+        ids = tok(sources, truncation=False, verbose=False)["input_ids"]
+        lengths = [len(row) for row in ids]
         order = sorted(range(len(sources)), key=lambda i: -lengths[i])
         gen_config = self._generation_config(loaded, route)
         outputs: list[str] = [""] * len(sources)
         for batch in _batches(order, lengths, self.config.batch_tokens, self.config.max_batch_size):
-            enc = tok([sources[i] for i in batch], return_tensors="pt", padding=True, truncation=False)
+            # pad the ids tokenised above rather than tokenising the batch again
+            enc = tok.pad({"input_ids": [ids[i] for i in batch]}, return_tensors="pt")
             enc = {k: v.to(loaded.device) for k, v in enc.items()}
             with torch.inference_mode():
                 generated = loaded.model.generate(**enc, generation_config=gen_config)
