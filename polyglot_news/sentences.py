@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import pysbd
 
+from .scripts import script_counts
+
 # pysbd's regexes are super-linear on very long runs without punctuation; such text is cut into
 # windows at whitespace first (news text never has sentences this long).
 MAX_WINDOW = 5000
@@ -20,8 +22,6 @@ MAX_WINDOW = 5000
 # pysbd only ends sentences at these; a window without any is one sentence, and skipping pysbd
 # there keeps very long unpunctuated lines (scraped tables, code, spam) fast.
 _TERMINAL = re.compile(r"[.!?…;。！？]")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F\u0259]")
 
 
 @lru_cache(maxsize=4)
@@ -31,7 +31,8 @@ def _splitter(language: str) -> pysbd.Segmenter:
 
 def dominant_script_language(text: str) -> str:
     """The pysbd rule set for this text: ``ru`` for mostly Cyrillic text, else ``en``."""
-    return "ru" if len(_CYRILLIC.findall(text)) > len(_LATIN.findall(text)) else "en"
+    counts = script_counts(text)
+    return "ru" if counts["Cyrillic"] > counts["Latin"] else "en"
 
 
 def windows(text: str, size: int = MAX_WINDOW) -> list[tuple[int, int]]:

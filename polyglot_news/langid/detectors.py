@@ -24,6 +24,8 @@ from functools import lru_cache
 from importlib.metadata import version
 from typing import Any, Sequence
 
+from ..scripts import script_counts
+
 UND = "und"
 
 # Letters a language's orthography never uses: their presence rules the language out.
@@ -49,9 +51,8 @@ def normalise_for_detection(text: str) -> str:
     """NFC, a bounded sample, and the Cyrillic schwa (ә, common in scraped Azerbaijani) as ə."""
     text = unicodedata.normalize("NFC", text[:MAX_DETECT_CHARS])
     if "ә" in text or "Ә" in text:
-        latin = sum(1 for ch in text if "a" <= ch.lower() <= "z")
-        cyrillic = sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
-        if latin > cyrillic:
+        counts = script_counts(text)
+        if counts["Latin"] > counts["Cyrillic"]:
             text = text.replace("ә", "ə").replace("Ә", "Ə")
     return text
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Sequence
 
+from ..scripts import script_of
 from ..sentences import split_sentences
 from ..types import Document, Segment, Signature
 from .detectors import UND, Detector, letter_count, log_prob, make_detector
@@ -30,21 +31,6 @@ LANGUAGE_SCRIPTS = {
 }
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
-
-
-def script_of(text: str) -> str:
-    """The dominant script of the letters of ``text``: Latin, Cyrillic or Other."""
-    counts = {"Latin": 0, "Cyrillic": 0, "Other": 0}
-    for ch in text:
-        if not ch.isalpha():
-            continue
-        if ch < "\u0250" or ch == "ə" or ch == "Ə" or "\u1e00" <= ch <= "\u1eff":
-            counts["Latin"] += 1
-        elif "\u0400" <= ch <= "\u052f":
-            counts["Cyrillic"] += 1
-        else:
-            counts["Other"] += 1
-    return max(counts, key=counts.get)
 
 
 @dataclass
