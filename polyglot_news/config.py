@@ -75,14 +75,30 @@ class EncoderConfig(_Strict):
     batch_size: int = Field(64, gt=0)
 
 
-class AlignmentConfig(_Strict):
+class AlignSettings(_Strict):
+    """The sentence-alignment search: group sizes, what a skip costs, the band."""
+
+    max_group: int = Field(4, ge=1, le=8, description="most sentences on one side of an n-m group")
+    max_group_total: int = Field(6, ge=2, le=16, description="most sentences in an n-m group, both sides")
+    skip_quantile: float = Field(0.2, gt=0, lt=1, description=(
+        "a sentence left unaligned costs this quantile of the costs of random sentence pairs"))
+    samples: int = Field(256, ge=8, description="random sentences that normalise each group's distance")
+    band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
+
+    def moves(self) -> list[tuple[int, int]]:
+        """1–0, 0–1, then every n–m group within the size limits, smallest first."""
+        g = self.max_group
+        groups = [(a, b) for a in range(1, g + 1) for b in range(1, g + 1) if a + b <= self.max_group_total]
+        return [(1, 0), (0, 1)] + sorted(groups, key=lambda ab: (ab[0] + ab[1], ab))
+
+
+class AlignmentConfig(AlignSettings):
     enabled: bool = True
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
     min_passage_score: float = Field(0.3, ge=0, le=1, description="least quality-weighted share of aligned sentences")
-    max_group: int = Field(2, ge=1, le=4, description="largest n in n-m sentence groups")
-    band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
-    skip_cost: float = Field(0.55, gt=0, description="cost of leaving one sentence unaligned")
-    merge_penalty: float = Field(0.3, ge=0, description="extra cost per sentence beyond a 1-1 group")
+
+    def align_settings(self) -> AlignSettings:
+        return AlignSettings(**{k: getattr(self, k) for k in AlignSettings.model_fields})
 
 
 class InputConfig(_Strict):

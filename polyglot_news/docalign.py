@@ -6,7 +6,8 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from .alignment import AlignSettings, AnchorScorer, EmbeddingScorer, align, make_encoder
+from .alignment import AnchorScorer, EmbeddingScorer, align, make_encoder
+from .alignment.passages import background_sentences
 from .config import load_config
 from .langid import make_detector
 from .sentences import split_sentences
@@ -38,8 +39,9 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     tgt_sents = tgt if isinstance(tgt, list) else _sentences(tgt)
     ac = cfg.alignment
     encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
-    scorer = EmbeddingScorer(encoder) if encoder is not None else AnchorScorer()
-    settings = AlignSettings(max_group=ac.max_group, band=ac.band, skip_cost=ac.skip_cost, merge_penalty=ac.merge_penalty)
+    scorer = (EmbeddingScorer(encoder, background_sentences(), ac.samples) if encoder is not None
+              else AnchorScorer())
+    settings = ac.align_settings()
     groups = align(src_sents, tgt_sents, scorer, settings)
     detector = None
     if not (src_lang and tgt_lang):
@@ -47,7 +49,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
-                             {**scorer.settings(), **settings.__dict__})
+                             {**scorer.settings(), **settings.model_dump()})
 
 
 def _sentences(text: str) -> list[str]:

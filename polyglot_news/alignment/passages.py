@@ -21,7 +21,8 @@ from ..sentences import split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, make_encoder
 from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
-from .sentalign import AlignSettings, align
+from ..config import AlignSettings
+from .sentalign import align
 
 
 def background_sentences() -> list[str]:
@@ -52,7 +53,8 @@ class PassageFinder:
         self.languages = tuple(languages)
         self.min_score = min_score
         self.align_settings = settings or AlignSettings()
-        self._scorer: PairScorer = EmbeddingScorer(encoder, background=background_sentences()) if encoder else AnchorScorer()
+        self._scorer: PairScorer = (EmbeddingScorer(encoder, background_sentences(), self.align_settings.samples)
+                                    if encoder else AnchorScorer())
 
     @classmethod
     def from_config(cls, config: Any = None, to_english=None) -> "PassageFinder":
@@ -61,15 +63,11 @@ class PassageFinder:
         cfg = load_config(config)
         ac = cfg.alignment
         encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
-        settings = AlignSettings(max_group=ac.max_group, band=ac.band, skip_cost=ac.skip_cost,
-                                 merge_penalty=ac.merge_penalty)
-        return cls(encoder, cfg.languages, ac.min_passage_score, settings, to_english)
+        return cls(encoder, cfg.languages, ac.min_passage_score, ac.align_settings(), to_english)
 
     def settings(self) -> dict[str, Any]:
         scorer = self._scorer.settings() if self.encoder or not self.to_english else TranslationScorer.settings()
-        return {**scorer, "min_score": self.min_score,
-                "skip_cost": self.align_settings.skip_cost, "merge_penalty": self.align_settings.merge_penalty,
-                "max_group": self.align_settings.max_group}
+        return {**scorer, "min_score": self.min_score, **self.align_settings.model_dump()}
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
         units = [

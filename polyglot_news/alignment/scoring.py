@@ -1,9 +1,9 @@
 """Sentence-pair costs for alignment: margin-normalised embeddings and cheap anchors.
 
-Raw cosine from e5 has a high floor (unrelated sentences score about 0.8), so each pair's
-distance ``1 - cos`` is divided by the mean distance of each side to its neighbours, as in
-margin-based bitext mining (LASER) and Vecalign: a translation scores well below 1, unrelated
-text about 1, whatever the encoder's floor.
+Raw cosine from e5 has a high floor (unrelated sentences score about 0.8), so each group's
+distance ``1 - cos`` is divided by the mean distance of both sides to random sentences, as in
+Vecalign: a translation scores well below 1, unrelated text about 1, whatever the encoder's
+floor.
 
 Without an encoder, :class:`AnchorScorer` compares numbers, capitalised names (transliterated
 across scripts, so Баку, Bakı and Baku meet) and lengths.
@@ -51,76 +51,152 @@ class PairScorer:
         """Cost of aligning ``src[i0:i1]`` with ``tgt[j0:j1]``: ~0 for translations, ~1 unrelated."""
         raise NotImplementedError
 
+    def skip_cost(self, quantile: float) -> float:
+        """What leaving one sentence unaligned costs: ``quantile`` of the costs of pairs that
+        are almost surely not translations. Here: 1–1 pairs far from the diagonal (in a
+        monotone document, a sentence's translation sits near its relative position)."""
+        n, m = self.sizes()
+        rng = np.random.default_rng(0)
+        i = rng.integers(0, n, 2000)
+        j = rng.integers(0, m, 2000)
+        far = np.abs(i / max(n, 1) - j / max(m, 1)) > 0.25
+        if far.sum() < 8:
+            return 1.0 - quantile  # too short to sample: unrelated text costs about 1
+        costs = [self.cost(int(a), int(a) + 1, int(b), int(b) + 1) for a, b in zip(i[far][:500], j[far][:500])]
+        return float(np.quantile(costs, quantile))
+
+    def sizes(self) -> tuple[int, int]:
+        """Sentences on each side of the prepared pair of documents."""
+        raise NotImplementedError
+
     def settings(self) -> dict:
         return {}
 
 
 class EmbeddingScorer(PairScorer):
-    """Margin-normalised cosine distance of (averaged) sentence embeddings."""
+    """Normalised cosine distance between group embeddings (Vecalign's cost, our code).
 
-    def __init__(self, encoder: Encoder, neighbours: int = 4, background: Sequence[str] = ()):
+    A group's vector is the normalised sum of its sentence vectors. Its distance to the other
+    group is divided by the mean distance of both groups to random sentences of the other side
+    (``samples`` of the document's own, topped up with bundled background sentences when the
+    document is short), so a translation costs well below 1 and unrelated text about 1,
+    whatever the encoder's cosine floor.
+    """
+
+    #: group sizes up to this are precomputed for every position; larger ones on demand
+    CACHED_SIZES = 8
+
+    def __init__(self, encoder: Encoder, background: Sequence[str] = (), samples: int = 256, seed: int = 0):
         self.encoder = encoder
-        self.neighbours = neighbours
-        self.background = encoder.encode(list(background)) if background else None
+        self.samples = samples
+        self.seed = seed
+        self.background = encoder.encode(list(background)) if len(background) else None
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> None:
-        self.prepare_vectors(self.encoder.encode(list(src)), self.encoder.encode(list(tgt)))
+        self.prepare_vectors(self.encoder.encode(list(src)), self.encoder.encode(list(tgt)),
+                             [len(s) for s in src], [len(t) for t in tgt])
 
-    def prepare_vectors(self, x: np.ndarray, y: np.ndarray) -> None:
-        """Use embeddings computed elsewhere (e.g. once for a whole document)."""
+    def prepare_vectors(self, x: np.ndarray, y: np.ndarray, src_lengths: Sequence[int] | None = None,
+                        tgt_lengths: Sequence[int] | None = None) -> None:
+        """Use embeddings computed elsewhere (e.g. once for a whole document), with the
+        sentences' lengths in characters when known."""
         self.x, self.y = x, y
-        self._cx = np.vstack([np.zeros((1, self.x.shape[1]), np.float32), np.cumsum(self.x, axis=0)])
-        self._cy = np.vstack([np.zeros((1, self.y.shape[1]), np.float32), np.cumsum(self.y, axis=0)])
-        self.dx, self.dy = _neighbour_distances(self.x, self.y, self.neighbours, self.background)
-        self._cdy = np.concatenate([[0.0], np.cumsum(self.dy, dtype=np.float64)])
+        self._cum = (_cumsum(x), _cumsum(y))
+        self._lengths = None
+        if src_lengths is not None and tgt_lengths is not None:
+            a, b = np.asarray(src_lengths, np.float64), np.asarray(tgt_lengths, np.float64)
+            lx = np.concatenate([[0.0], np.cumsum(a)])
+            ly = np.concatenate([[0.0], np.cumsum(b)])
+            self._lengths = (lx, ly * _length_ratio(a, b))
+        rng = np.random.default_rng(self.seed)
+        self._samples = (self._sample(x, rng), self._sample(y, rng))  # random sentences of each side
+        self._groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+    def _sample(self, vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        own = vectors[rng.choice(len(vectors), self.samples, replace=False)] if len(vectors) > self.samples else vectors
+        if self.background is None or len(own) >= self.samples:
+            return own
+        extra = self.background[: self.samples - len(own)]
+        return np.vstack([own, extra])
+
+    def sizes(self) -> tuple[int, int]:
+        return len(self.x), len(self.y)
+
+    def _vectors(self, side: int, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit vectors of the groups ``[starts, ends)`` of one side, and each group's mean
+        distance to the other side's random sentences."""
+        cum = self._cum[side]
+        vec = _normalise_rows(cum[ends] - cum[starts])
+        norm = 1.0 - (vec @ self._samples[1 - side].T).mean(axis=1)
+        return vec, norm
+
+    def _cached(self, side: int, size: int) -> tuple[np.ndarray, np.ndarray]:
+        key = (side, size)
+        if key not in self._groups:
+            count = len(self._cum[side]) - size
+            starts = np.arange(max(count, 0))
+            self._groups[key] = self._vectors(side, starts, starts + size)
+        return self._groups[key]
+
+    def _side(self, side: int, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sizes = ends - starts
+        size = int(sizes[0])
+        if size <= self.CACHED_SIZES and np.all(sizes == size):
+            vec, norm = self._cached(side, size)
+            return vec[starts], norm[starts]
+        return self._vectors(side, starts, ends)
 
     def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`cost` for one source group against many target groups."""
-        vx = self._cx[i1] - self._cx[i0]
-        vy = self._cy[j1s] - self._cy[j0s]
-        cos = (vy @ vx) / np.maximum(np.linalg.norm(vy, axis=1) * np.linalg.norm(vx), 1e-12)
-        dy = (self._cdy[j1s] - self._cdy[j0s]) / np.maximum(j1s - j0s, 1)
-        norm = 0.5 * (float(self.dx[i0:i1].mean()) + dy)
-        return (1.0 - cos) / np.maximum(norm, 1e-6)
+        vx, nx = self._side(0, np.array([i0]), np.array([i1]))
+        vy, ny = self._side(1, np.asarray(j0s), np.asarray(j1s))
+        cos = vy @ vx[0]
+        cost = (1.0 - cos) / np.maximum(0.5 * (nx[0] + ny), 1e-6)
+        if self._lengths is not None:
+            cost = cost * self._length_factor(i0, i1, np.asarray(j0s), np.asarray(j1s))
+        return cost
+
+    def _length_factor(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        """1 for groups of matching length, growing as one side gets longer than the other
+        (Bertalign's ``log2(1 + ratio)`` penalty, as a divisor of the cost)."""
+        lx, ly = self._lengths
+        a = lx[i1] - lx[i0]
+        b = ly[j1s] - ly[j0s]
+        ratio = np.minimum(a, b) / np.maximum(np.maximum(a, b), 1.0)
+        return 1.0 / np.log2(1.0 + np.maximum(ratio, 1e-3))
 
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        vx = self._cx[i1] - self._cx[i0]
-        vy = self._cy[j1] - self._cy[j0]
-        cos = float(vx @ vy) / max(float(np.linalg.norm(vx) * np.linalg.norm(vy)), 1e-12)
-        norm = 0.5 * (float(self.dx[i0:i1].mean()) + float(self.dy[j0:j1].mean()))
-        return (1.0 - cos) / max(norm, 1e-6)
+        return float(self.cost_row(i0, i1, np.array([j0]), np.array([j1]))[0])
+
+    def skip_cost(self, quantile: float) -> float:
+        """``quantile`` of the costs between the two sides' random sentences."""
+        sx, sy = self._samples
+        nx = 1.0 - (sx @ sy.T).mean(axis=1)
+        ny = 1.0 - (sy @ sx.T).mean(axis=1)
+        costs = (1.0 - sx @ sy.T) / np.maximum(0.5 * (nx[:, None] + ny[None, :]), 1e-6)
+        return float(np.quantile(costs, quantile))
 
     def settings(self) -> dict:
-        return {**self.encoder.settings(), "score": "margin-ratio", "neighbours": self.neighbours}
+        return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples}
 
 
-def _neighbour_distances(x: np.ndarray, y: np.ndarray, k: int, background: np.ndarray | None = None,
-                         window: int = 200) -> tuple[np.ndarray, np.ndarray]:
-    """Mean distance of each row to its ``k`` nearest rows of the other side, searched in a
-    window around the diagonal so the cost stays linear in the number of sentences. Background
-    sentences, when given, join every search: short inputs then still have enough neighbours."""
+def _length_ratio(a: np.ndarray, b: np.ndarray) -> float:
+    """Source characters per target character, whatever the languages: the documents' total
+    ratio when they are about equally long in sentences (parallel overall), else the ratio of
+    their median sentence lengths (one line against thousands says nothing of totals)."""
+    if len(a) == 0 or len(b) == 0:
+        return 1.0
+    if 0.5 <= len(a) / len(b) <= 2.0:
+        return float(a.sum() / max(b.sum(), 1.0))
+    return float(np.median(a) / max(np.median(b), 1.0))
 
-    def side(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        n, m = len(a), len(b)
-        out = np.ones(n, dtype=np.float32)
-        if n == 0 or (m == 0 and background is None):
-            return out
-        step = 256
-        for s in range(0, n, step):
-            e = min(n, s + step)
-            centre = int((s + e) / 2 * m / max(n, 1))
-            lo, hi = max(0, centre - window), min(m, centre + window)
-            if hi - lo < min(m, 2 * window):
-                lo, hi = max(0, min(lo, m - 2 * window)), min(m, max(hi, 2 * window))
-            sims = a[s:e] @ b[lo:hi].T
-            if background is not None:
-                sims = np.hstack([sims, a[s:e] @ background.T])
-            kk = min(k, sims.shape[1])
-            top = -np.sort(-sims, axis=1)[:, :kk]
-            out[s:e] = 1.0 - top.mean(axis=1)
-        return out
 
-    return side(x, y), side(y, x)
+def _cumsum(x: np.ndarray) -> np.ndarray:
+    return np.vstack([np.zeros((1, x.shape[1]), np.float32), np.cumsum(x, axis=0, dtype=np.float32)])
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
 class AnchorScorer(PairScorer):
@@ -131,6 +207,9 @@ class AnchorScorer(PairScorer):
         self.tgt = [_anchors(t) for t in tgt]
         self.src_len = [len(s) for s in src]
         self.tgt_len = [len(t) for t in tgt]
+
+    def sizes(self) -> tuple[int, int]:
+        return len(self.src), len(self.tgt)
 
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         a = set().union(*[self.src[i] for i in range(i0, i1)]) if i1 > i0 else set()
@@ -188,6 +267,9 @@ class TranslationScorer(PairScorer):
             self.dx[i] = np.mean(sorted(ds)[: self.neighbours])
         for j, ds in near_y.items():
             self.dy[j] = np.mean(sorted(ds)[: self.neighbours])
+
+    def sizes(self) -> tuple[int, int]:
+        return len(self.src), len(self.tgt)
 
     @staticmethod
     def _distance(hyp: str, ref: str) -> float:

