@@ -95,7 +95,10 @@ class AlignSettings(_Strict):
 class AlignmentConfig(AlignSettings):
     enabled: bool = True
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
-    min_passage_score: float = Field(0.3, ge=0, le=1, description="least quality-weighted share of aligned sentences")
+    min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
+    pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
+        "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
+    min_pair_words: int = Field(3, ge=1, description="fewer words than this on a side: furniture, never a pair")
 
     def align_settings(self) -> AlignSettings:
         return AlignSettings(**{k: getattr(self, k) for k in AlignSettings.model_fields})

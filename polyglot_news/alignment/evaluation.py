@@ -140,3 +140,181 @@ def group_shapes(groups: Sequence[AlignedGroup]) -> Counter:
         a, b = len(g.src), len(g.tgt)
         shapes["1-0" if b == 0 else "0-1" if a == 0 else "1-1" if a == b == 1 else "n-m"] += 1
     return shapes
+
+
+@dataclass
+class DevPage:
+    """A page built from dev sentences: its lines, each line's language (``None`` where a
+    line has no single right answer, e.g. "VIDEO"), and the line pairs that translate each other."""
+
+    kind: str
+    lines: list[str]
+    langs: list[str | None]
+    parallel: set[tuple[int, int]]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+    def line_spans(self) -> list[tuple[int, int]]:
+        spans, pos = [], 0
+        for line in self.lines:
+            spans.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return spans
+
+
+_TAGS = {"az": "Teqlər: {}, {}", "en": "Tags: {}, {}", "ru": "Теги: {}, {}"}
+_TAG_WORDS = {"az": ["Bakı", "iqtisadiyyat", "siyasət", "mədəniyyət"], "en": ["Baku", "economy", "politics", "culture"],
+              "ru": ["Баку", "экономика", "политика", "культура"]}
+_WROTE = {"ru": "Он написал: «{}»", "az": "O yazıb: «{}»", "en": "He wrote: “{}”"}
+_FURNITURE = [("Xəbərlər", "az"), ("News", "en"), ("Новости", "ru"), ("VIDEO", None), ("Əsas səhifə", "az"),
+              ("Home", "en"), ("Главная", "ru"), ("Bizi izləyin", "az"), ("Follow us", "en"), ("Подписывайтесь", "ru"),
+              ("FOTO", None), ("29.11.2021", None)]
+
+
+def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int = 6,
+                    held_out: Sequence[str] = ()) -> list[DevPage]:
+    """Pages in the shapes of real multilingual news pages, from dev sentence pairs:
+
+    - ``headline``: an article (headline, dateline, body, tag line) in one language, ending with
+      its headline in the other languages, one line each;
+    - ``quote``: an article quoting a post in English (with a "— Name (@handle) date" line) and
+      giving its translation later, bare or after a lead-in;
+    - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
+      language that shares a word with it), ``turkish`` (a Turkish quote and its English
+      translation: Turkish is not ours), ``furniture`` (menu items in three languages).
+
+    Pairs with a side in ``held_out`` (e.g. the bundled background sentences that calibrate
+    the scores) are left out, so the pages test what the calibration has not seen.
+    """
+    rng = random.Random(seed)
+    held = set(held_out)
+    pairs = [p for p in pairs if p.src not in held and p.tgt not in held]
+    by = {}
+    for p in pairs:
+        by.setdefault((p.src_lang, p.tgt_lang), []).append(p)
+    mono: dict[str, list[str]] = {}
+    linked: dict[str, set[str]] = {}  # every sentence's translations, to keep them out of bodies
+    for p in pairs:
+        mono.setdefault(p.src_lang, []).append(p.src)
+        mono.setdefault(p.tgt_lang, []).append(p.tgt)
+        linked.setdefault(p.src, set()).add(p.tgt)
+        linked.setdefault(p.tgt, set()).add(p.src)
+
+    def body(lang: str, count: int, avoid: set[str]) -> list[str]:
+        avoid = avoid | {t for s in avoid for t in linked.get(s, ())}
+        pool = [s for s in mono[lang] if s not in avoid]
+        return [" ".join(rng.sample(pool, rng.randint(1, 3))) for _ in range(count)]
+
+    def dateline() -> str:
+        return f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2021 {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+
+    def article(lang: str, headline: str, avoid: set[str]) -> tuple[list[str], list]:
+        lines = [headline, dateline()] + body(lang, rng.randint(5, 15), avoid)
+        lines.append(_TAGS[lang].format(*rng.sample(_TAG_WORDS[lang], 2)))
+        return lines, [lang] * len(lines)
+
+    pages: list[DevPage] = []
+    headline_pairs = [("az", "en", by[("az", "en")], False), ("en", "az", by[("az", "en")], True),
+                      ("en", "ru", by[("en", "ru")], False), ("ru", "en", by[("en", "ru")], True)]
+    for k in range(per_kind):
+        a, b, pool, flip = headline_pairs[k % len(headline_pairs)]
+        p = rng.choice(pool)
+        head, foreign = (p.tgt, p.src) if flip else (p.src, p.tgt)
+        lines, langs = article(a, head, {head, foreign})
+        lines.append(foreign)
+        langs.append(b)
+        pages.append(DevPage("headline", lines, langs, {(0, len(lines) - 1)}))
+    for k in range(per_kind):
+        lang, pool = ("ru", by[("en", "ru")]) if k % 2 == 0 else ("az", by[("az", "en")])
+        p = rng.choice(pool)
+        post, translation = (p.src, p.tgt) if lang == "ru" else (p.tgt, p.src)
+        avoid = {post, translation}
+        lines = body(lang, rng.randint(2, 5), avoid)
+        at = len(lines)
+        lines += [post, f"— Anna Smith (@anna_smith) November {rng.randint(1, 28)}, 2021"]
+        lines += body(lang, rng.randint(0, 3), avoid)
+        lines.append(_WROTE[lang].format(translation) if k % 3 == 0 else translation)
+        lines += body(lang, rng.randint(2, 5), avoid)
+        langs = [lang] * len(lines)
+        langs[at] = langs[at + 1] = "en"
+        pages.append(DevPage("quote", lines, langs, {(at, lines.index(next(x for x in lines if translation in x)))}))
+    for k in range(per_kind):
+        p = rng.choice(by[("az", "en")])
+        word = max(p.tgt.split(), key=len).strip(".,!?").lower()
+        related = [q.src for q in by[("az", "en")] if q is not p and word in q.tgt.lower()] or \
+                  [q.src for q in rng.sample(by[("az", "en")], 1)]
+        lines = body("az", rng.randint(2, 5), {p.src})
+        at = len(lines)
+        lines += [p.tgt, "— Anna Smith (@anna_smith) November 3, 2021", rng.choice(related)]
+        lines += body("az", rng.randint(2, 5), {p.src})
+        langs = ["az"] * len(lines)
+        langs[at] = langs[at + 1] = "en"
+        pages.append(DevPage("paraphrase", lines, langs, set()))
+    for k in range(per_kind):
+        p = rng.choice(by[("en", "tr")])
+        lines = body("en", rng.randint(2, 5), {p.src})
+        at = len(lines)
+        lines += [p.tgt, p.src] + body("en", rng.randint(2, 5), {p.src})
+        langs: list = ["en"] * len(lines)
+        langs[at] = "und"
+        pages.append(DevPage("turkish", lines, langs, set()))
+    for k in range(per_kind):
+        lang = ("az", "en", "ru")[k % 3]
+        menu = rng.sample(_FURNITURE, 6)
+        lines, langs = article(lang, body(lang, 1, set())[0], set())
+        lines = [m for m, _ in menu[:3]] + lines + [m for m, _ in menu[3:]]
+        langs = [g for _, g in menu[:3]] + langs + [g for _, g in menu[3:]]
+        pages.append(DevPage("furniture", lines, langs, set()))
+    return pages
+
+
+@dataclass
+class PageScores:
+    """Line language accuracy, parallel line-pair recall and precision, passages on negatives."""
+
+    line_lang: float
+    pair_recall: float
+    pair_precision: float
+    found: int
+    gold: int
+    predicted: int
+    negative_passages: int
+
+    def lines(self) -> list[str]:
+        return [f"language of each line            {self.line_lang:.3f}",
+                f"parallel line pairs found        {self.found} / {self.gold} = {self.pair_recall:.2f}",
+                f"predicted pairs that are right   {round(self.pair_precision * self.predicted)} / {self.predicted}"
+                f" = {self.pair_precision:.2f}",
+                f"passages on pages with no pairs  {self.negative_passages}"]
+
+
+def score_pages(pages: Sequence[DevPage], segments: Sequence[Sequence], passages: Sequence[Sequence]) -> PageScores:
+    """Score each page's segments and passages (as the pipeline returns them) against its gold."""
+    right = total = found = gold = predicted = correct = negative = 0
+    for page, segs, found_passages in zip(pages, segments, passages):
+        spans = page.line_spans()
+
+        def line_of(offset: int) -> int:
+            return next(k for k, (s, e) in enumerate(spans) if s <= offset <= e)
+
+        for (s, e), lang in zip(spans, page.langs):
+            if lang is None or s == e:
+                continue
+            overlap: Counter = Counter()
+            for seg in segs:
+                overlap[seg.lang] += max(0, min(e, seg.end) - max(s, seg.start))
+            total += 1
+            right += overlap.most_common(1)[0][0] == lang
+        pairs = {tuple(sorted((line_of(p.src.start), line_of(p.tgt.start))))
+                 for passage in found_passages for p in passage.pairs}
+        gold_pairs = {tuple(sorted(p)) for p in page.parallel}
+        gold += len(gold_pairs)
+        found += len(gold_pairs & pairs)
+        predicted += len(pairs)
+        correct += len(pairs & gold_pairs)
+        if not page.parallel:
+            negative += len(found_passages)
+    return PageScores(right / max(total, 1), found / max(gold, 1), correct / max(predicted, 1), found, gold,
+                      predicted, negative)

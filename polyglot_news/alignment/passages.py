@@ -1,15 +1,18 @@
-"""Find parallel passages inside one document: segments in different languages that translate
-each other, grouped (2 or 3 languages, one segment per language) and aligned sentence by sentence.
+"""Find parallel passages inside one document: sentences in different languages that translate
+each other, wherever they sit (a headline repeated at the end of an article in two other
+languages, a quoted post and its translation, a notice printed three times).
 
-Every pair of segments in different languages is sentence-aligned (:mod:`.sentalign`). The
-pair's score is the share of its sentences that land in a good group, weighted by group
-quality, so a two-sentence notice and its translation score near 1 while an article against
-an unrelated notice scores near 0. Pairs above ``min_score`` are joined greedily, best first,
-into passages with at most one segment per language.
+As in bitext mining: every sentence of each target language is compared with every sentence
+of each other language; a pair is kept when each side is the other's best match, its cost is
+below a low quantile of the costs of random pairs (the same calibration the sentence aligner
+uses for skips), and both sides have a few words (menu items and datelines never pair). Runs
+of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
+sentence join into one passage with one span per language.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from itertools import combinations
@@ -17,12 +20,16 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..config import AlignmentConfig, PipelineConfig
 from ..sentences import split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, make_encoder
 from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
-from ..config import AlignSettings
-from .sentalign import align
+from .sentalign import _cost_row, align
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
+ROW_CHUNK = 1024
 
 
 def background_sentences() -> list[str]:
@@ -32,29 +39,36 @@ def background_sentences() -> list[str]:
 
 
 @dataclass
-class _Unit:
-    index: int
-    segment: Segment
-    sentences: list[tuple[int, int]]  # document offsets
+class _Sentence:
+    start: int
+    end: int
+    lang: str
+    quote: bool = False  # quoted words inside a sentence ("He wrote: «…»"), mined on their own
 
-    def texts(self, text: str) -> list[str]:
-        return [text[s:e] for s, e in self.sentences]
+
+@dataclass
+class _Run:
+    """Consecutive mined pairs between two languages, aligned sentence by sentence."""
+
+    members: dict[str, tuple[int, int]]  # lang -> (first, last) global sentence index
+    pairs: list[SentencePair]
+    score: float
 
 
 class PassageFinder:
-    """Finds parallel passages among a document's segments."""
+    """Finds parallel passages among a document's sentences."""
 
-    def __init__(self, encoder: Encoder | None, languages: Sequence[str] = ("en", "az", "ru"),
-                 min_score: float = 0.3, settings: AlignSettings | None = None, to_english=None):
+    def __init__(self, encoder: Encoder | None, languages: Sequence[str] | None = None,
+                 settings: AlignmentConfig | None = None, to_english=None):
         """``to_english(sentences, lang)``, used when there is no encoder, gives English for
-        sentences (the translation stage's output); without either, anchors are compared."""
+        sentences (the translation stage's output); without either, anchors are compared.
+        ``languages`` and ``settings`` default to the config's."""
         self.encoder = encoder
         self.to_english = to_english
-        self.languages = tuple(languages)
-        self.min_score = min_score
-        self.align_settings = settings or AlignSettings()
-        self._scorer: PairScorer = (EmbeddingScorer(encoder, background_sentences(), self.align_settings.samples)
-                                    if encoder else AnchorScorer())
+        self.languages = tuple(languages or PipelineConfig().languages)
+        self.config = settings or AlignmentConfig()
+        self.align_settings = self.config.align_settings()
+        self._background = background_sentences()
 
     @classmethod
     def from_config(cls, config: Any = None, to_english=None) -> "PassageFinder":
@@ -63,88 +77,179 @@ class PassageFinder:
         cfg = load_config(config)
         ac = cfg.alignment
         encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
-        return cls(encoder, cfg.languages, ac.min_passage_score, ac.align_settings(), to_english)
+        return cls(encoder, cfg.languages, ac, to_english)
 
     def settings(self) -> dict[str, Any]:
-        scorer = self._scorer.settings() if self.encoder or not self.to_english else TranslationScorer.settings()
-        return {**scorer, "min_score": self.min_score, **self.align_settings.model_dump()}
+        if self.encoder is not None:
+            scorer = self._scorer().settings()
+        elif self.to_english is not None:
+            scorer = TranslationScorer.settings()
+        else:
+            scorer = AnchorScorer().settings()
+        c = self.config
+        return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
+                "min_pair_words": c.min_pair_words, **self.align_settings.model_dump()}
+
+    def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
+        if self.encoder is not None:
+            if not hasattr(self, "_embedding_scorer"):
+                self._embedding_scorer = EmbeddingScorer(self.encoder, self._background, self.align_settings.samples)
+            return self._embedding_scorer
+        if self.to_english is not None:
+            return TranslationScorer(self.to_english, src_lang, tgt_lang)
+        return AnchorScorer()
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
-        units = [
-            _Unit(i, seg, [(seg.start + s, seg.start + e) for s, e in split_sentences(seg.text)])
-            for i, seg in enumerate(segments) if seg.lang in self.languages
-        ]
-        units = [u for u in units if u.sentences]
-        if len(units) < 2:
+        sentences = [_Sentence(start + s, start + e, seg.lang)
+                     for seg in segments if seg.lang in self.languages
+                     for start, line in _lines(seg)
+                     for s, e in split_sentences(line)]
+        if len({s.lang for s in sentences}) < 2:
             return []
-        vectors = self._vectors(text, units)
-        edges = []
-        for a, b in combinations(units, 2):
-            if a.segment.lang == b.segment.lang:
-                continue
-            score, pairs = self._score_pair(text, a, b, vectors)
-            if score >= self.min_score:
-                edges.append((score, a.index, b.index, pairs))
-        return self._group(edges, {u.index: u for u in units})
+        sentences += [_Sentence(s.start + m.start(1), s.start + m.end(1), s.lang, quote=True)
+                      for s in list(sentences) for m in _QUOTE.finditer(text[s.start:s.end])
+                      if m.end(1) - m.start(1) < s.end - s.start - 1]
+        sentences.sort(key=lambda s: (s.start, s.quote))
+        texts = [text[s.start:s.end] for s in sentences]
+        vectors = self.encoder.encode(texts) if self.encoder is not None else None
+        runs: list[_Run] = []
+        for a, b in combinations(self.languages, 2):
+            xs = [k for k, s in enumerate(sentences) if s.lang == a]
+            ys = [k for k, s in enumerate(sentences) if s.lang == b]
+            if xs and ys:
+                runs.extend(self._runs(text, sentences, texts, vectors, xs, ys))
+        return self._passages(sentences, runs)
 
-    def _vectors(self, text: str, units: list[_Unit]) -> dict[int, np.ndarray] | None:
-        if self.encoder is None:
-            return None
-        all_texts = [t for u in units for t in u.texts(text)]
-        mat = self.encoder.encode(all_texts)
-        out, pos = {}, 0
-        for u in units:
-            out[u.index] = mat[pos:pos + len(u.sentences)]
-            pos += len(u.sentences)
-        return out
-
-    def _score_pair(self, text: str, a: _Unit, b: _Unit, vectors) -> tuple[float, list[SentencePair]]:
-        src, tgt = a.texts(text), b.texts(text)
-        scorer = self._scorer
+    def _runs(self, text, sentences, texts, vectors, xs: list[int], ys: list[int]) -> list[_Run]:
+        """Mined pairs between two languages, cut into runs of neighbouring pairs."""
+        scorer = self._scorer(sentences[xs[0]].lang, sentences[ys[0]].lang)
+        src, tgt = [texts[k] for k in xs], [texts[k] for k in ys]
         if vectors is not None:
-            scorer.prepare_vectors(vectors[a.index], vectors[b.index])
-        elif self.to_english is not None:
-            scorer = TranslationScorer(self.to_english, a.segment.lang, b.segment.lang)
-            scorer.prepare(src, tgt)
+            scorer.prepare_vectors(vectors[xs], vectors[ys], [len(t) for t in src], [len(t) for t in tgt])
         else:
             scorer.prepare(src, tgt)
-        groups = align(src, tgt, scorer, self.align_settings, prepared=True)
-        total = len(src) + len(tgt)
-        covered = sum(g.score * (len(g.src) + len(g.tgt)) for g in groups if g.src and g.tgt)
-        pairs = [
-            SentencePair(
-                Span(a.segment.lang, a.sentences[g.src[0]][0], a.sentences[g.src[-1]][1]),
-                Span(b.segment.lang, b.sentences[g.tgt[0]][0], b.sentences[g.tgt[-1]][1]),
-                g.score,
-            )
-            for g in groups if g.src and g.tgt
-        ]
-        return covered / total, pairs
+        mined = _mutual_best(scorer, len(xs), len(ys))
+        distractors = scorer.distractor_costs()
+        if distractors is not None:  # each side must prefer the other to every reference sentence
+            mined = [(i, j, c) for i, j, c in mined if c < distractors[0][i] and c < distractors[1][j]]
+        else:
+            threshold = scorer.skip_cost(self.config.pair_quantile)
+            mined = [(i, j, c) for i, j, c in mined if c <= threshold]
+        kept = [(i, j, c) for i, j, c in mined if _enough_words(src[i], tgt[j], self.config.min_pair_words)]
+        runs: list[list[tuple[int, int, float]]] = []
+        quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
+        for i, j, c in sorted(kept):
+            alone = quote[0][i] or quote[1][j] or (runs and (quote[0][runs[-1][-1][0]] or quote[1][runs[-1][-1][1]]))
+            if runs and not alone and 0 < i - runs[-1][-1][0] <= 2 and 0 < j - runs[-1][-1][1] <= 2:
+                runs[-1].append((i, j, c))
+            else:
+                runs.append([(i, j, c)])
+        return [self._aligned_run(sentences, scorer, xs, ys, run) for run in runs]
 
-    def _group(self, edges, units: dict[int, _Unit]) -> list[Passage]:
-        """Greedy, best edge first: join components while no language appears twice."""
-        component = {i: {i} for i in units}
-        accepted: dict[frozenset, list] = {}
-        for score, i, j, pairs in sorted(edges, key=lambda e: -e[0]):
-            ci, cj = component[i], component[j]
-            if ci is cj:
-                accepted.setdefault(frozenset(ci), []).append((score, pairs))
-                continue
-            langs_i = {units[k].segment.lang for k in ci}
-            langs_j = {units[k].segment.lang for k in cj}
-            if langs_i & langs_j:
-                continue
-            merged = ci | cj
-            edges_before = accepted.pop(frozenset(ci), []) + accepted.pop(frozenset(cj), [])
-            for k in merged:
-                component[k] = merged
-            accepted[frozenset(merged)] = edges_before + [(score, pairs)]
+    def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run) -> _Run:
+        i0, i1 = run[0][0], run[-1][0] + 1
+        j0, j1 = run[0][1], run[-1][1] + 1
+        if i1 - i0 == 1 and j1 - j0 == 1:
+            groups = [(0, 1, 0, 1, max(0.0, 1.0 - run[0][2]))]
+        else:
+            sub = _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0)
+            found = align([""] * (i1 - i0), [""] * (j1 - j0), sub, self.align_settings, prepared=True)
+            groups = [(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1, g.score) for g in found if g.src and g.tgt]
+        pairs = []
+        for a0, a1, b0, b1, score in groups:
+            s0, s1 = sentences[xs[i0 + a0]], sentences[xs[i0 + a1 - 1]]
+            t0, t1 = sentences[ys[j0 + b0]], sentences[ys[j0 + b1 - 1]]
+            pairs.append(SentencePair(Span(s0.lang, s0.start, s1.end), Span(t0.lang, t0.start, t1.end), score))
+        members = {sentences[xs[i0]].lang: (xs[i0], xs[i1 - 1]), sentences[ys[j0]].lang: (ys[j0], ys[j1 - 1])}
+        return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0)
+
+    def _passages(self, sentences: list[_Sentence], runs: list[_Run]) -> list[Passage]:
+        """Join runs that share a sentence; one span per language, from its first to last sentence."""
+        parent = list(range(len(runs)))
+
+        def root(k: int) -> int:
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        owner: dict[int, int] = {}
+        for r, run in enumerate(runs):
+            for first, last in run.members.values():
+                for k in range(first, last + 1):
+                    if k in owner:
+                        parent[root(r)] = root(owner[k])
+                    owner[k] = r
+        components: dict[int, list[_Run]] = {}
+        for r, run in enumerate(runs):
+            components.setdefault(root(r), []).append(run)
         passages = []
-        for members, found in accepted.items():
-            segs = sorted((units[k].segment for k in members), key=lambda s: s.start)
-            passages.append(Passage(
-                members=[Span(s.lang, s.start, s.end) for s in segs],
-                score=float(np.mean([score for score, _ in found])),
-                pairs=sorted((p for _, pairs in found for p in pairs), key=lambda p: (p.src.start, p.tgt.start)),
-            ))
+        for group in components.values():
+            spans: dict[str, list[int]] = {}
+            for run in group:
+                for lang, (first, last) in run.members.items():
+                    lo, hi = spans.get(lang, [first, last])
+                    spans[lang] = [min(lo, first), max(hi, last)]
+            score = float(np.mean([run.score for run in group]))
+            if score < self.config.min_passage_score:
+                continue
+            members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
+                             key=lambda s: s.start)
+            pairs = sorted((p for run in group for p in run.pairs), key=lambda p: (p.src.start, p.tgt.start))
+            passages.append(Passage(members, score, pairs))
         return sorted(passages, key=lambda p: p.members[0].start)
+
+
+class _SubScorer(PairScorer):
+    """A window ``[i0, i0+n) × [j0, j0+m)`` of a prepared scorer, for aligning one run."""
+
+    def __init__(self, scorer: PairScorer, i0: int, j0: int, n: int, m: int):
+        self.scorer, self.i0, self.j0, self.n, self.m = scorer, i0, j0, n, m
+
+    def sizes(self) -> tuple[int, int]:
+        return self.n, self.m
+
+    def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        return self.scorer.cost(self.i0 + i0, self.i0 + i1, self.j0 + j0, self.j0 + j1)
+
+    def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        return _cost_row(self.scorer, self.i0 + i0, self.i0 + i1, self.j0 + j0s, self.j0 + j1s)
+
+    def skip_cost(self, quantile: float) -> float:
+        return self.scorer.skip_cost(quantile)
+
+
+def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, float]]:
+    """1–1 pairs that are each other's cheapest, found a block of rows at a time."""
+    row_best = np.zeros(n, dtype=np.int64)
+    row_cost = np.zeros(n)
+    col_best = np.zeros(m, dtype=np.int64)
+    col_cost = np.full(m, np.inf)
+    js = np.arange(m)
+    for start in range(0, n, ROW_CHUNK):
+        rows = range(start, min(n, start + ROW_CHUNK))
+        unit = getattr(scorer, "unit_costs", None)
+        block = unit(np.arange(rows.start, rows.stop)) if unit else \
+            np.stack([_cost_row(scorer, i, i + 1, js, js + 1) for i in rows])
+        row_best[start:start + len(rows)] = block.argmin(axis=1)
+        row_cost[start:start + len(rows)] = block.min(axis=1)
+        better = block.min(axis=0) < col_cost
+        col_cost = np.where(better, block.min(axis=0), col_cost)
+        col_best = np.where(better, start + block.argmin(axis=0), col_best)
+    return [(i, int(row_best[i]), float(row_cost[i])) for i in range(n) if col_best[row_best[i]] == i]
+
+
+def _lines(segment: Segment) -> list[tuple[int, str]]:
+    """A segment's lines with their document offsets: no sentence runs across a line break."""
+    out, pos = [], segment.start
+    for line in segment.text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _enough_words(a: str, b: str, least: int) -> bool:
+    """Menu items and labels ("Home", "Follow us") are one or two words in every language; a
+    sentence pair needs ``least`` words on its longer side and two on the shorter."""
+    counts = sorted((len(_WORD.findall(a)), len(_WORD.findall(b))))
+    return counts[0] >= 2 and counts[1] >= least

@@ -41,6 +41,10 @@ def name_key(word: str) -> str:
     return "".join(ch for ch in transliterate(word) if ch not in "aeiouy")[:5]
 
 
+#: neighbours in the k-nearest margin of bitext mining (Artetxe & Schwenk 2019 use 4)
+MARGIN_NEIGHBOURS = 4
+
+
 class PairScorer:
     """Cost of aligning a group of source sentences with a group of target sentences."""
 
@@ -68,6 +72,11 @@ class PairScorer:
     def sizes(self) -> tuple[int, int]:
         """Sentences on each side of the prepared pair of documents."""
         raise NotImplementedError
+
+    def distractor_costs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """For each sentence of each side, its typical 1–1 cost against its nearest unrelated
+        reference sentences (a translation must beat it), or ``None`` where the scorer has none."""
+        return None
 
     def settings(self) -> dict:
         return {}
@@ -167,6 +176,33 @@ class EmbeddingScorer(PairScorer):
 
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return float(self.cost_row(i0, i1, np.array([j0]), np.array([j1]))[0])
+
+    def distractor_costs(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Each sentence's mean cost to its nearest background sentences (the k-nearest margin
+        of bitext mining, Artetxe & Schwenk 2019), scored like a 1–1 group of the document
+        (length factor left out: the background has no place)."""
+        if self.background is None:
+            return None
+        out = []
+        for side in (0, 1):
+            vec, norm = self._cached(side, 1)
+            # the background stands in for the other side: its distance to this side's samples
+            bg_norm = 1.0 - (self.background @ self._samples[side].T).mean(axis=1)
+            costs = (1.0 - vec @ self.background.T) / np.maximum(0.5 * (norm[:, None] + bg_norm[None, :]), 1e-6)
+            k = min(MARGIN_NEIGHBOURS, costs.shape[1])
+            out.append(np.sort(costs, axis=1)[:, :k].mean(axis=1))
+        return out[0], out[1]
+
+    def unit_costs(self, rows: np.ndarray) -> np.ndarray:
+        """1–1 costs of the given source sentences against every target sentence (the length
+        factor included: a pair must beat the background despite it)."""
+        vx, nx = self._cached(0, 1)
+        vy, ny = self._cached(1, 1)
+        costs = (1.0 - vx[rows] @ vy.T) / np.maximum(0.5 * (nx[rows, None] + ny[None, :]), 1e-6)
+        if self._lengths is not None:
+            js = np.arange(len(vy))
+            costs = costs * np.stack([self._length_factor(int(i), int(i) + 1, js, js + 1) for i in rows])
+        return costs
 
     def skip_cost(self, quantile: float) -> float:
         """``quantile`` of the costs between the two sides' random sentences."""

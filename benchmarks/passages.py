@@ -1,0 +1,49 @@
+"""Parallel passages on pages in the shapes of real multilingual news pages, built from the dev
+sentences (``build_dev_pages``): articles ending with their headline in the other languages,
+quoted English posts with their translation, and negatives (a paraphrase, a Turkish quote,
+menu furniture in three languages). Prints the four figures of the issue and the seed page's
+passages, and the time per page.
+
+Usage: python benchmarks/passages.py [--per-kind N] [--seed S] [--config F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from polyglot_news import Pipeline
+from polyglot_news.alignment.evaluation import build_dev_pages, score_pages
+from polyglot_news.alignment.passages import background_sentences
+from polyglot_news.io.datasets import read_parallel_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT / "tests" / "data" / "tatoeba-dev"
+SEED = ROOT / "examples" / "baku_news_2021-11-29.txt"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--per-kind", type=int, default=8)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--config", default=str(ROOT / "configs" / "offline.yaml"))
+    args = ap.parse_args()
+    pages = build_dev_pages(read_parallel_dir(DEV), seed=args.seed, per_kind=args.per_kind,
+                            held_out=background_sentences())
+    pipeline = Pipeline.from_config(args.config, stages=("segment", "align"))
+    start = time.perf_counter()
+    results = [pipeline(page.text) for page in pages]
+    seconds = time.perf_counter() - start
+    scores = score_pages(pages, [r.segments for r in results], [r.passages or [] for r in results])
+    kinds = sorted({p.kind for p in pages})
+    print(f"{len(pages)} dev pages ({', '.join(kinds)}), {sum(len(p.lines) for p in pages)} lines")
+    print("\n".join(scores.lines()))
+    print(f"time: {seconds / len(pages) * 1000:.0f} ms per page (segmentation and passages)")
+    seed = pipeline(SEED.read_text(encoding="utf-8"))
+    print(f"seed page: {len(seed.passages)} passage(s): " + "; ".join(
+        "+".join(m.lang for m in p.members) + f" ({len(p.pairs)} pairs)" for p in seed.passages))
+
+
+if __name__ == "__main__":
+    main()

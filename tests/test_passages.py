@@ -1,0 +1,76 @@
+"""Parallel passages in the shapes of real pages (issue: passages on real pages): a headline
+repeated at the end of an article in the other languages, a quoted post and its translation;
+and the negatives: a paraphrase, a Turkish quote, menu furniture. Pages written for the tests."""
+
+import pytest
+
+from polyglot_news import Pipeline
+
+AZ_BODY = [
+    "Paytaxtın mərkəzində yerləşən yeni stansiya gündə on min sərnişinə xidmət göstərəcək.",
+    "Tikinti işləri iki il əvvəl başlamışdı və planlaşdırılandan tez başa çatdı.",
+    "Şəhər rəhbərliyi bildirib ki, gələn il daha iki stansiyanın açılması nəzərdə tutulur.",
+    "Sakinlər yeni nəqliyyat imkanından razı qaldıqlarını deyirlər.",
+    "Layihənin ümumi dəyəri yüz milyon manatdan çoxdur.",
+    "Stansiyanın dizaynında milli ornamentlərdən istifadə olunub.",
+]
+RU_BODY = [
+    "Министерство энергетики опубликовало новый прогноз на зимний сезон.",
+    "По данным ведомства, запасы газа в хранилищах превышают прошлогодний уровень.",
+    "Эксперты считают, что цены на электричество останутся стабильными до весны.",
+    "Ранее правительство обсуждало возможность субсидий для малоимущих семей.",
+    "Окончательное решение будет принято на заседании кабинета в декабре.",
+]
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline.from_config("configs/offline.yaml", stages=("segment", "align"))
+
+
+def _lines_of(text, passage):
+    return sorted({text[m.start:m.end] for m in passage.members})
+
+
+def test_headline_in_the_other_languages_at_the_end(pipeline):
+    headline = "Bakıda yeni metro stansiyası açılıb"
+    text = "\n".join([headline, "29.11.2021 14:35", *AZ_BODY, "Teqlər: Bakı, metro",
+                      "В Баку открылась новая станция метро", "A new metro station has opened in Baku"]) + "\n"
+    result = pipeline(text)
+    assert len(result.passages) == 1
+    members = {m.lang: text[m.start:m.end] for m in result.passages[0].members}
+    assert members == {"az": headline, "ru": "В Баку открылась новая станция метро",
+                       "en": "A new metro station has opened in Baku"}
+
+
+def test_quoted_post_and_its_translation_with_a_lead_in(pipeline):
+    post = "We will not raise fuel prices this winter, whatever happens on the markets."
+    translation = "Мы не будем повышать цены на топливо этой зимой, что бы ни происходило на рынках."
+    text = "\n".join([*RU_BODY[:2], post, "— John Smith (@jsmith) November 3, 2021", RU_BODY[2],
+                      f"Он написал: «{translation}»", *RU_BODY[3:]]) + "\n"
+    result = pipeline(text)
+    pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for q in result.passages for p in q.pairs]
+    assert pairs == [(post, translation)] or pairs == [(translation, post)]
+
+
+def test_paraphrase_of_a_quoted_post_is_not_a_passage(pipeline):
+    post = "We will not raise fuel prices this winter, whatever happens on the markets."
+    paraphrase = "Nazir qış mövsümü ilə bağlı suallara cavab verməkdən imtina edib və jurnalistlərə təşəkkür edib."
+    text = "\n".join([*AZ_BODY[:3], post, "— John Smith (@jsmith) November 3, 2021", paraphrase, *AZ_BODY[3:]]) + "\n"
+    assert pipeline(text).passages == []
+
+
+def test_turkish_quote_with_its_russian_translation_is_not_ours(pipeline):
+    turkish = "Bu kış akaryakıt fiyatlarını artırmayacağız, piyasalarda ne olursa olsun."
+    russian = "Мы не будем повышать цены на топливо этой зимой, что бы ни происходило на рынках."
+    text = "\n".join([*RU_BODY[:2], turkish, russian, *RU_BODY[2:]]) + "\n"
+    result = pipeline(text)
+    assert {s.lang for s in result.segments if s.text.strip() == turkish} == {"und"}
+    assert result.passages == []
+
+
+def test_page_furniture_in_three_languages_is_not_a_passage(pipeline):
+    menu = ["Xəbərlər", "News", "Новости", "VIDEO", "Əsas səhifə", "Home", "Главная", "Bizi izləyin",
+            "Follow us", "Подписывайтесь"]
+    text = "\n".join(menu[:5] + AZ_BODY + menu[5:]) + "\n"
+    assert pipeline(text).passages == []
