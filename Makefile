@@ -32,6 +32,8 @@ bench: $(STAMP)
 	$(PY) benchmarks/langid.py
 	$(PY) benchmarks/translate.py
 	$(PY) benchmarks/align.py
+	$(PY) benchmarks/bleualign.py
+	$(PY) benchmarks/passages.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -1,27 +1,32 @@
-"""Translation throughput: this translator against a naive baseline, in one run, same outputs.
+"""Translation throughput per backend, in one run, on the same model and inputs.
 
-The model is a random-weight MarianMT of opus-mt size (6+6 layers, d_model 512, 8 heads,
-FFN 2048, ~58k vocabulary) built here; the inputs are the Azerbaijani dev sentences plus long
-news-style sentences (several dev sentences joined). The baseline is what a plain user writes:
-``model.generate`` over fixed-size batches in input order, no sorting, no cache, same decoding
-settings. The translator runs with its cache disabled, so the ratio is batching alone.
+The model is a random-weight MarianMT of opus-mt size and release layout (6+6 layers, d_model
+512, 8 heads, FFN 2048, 58,101 vocabulary, ``<pad>`` last, swish) built here; the inputs are
+Azerbaijani dev sentences plus long sentences (several dev sentences joined). Paths, each in
+its own process (so each reports its own peak memory), each greedy and with 4 beams:
 
-Usage: python benchmarks/translate.py [--sentences N] [--max-new-tokens N] [--baseline-batch N]
+- naive: ``model.generate`` over fixed-size batches in input order (what a plain user writes);
+- polyglot_news with the transformers backend (length-sorted, token budget);
+- polyglot_news with the CTranslate2 backend, float32 and int8;
+- CTranslate2 called directly on the same token ids, one ``translate_batch`` call.
+
+The translator's cache is off, so the ratios are batching and the engine alone.
+
+Usage: python benchmarks/translate.py [--sentences N] [--max-new-tokens N] [--threads N]
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import random
+import resource
 import tempfile
 import time
 from pathlib import Path
 
-import torch
-
 from polyglot_news.io.datasets import read_parallel_dir
-from polyglot_news.testing import build_tiny_marian
-from polyglot_news.translation import Translator
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
 
@@ -37,55 +42,106 @@ def inputs(n: int, seed: int = 0) -> list[str]:
     return mixed
 
 
-def naive(model, tokenizer, sentences: list[str], batch_size: int, num_beams: int, max_new_tokens: int) -> list[str]:
-    out: list[str] = []
-    for i in range(0, len(sentences), batch_size):
-        batch = tokenizer(sentences[i:i + batch_size], return_tensors="pt", padding=True)
-        with torch.no_grad():
-            generated = model.generate(**batch, num_beams=num_beams, max_new_tokens=max_new_tokens)
-        out.extend(t.strip() for t in tokenizer.batch_decode(generated, skip_special_tokens=True))
-    return out
+def _config(model: Path, backend: str, compute_type: str, beams: int, max_new: int, threads: int) -> dict:
+    return {"translation": {"models": {"az": str(model), "ru": str(model)}, "backend": backend,
+                            "compute_type": compute_type, "threads": threads, "cache": {"enabled": False},
+                            "generation": {"num_beams": beams, "max_new_tokens": max_new}}}
+
+
+def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: int, threads: int, queue) -> None:
+    """One path in a fresh process: (outputs, seconds, peak MB)."""
+    import torch
+
+    torch.set_num_threads(threads)
+    from polyglot_news.translation import Translator
+
+    if path == "naive":
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(model)
+        net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
+        start = time.perf_counter()
+        out = []
+        for i in range(0, len(sentences), 16):
+            batch = tok(sentences[i:i + 16], return_tensors="pt", padding=True)
+            with torch.no_grad():
+                generated = net.generate(**batch, num_beams=beams, max_new_tokens=max_new)
+            out.extend(t.strip() for t in tok.batch_decode(generated, skip_special_tokens=True))
+    elif path == "direct":
+        import ctranslate2
+
+        tr = Translator.from_config(_config(model, "ctranslate2", "int8", beams, max_new, threads))
+        backend = tr.model_for("az")  # converted already; load it as a user would
+        direct = ctranslate2.Translator(str(backend.converted), device="cpu", compute_type="int8",
+                                        intra_threads=threads)
+        ids = backend.encode(sentences, None)
+        tokens = [backend.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        start = time.perf_counter()
+        results = direct.translate_batch(tokens, beam_size=beams, max_decoding_length=max_new - 1,
+                                         max_batch_size=64, batch_type="examples")
+        rows = [backend.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        out = backend.decode(rows, None)
+    else:
+        backend, compute_type = path.split(":") if ":" in path else (path, "auto")
+        tr = Translator.from_config(_config(model, backend, compute_type, beams, max_new, threads))
+        tr.model_for("az")
+        start = time.perf_counter()
+        out = tr.translate(sentences, "az")
+    seconds = time.perf_counter() - start
+    queue.put((out, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def measure(path, model, sentences, beams, max_new, threads):
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=run_path, args=(path, model, sentences, beams, max_new, threads, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sentences", type=int, default=160)
     ap.add_argument("--max-new-tokens", type=int, default=48)
-    ap.add_argument("--num-beams", type=int, default=1)
-    ap.add_argument("--baseline-batch", type=int, default=16)
-    ap.add_argument("--batch-tokens", type=int, default=4096)
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--beams", type=int, nargs="+", default=[1, 4])
     args = ap.parse_args()
+
+    from polyglot_news.testing import build_tiny_marian
 
     sentences = inputs(args.sentences)
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = [p.src for p in read_parallel_dir(DEV)] + [p.tgt for p in read_parallel_dir(DEV)]
-        path = build_tiny_marian(Path(tmp) / "opus-mt-size", corpus, vocab_size=8000, d_model=512, layers=6,
-                                 heads=8, ffn_dim=2048, max_length=512, pad_vocab_to=58101)
-        translator = Translator.from_config({"translation": {
-            "models": {"az": str(path), "ru": str(path)}, "cache": {"enabled": False},
-            "batch_tokens": args.batch_tokens,
-            "generation": {"num_beams": args.num_beams, "max_new_tokens": args.max_new_tokens}}})
-        loaded = translator.model_for("az")
-        lengths = [len(loaded.tokenizer(s)["input_ids"]) for s in sentences]
-        print(f"model: MarianMT 6+6 layers, d_model 512, vocab {loaded.model.config.vocab_size}, random weights")
-        print(f"inputs: {len(sentences)} az sentences, source tokens mean {sum(lengths) / len(lengths):.1f}, "
-              f"max {max(lengths)}; greedy={args.num_beams == 1}, max_new_tokens {args.max_new_tokens}; "
-              f"torch threads {torch.get_num_threads()}")
-        naive(loaded.model, loaded.tokenizer, sentences[:4], 4, args.num_beams, 4)  # warm-up
-
-        start = time.perf_counter()
-        base = naive(loaded.model, loaded.tokenizer, sentences, args.baseline_batch, args.num_beams, args.max_new_tokens)
-        t_base = time.perf_counter() - start
-
-        start = time.perf_counter()
-        ours = translator.translate(sentences, "az")
-        t_ours = time.perf_counter() - start
-
-    same = sum(a == b for a, b in zip(base, ours))
-    print(f"naive   (batch {args.baseline_batch}, input order): {len(sentences) / t_base:7.2f} sentences/s  ({t_base:.1f} s)")
-    print(f"polyglot_news (length-sorted, {args.batch_tokens}-token budget): {len(sentences) / t_ours:7.2f} sentences/s  "
-          f"({t_ours:.1f} s, {translator.stats.model_calls} generate calls)")
-    print(f"speed-up: {t_base / t_ours:.2f}x   identical outputs: {same}/{len(sentences)}")
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # conversions of this run only
+        pairs = read_parallel_dir(DEV)
+        model = build_tiny_marian(Path(tmp) / "opus-mt-size", [p.src for p in pairs] + [p.tgt for p in pairs],
+                                   vocab_size=8000, d_model=512, layers=6, heads=8, ffn_dim=2048, max_length=512,
+                                   pad_vocab_to=58101)
+        print(f"model: MarianMT 6+6, d_model 512, vocab 58,101, release layout, random weights; "
+              f"{folder_mb(model):.0f} MB safetensors")
+        print(f"inputs: {len(sentences)} az sentences; max_new_tokens {args.max_new_tokens}; "
+              f"{args.threads} threads; cache off\n")
+        paths = ["naive", "transformers", "ctranslate2:float32", "ctranslate2:int8", "direct"]
+        for beams in args.beams:
+            rows = {p: measure(p, model, sentences, beams, args.max_new_tokens, args.threads) for p in paths}
+            naive_s, tf_s = rows["naive"][1], rows["transformers"][1]
+            print(f"{'greedy' if beams == 1 else f'{beams} beams'}:")
+            print(f"  {'path':<34}{'sent/s':>8}{'vs naive':>10}{'vs transformers':>17}{'peak MB':>9}{'same as transformers':>22}")
+            for p, (out, secs, peak) in rows.items():
+                same = sum(a == b for a, b in zip(out, rows["transformers"][0]))
+                print(f"  {p:<34}{len(sentences) / secs:>8.2f}{naive_s / secs:>9.2f}x{tf_s / secs:>16.2f}x"
+                      f"{peak:>9.0f}{same:>17}/{len(sentences)}")
+            print(f"  ctranslate2 int8 through polyglot_news vs calling ctranslate2 directly: "
+                  f"{rows['direct'][1] / rows['ctranslate2:int8'][1]:.2f}x\n")
+        root = Path(os.environ["XDG_CACHE_HOME"]) / "polyglot_news" / "ctranslate2"
+        for folder in sorted(root.iterdir()):
+            if not folder.name.startswith("."):
+                print(f"on disk: {folder.name.split('-')[-2]} conversion {folder_mb(folder):.0f} MB")
 
 
 if __name__ == "__main__":

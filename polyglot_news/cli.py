@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="one model for every source language (hub id or local folder); overrides the config")
     p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: the config's, 'auto')")
     p.add_argument("--batch-size", type=int, metavar="N", help="largest number of chunks in one batch")
+    p.add_argument("--backend", choices=_choices("backend"),
+                   help="transformers (the exact reference path) or ctranslate2 (converted once, faster)")
+    p.add_argument("--compute-type", choices=_choices("compute_type"), help="ctranslate2: auto = int8 on CPU")
     p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("align", help="find parallel passages inside each document",
@@ -91,7 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     pl = msub.add_parser("list", help="show configured models and whether they are available here")
     pl.add_argument("-c", "--config", metavar="FILE")
     pl.set_defaults(func=cmd_models_list)
+    pc = msub.add_parser("convert", help="convert models for CTranslate2 now (else on first use)")
+    pc.add_argument("names", nargs="*", metavar="NAME", help="hub ids or folders; default: the models of the config")
+    pc.add_argument("-c", "--config", metavar="FILE")
+    pc.add_argument("--compute-type", choices=_choices("compute_type"))
+    pc.set_defaults(func=cmd_models_convert)
     return parser
+
+
+def _choices(field: str) -> list[str]:
+    """The values a translation setting takes, read from the config model (one list of names)."""
+    from typing import get_args
+
+    from .config import TranslationConfig
+
+    return list(get_args(TranslationConfig.model_fields[field].annotation))
 
 
 def _add_batch_args(p: argparse.ArgumentParser, output_required: bool = False) -> None:
@@ -172,6 +189,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
         updates["device"] = args.device
     if args.batch_size:
         updates["max_batch_size"] = args.batch_size
+    if args.backend:
+        updates["backend"] = args.backend
+    if args.compute_type:
+        updates["compute_type"] = args.compute_type
     cfg.translation = tc.model_copy(update=updates)
     return run_pipeline(args, _pipeline(cfg, ("segment", "translate")))
 
@@ -260,6 +281,38 @@ def cmd_models_list(args: argparse.Namespace) -> int:
         print(f"  {row['id']}  {row['size_mb']} MB  revisions {', '.join(row['revisions'])}")
     if not rows:
         print("  (none)")
+    from .translation.backends.ctranslate2 import list_converted
+
+    print("converted for CTranslate2:")
+    converted = list_converted() if _has("ctranslate2") else []
+    for row in converted:
+        print(f"  {row['id']}  {row['size_mb']} MB")
+    if not converted:
+        print("  (none)")
+    return 0
+
+
+def _has(module: str) -> bool:
+    from importlib.util import find_spec
+
+    return find_spec(module) is not None
+
+
+def cmd_models_convert(args: argparse.Namespace) -> int:
+    from .translation import ModelNotAvailable, load
+
+    cfg = load_cli_config(args)
+    updates: dict[str, Any] = {"backend": "ctranslate2"}
+    if args.compute_type:
+        updates["compute_type"] = args.compute_type
+    tc = cfg.translation.model_copy(update=updates)
+    for name in args.names or _configured_models(cfg):
+        try:
+            backend = load(name, tc)
+        except ModelNotAvailable as exc:
+            raise UsageError(str(exc)) from None
+        state = "converted" if backend.converted_now else "already converted"
+        print(f"{name}: {state} ({backend.compute_type}) at {backend.converted}")
     return 0
 
 

@@ -59,6 +59,12 @@ class TranslationConfig(_Strict):
         description="multilingual: ISO 639-1 → the model's language codes",
     )
     revision: str | None = None
+    backend: Literal["transformers", "ctranslate2"] = Field(
+        "transformers", description="transformers: the exact reference path; ctranslate2: converted, faster")
+    compute_type: Literal["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+                          "float16", "bfloat16", "float32"] = Field(
+        "auto", description="ctranslate2: auto = int8 on CPU, float16 on GPU")
+    threads: int = Field(0, ge=0, description="ctranslate2 threads per translator (0: its default)")
     device: str = "auto"
     batch_tokens: int = Field(4096, gt=0, description="token budget of one batch (source tokens)")
     max_batch_size: int = Field(64, gt=0)

@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
-SPECIALS = ["</s>", "<unk>", "<pad>"]
+# opus-mt release layout: </s> 0, <unk> 1, … , <pad> last (see shared/reference)
+SPECIALS = ["</s>", "<unk>"]
 
 
 def train_sentencepiece(sentences: Iterable[str], prefix: Path, vocab_size: int) -> Path:
@@ -43,17 +44,21 @@ def _pieces(model_file: Path) -> list[str]:
 
 
 def _vocabulary(path: Path, sentences: Iterable[str], vocab_size: int, specials: list[str],
-                pad_to: int | None = None) -> tuple[Path, dict[str, int]]:
-    """Train sentencepiece in ``path`` and write ``vocab.json``: specials, pieces, then unused
-    tokens up to ``pad_to``. Returns the sentencepiece model file (for the caller to move into
-    place under the name its tokenizer expects) and the vocabulary."""
+                pad_to: int | None = None, last: list[str] = ()) -> tuple[Path, dict[str, int]]:
+    """Train sentencepiece in ``path`` and write ``vocab.json``: specials, pieces, unused
+    tokens up to ``pad_to``, then ``last`` (opus-mt releases end their vocabulary with
+    ``<pad>``). Returns the sentencepiece model file (for the caller to move into place under
+    the name its tokenizer expects) and the vocabulary."""
     path.mkdir(parents=True, exist_ok=True)
     spm_file = train_sentencepiece(sentences, path / "spm", vocab_size)
     vocab = {tok: i for i, tok in enumerate(specials)}
     for piece in _pieces(spm_file):
-        vocab.setdefault(piece, len(vocab))
-    while pad_to and len(vocab) < pad_to:
+        if piece not in last:
+            vocab.setdefault(piece, len(vocab))
+    while pad_to and len(vocab) < pad_to - len(last):
         vocab[f"<unused{len(vocab)}>"] = len(vocab)
+    for tok in last:
+        vocab[tok] = len(vocab)
     (path / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     (path / "spm.vocab").unlink(missing_ok=True)
     return spm_file, vocab
@@ -83,7 +88,7 @@ def build_tiny_marian(
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     path = Path(path)
-    spm_file, vocab = _vocabulary(path, sentences, vocab_size, SPECIALS, pad_vocab_to)
+    spm_file, vocab = _vocabulary(path, sentences, vocab_size, SPECIALS, pad_vocab_to, last=["<pad>"])
     for name in ("source.spm", "target.spm"):
         (path / name).write_bytes(spm_file.read_bytes())
     spm_file.unlink()
@@ -97,8 +102,9 @@ def build_tiny_marian(
         encoder_layers=layers, decoder_layers=layers, encoder_attention_heads=heads,
         decoder_attention_heads=heads, encoder_ffn_dim=ffn_dim, decoder_ffn_dim=ffn_dim,
         max_position_embeddings=max(max_length, 64), pad_token_id=vocab["<pad>"],
-        eos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"],
+        eos_token_id=vocab["</s>"], bos_token_id=vocab["</s>"], decoder_start_token_id=vocab["<pad>"],
         forced_eos_token_id=vocab["</s>"], scale_embedding=True, share_encoder_decoder_embeddings=True,
+        activation_function="swish", static_position_embeddings=True,
     )
     torch.manual_seed(seed)
     model = MarianMTModel(config).eval()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..config import TranslationConfig
 
 # Files a translation model needs; weights only as safetensors.
 MODEL_FILES = ["*.json", "*.spm", "*.model", "*.safetensors", "*.txt"]
@@ -21,25 +22,6 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
 class ModelNotAvailable(RuntimeError):
     """A model that is neither a local folder nor in the cache (and cannot be downloaded now)."""
-
-
-@dataclass
-class LoadedModel:
-    """A tokenizer and model ready to generate, with what identifies them in signatures."""
-
-    name: str
-    path: Path
-    revision: str
-    tokenizer: Any
-    model: Any
-    device: str
-
-    @property
-    def max_source_tokens(self) -> int:
-        limits = [getattr(self.tokenizer, "model_max_length", 0) or 0,
-                  getattr(self.model.config, "max_position_embeddings", 0) or 0]
-        limits = [x for x in limits if 0 < x < 1_000_000]
-        return min(limits) if limits else 512
 
 
 def offline() -> bool:
@@ -88,19 +70,20 @@ def pick_device(device: str = "auto") -> str:
     return device
 
 
-def load(name: str, revision: str | None = None, device: str = "auto") -> LoadedModel:
-    """Resolve and load a seq2seq model and its tokenizer (safetensors, no remote code)."""
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+def load(name: str, config: TranslationConfig):
+    """Resolve a model and load it with the configured backend (safetensors, no remote code)."""
+    from .backends import backend_class
 
-    path, rev = resolve(name, revision)
-    dev = pick_device(device)
+    path, rev = resolve(name, config.revision)
+    cls = backend_class(config.backend)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
-        model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, trust_remote_code=False)
+        return cls(name, path, rev, config)
+    except RuntimeError as exc:
+        if "CTranslate2 cannot convert" in str(exc):
+            raise ModelNotAvailable(str(exc)) from None
+        raise ModelNotAvailable(f"model {name!r} at {path} could not be loaded: {exc}".splitlines()[0]) from None
     except Exception as exc:
         raise ModelNotAvailable(f"model {name!r} at {path} could not be loaded: {exc}".splitlines()[0]) from None
-    model.to(dev).eval()
-    return LoadedModel(name=name, path=path, revision=rev, tokenizer=tokenizer, model=model, device=dev)
 
 
 def pull(names: list[str], revision: str | None = None) -> list[Path]:

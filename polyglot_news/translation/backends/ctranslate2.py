@@ -1,0 +1,126 @@
+"""CTranslate2 backend: the same model converted once (int8 on CPU by default), run by
+CTranslate2's translator. The conversion is stored under the user cache directory, keyed by
+model, revision, compute type and ctranslate2 version, and written atomically: a conversion
+killed half-way leaves only a temporary folder that no run loads.
+
+With ``compute_type: float32`` and greedy decoding the output equals the transformers
+backend's: transformers' ``max_new_tokens = n`` ends with a forced ``</s>``, i.e. at most n−1
+content tokens, which is CTranslate2's ``max_decoding_length = n − 1``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_cache_dir
+
+from .base import TranslationBackend
+
+MARKER = "model.bin"
+
+
+def conversion_root() -> Path:
+    return Path(user_cache_dir("polyglot_news")) / "ctranslate2"
+
+
+def resolve_compute_type(compute_type: str, device: str) -> str:
+    """``auto``: int8 on CPU, float16 on a GPU; anything else as given (CTranslate2's names)."""
+    if compute_type != "auto":
+        return compute_type
+    return "int8" if device == "cpu" else "float16"
+
+
+def _source_stamp(path: Path) -> list:
+    """What changes when a local model folder is rebuilt in place."""
+    return sorted((p.name, p.stat().st_size, int(p.stat().st_mtime)) for p in path.glob("*.safetensors"))
+
+
+def converted_path(model_name: str, path: Path, revision: str, compute_type: str) -> Path:
+    """Where the conversion of this model, revision and compute type lives."""
+    import ctranslate2
+
+    key = json.dumps({"model": model_name, "revision": revision, "compute_type": compute_type,
+                      "ctranslate2": ctranslate2.__version__, "source": _source_stamp(path)}, sort_keys=True)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model_name.strip("/"))[-60:]
+    return conversion_root() / f"{safe}-{compute_type}-{digest}"
+
+
+def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tuple[Path, bool]:
+    """The converted model's folder, converting first if needed; ``True`` when converted now."""
+    import ctranslate2
+
+    target = converted_path(model_name, path, revision, compute_type)
+    if (target / MARKER).is_file():
+        return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        quantization = None if compute_type in ("default", "auto") else compute_type
+        try:
+            ctranslate2.converters.TransformersConverter(str(path)).convert(
+                str(tmp / "model"), quantization=quantization, force=True)
+        except Exception as exc:
+            raise RuntimeError(
+                f"CTranslate2 cannot convert model {model_name!r} ({type(exc).__name__}: {exc})".splitlines()[0]
+                + "; set translation.backend: transformers to run it as it is") from None
+        try:
+            os.rename(tmp / "model", target)  # atomic: the folder appears whole or not at all
+        except OSError:
+            if not (target / MARKER).is_file():  # not another process that got there first
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target, True
+
+
+def list_converted() -> list[dict[str, Any]]:
+    """Converted models in the cache: folder name and size."""
+    root = conversion_root()
+    if not root.is_dir():
+        return []
+    rows = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        rows.append({"id": folder.name, "size_mb": round(size / 1e6, 1)})
+    return rows
+
+
+class Backend(TranslationBackend):
+    name = "ctranslate2"
+
+    def __init__(self, model_name, path, revision, config):
+        super().__init__(model_name, path, revision, config)
+        import ctranslate2
+
+        from ..models import pick_device
+
+        self.device = pick_device(config.device)
+        device = "cuda" if self.device.startswith("cuda") else "cpu"
+        index = int(self.device.split(":")[1]) if ":" in self.device else 0
+        self.compute_type = resolve_compute_type(config.compute_type, device)
+        self.converted, self.converted_now = convert(model_name, path, revision, self.compute_type)
+        self.translator = ctranslate2.Translator(str(self.converted), device=device, device_index=index,
+                                                 compute_type=self.compute_type, intra_threads=config.threads)
+
+    def generate(self, batch: list[list[int]], tgt_code: str | None) -> list[list[int]]:
+        gen = self.config.generation
+        tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in batch]
+        prefix = [[self.lang_token(tgt_code)]] * len(batch) if tgt_code is not None else None
+        results = self.translator.translate_batch(
+            tokens, target_prefix=prefix, beam_size=gen.num_beams, max_decoding_length=self.max_new_tokens - 1,
+            length_penalty=gen.length_penalty, repetition_penalty=gen.repetition_penalty,
+            no_repeat_ngram_size=gen.no_repeat_ngram_size, max_batch_size=0)
+        return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+
+    def settings(self) -> dict[str, Any]:
+        import ctranslate2
+
+        return {"backend": self.name, "ctranslate2": ctranslate2.__version__, "compute_type": self.compute_type,
+                "device": self.device}

@@ -1,0 +1,109 @@
+"""The CTranslate2 backend with tiny Marian models of the release layout: float32 output equal
+to the transformers backend, int8, the conversion cache (reused, atomic under kill -9), clear
+errors, and the backend in cache keys and signatures."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from polyglot_news.testing import build_tiny_marian
+from polyglot_news.translation import ModelNotAvailable, Translator
+
+pytest.importorskip("ctranslate2")
+
+
+@pytest.fixture(scope="module")
+def marian(tmp_path_factory, dev_pairs):
+    corpus = [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
+    return build_tiny_marian(tmp_path_factory.mktemp("m") / "marian", corpus, max_length=128)
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def _translator(model, backend="ctranslate2", compute_type="float32", beams=1):
+    return Translator.from_config({"translation": {
+        "models": {"az": str(model), "ru": str(model)}, "backend": backend, "compute_type": compute_type,
+        "cache": {"enabled": False}, "generation": {"num_beams": beams, "max_new_tokens": 24}}})
+
+
+def _sentences(dev_pairs, n=40):
+    return [p.src for p in dev_pairs if p.src_lang == "az"][:n]
+
+
+@pytest.mark.parametrize("beams", [1, 4])
+def test_float32_equals_the_transformers_backend(marian, dev_pairs, beams):
+    texts = _sentences(dev_pairs)
+    reference = _translator(marian, backend="transformers", beams=beams).translate(texts, "az")
+    converted = _translator(marian, compute_type="float32", beams=beams).translate(texts, "az")
+    assert converted == reference
+    assert any(t for t in converted)
+
+
+def test_int8_translates_every_input_and_says_so(marian, dev_pairs):
+    texts = _sentences(dev_pairs, 20) + ["", "Salam!"]
+    tr = _translator(marian, compute_type="int8", beams=4)
+    out = tr.translate(texts, "az")
+    assert len(out) == len(texts) and out[-2] == ""
+    sig = tr.signature.components["translation"]
+    assert sig["backend"] == "ctranslate2" and sig["compute_type"] == "int8"
+    assert sig["routes"]["az"]["compute_type"] == "int8"
+
+
+def test_backend_and_compute_type_are_in_the_cache_key(marian):
+    keys = {_translator(marian, compute_type=ct)._model_key("az")["compute_type"] for ct in ("int8", "float32")}
+    assert keys == {"int8", "float32"}
+    assert "compute_type" not in _translator(marian, backend="transformers")._model_key("az")
+
+
+def test_conversion_is_reused(marian):
+    first = _translator(marian, compute_type="int8").model_for("az")
+    assert first.converted_now
+    second = _translator(marian, compute_type="int8").model_for("az")
+    assert not second.converted_now and second.converted == first.converted
+
+
+def test_killed_conversion_leaves_no_half_model(marian, tmp_path):
+    script = textwrap.dedent(f"""
+        import os, signal, ctranslate2
+        real = ctranslate2.converters.TransformersConverter.convert
+        def convert_then_die(self, output_dir, *a, **k):
+            real(self, output_dir, *a, **k)      # the files are written, not yet moved into place
+            os.kill(os.getpid(), signal.SIGKILL)
+        ctranslate2.converters.TransformersConverter.convert = convert_then_die
+        from polyglot_news.translation import Translator
+        Translator.from_config({{"translation": {{"models": {{"az": {str(marian)!r}, "ru": {str(marian)!r}}},
+                                "backend": "ctranslate2", "compute_type": "int8"}}}}).model_for("az")
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    from polyglot_news.translation.backends.ctranslate2 import conversion_root, list_converted
+
+    assert list_converted() == []  # only a hidden temporary folder, never loaded
+    assert any(p.name.startswith(".") for p in conversion_root().iterdir())
+    backend = _translator(marian, compute_type="int8").model_for("az")
+    assert backend.converted_now and (backend.converted / "model.bin").is_file()
+
+
+def test_a_model_ctranslate2_cannot_convert_fails_before_any_document(marian, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for f in marian.iterdir():
+        (broken / f.name).write_bytes(f.read_bytes())
+    (broken / "model.safetensors").write_bytes(b"not a safetensors file")
+    tr = _translator(broken, compute_type="int8")
+    with pytest.raises(ModelNotAvailable, match="broken.*(translation.backend: transformers|could not be loaded)"):
+        tr.check_available()
+
+
+def test_unknown_backend_names_the_choices():
+    from polyglot_news.config import ConfigError, load_config
+
+    with pytest.raises(ConfigError, match="translation.backend"):
+        load_config({"translation": {"backend": "onnx"}})
