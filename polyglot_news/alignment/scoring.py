@@ -159,15 +159,15 @@ class EmbeddingScorer(PairScorer):
         """Vectorised :meth:`cost` for one source group against many target groups."""
         vx, nx = self._side(0, np.array([i0]), np.array([i1]))
         vy, ny = self._side(1, np.asarray(j0s), np.asarray(j1s))
-        cos = vy @ vx[0]
-        cost = (1.0 - cos) / np.maximum(0.5 * (nx[0] + ny), 1e-6)
+        cost = _normalised(vy @ vx[0], nx[0], ny)
         if self._lengths is not None:
             cost = cost * self._length_factor(i0, i1, np.asarray(j0s), np.asarray(j1s))
         return cost
 
-    def _length_factor(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+    def _length_factor(self, i0, i1, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         """1 for groups of matching length, growing as one side gets longer than the other
-        (Bertalign's ``log2(1 + ratio)`` penalty, as a divisor of the cost)."""
+        (Bertalign's ``log2(1 + ratio)`` penalty, as a divisor of the cost). Source bounds may
+        be arrays too, broadcast against the target ones."""
         lx, ly = self._lengths
         a = lx[i1] - lx[i0]
         b = ly[j1s] - ly[j0s]
@@ -188,7 +188,7 @@ class EmbeddingScorer(PairScorer):
             vec, norm = self._cached(side, 1)
             # the background stands in for the other side: its distance to this side's samples
             bg_norm = 1.0 - (self.background @ self._samples[side].T).mean(axis=1)
-            costs = (1.0 - vec @ self.background.T) / np.maximum(0.5 * (norm[:, None] + bg_norm[None, :]), 1e-6)
+            costs = _normalised(vec @ self.background.T, norm[:, None], bg_norm[None, :])
             k = min(MARGIN_NEIGHBOURS, costs.shape[1])
             out.append(np.sort(costs, axis=1)[:, :k].mean(axis=1))
         return out[0], out[1]
@@ -198,22 +198,26 @@ class EmbeddingScorer(PairScorer):
         factor included: a pair must beat the background despite it)."""
         vx, nx = self._cached(0, 1)
         vy, ny = self._cached(1, 1)
-        costs = (1.0 - vx[rows] @ vy.T) / np.maximum(0.5 * (nx[rows, None] + ny[None, :]), 1e-6)
+        costs = _normalised(vx[rows] @ vy.T, nx[rows, None], ny[None, :])
         if self._lengths is not None:
-            js = np.arange(len(vy))
-            costs = costs * np.stack([self._length_factor(int(i), int(i) + 1, js, js + 1) for i in rows])
+            js = np.arange(len(vy))[None, :]
+            costs = costs * self._length_factor(rows[:, None], rows[:, None] + 1, js, js + 1)
         return costs
 
     def skip_cost(self, quantile: float) -> float:
         """``quantile`` of the costs between the two sides' random sentences."""
         sx, sy = self._samples
-        nx = 1.0 - (sx @ sy.T).mean(axis=1)
-        ny = 1.0 - (sy @ sx.T).mean(axis=1)
-        costs = (1.0 - sx @ sy.T) / np.maximum(0.5 * (nx[:, None] + ny[None, :]), 1e-6)
+        cos = sx @ sy.T
+        costs = _normalised(cos, 1.0 - cos.mean(axis=1)[:, None], 1.0 - cos.mean(axis=0)[None, :])
         return float(np.quantile(costs, quantile))
 
     def settings(self) -> dict:
         return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples}
+
+
+def _normalised(cos: np.ndarray, norm_x, norm_y) -> np.ndarray:
+    """Cosine distance divided by the mean of both sides' distances to random sentences."""
+    return (1.0 - cos) / np.maximum(0.5 * (norm_x + norm_y), 1e-6)
 
 
 def _length_ratio(a: np.ndarray, b: np.ndarray) -> float:

@@ -78,10 +78,8 @@ def load(name: str, config: TranslationConfig):
     cls = backend_class(config.backend)
     try:
         return cls(name, path, rev, config)
-    except RuntimeError as exc:
-        if "CTranslate2 cannot convert" in str(exc):
-            raise ModelNotAvailable(str(exc)) from None
-        raise ModelNotAvailable(f"model {name!r} at {path} could not be loaded: {exc}".splitlines()[0]) from None
+    except ModelNotAvailable:
+        raise
     except Exception as exc:
         raise ModelNotAvailable(f"model {name!r} at {path} could not be loaded: {exc}".splitlines()[0]) from None
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from platformdirs import user_cache_dir
 
+from ..models import ModelNotAvailable
 from .base import TranslationBackend
 
 MARKER = "model.bin"
@@ -53,7 +54,8 @@ def converted_path(model_name: str, path: Path, revision: str, compute_type: str
 
 
 def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tuple[Path, bool]:
-    """The converted model's folder, converting first if needed; ``True`` when converted now."""
+    """The converted model's folder, converting first if needed; ``True`` when converted now.
+    ``compute_type`` is a resolved one (:func:`resolve_compute_type`)."""
     import ctranslate2
 
     target = converted_path(model_name, path, revision, compute_type)
@@ -62,12 +64,12 @@ def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tu
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        quantization = None if compute_type in ("default", "auto") else compute_type
+        quantization = None if compute_type == "default" else compute_type
         try:
             ctranslate2.converters.TransformersConverter(str(path)).convert(
                 str(tmp / "model"), quantization=quantization, force=True)
         except Exception as exc:
-            raise RuntimeError(
+            raise ModelNotAvailable(
                 f"CTranslate2 cannot convert model {model_name!r} ({type(exc).__name__}: {exc})".splitlines()[0]
                 + "; set translation.backend: transformers to run it as it is") from None
         try:
