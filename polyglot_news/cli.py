@@ -76,11 +76,21 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Segment, translate and find parallel passages in every document. Output is "
                                    "appended record by record; run again with the same output to resume.")
     _add_batch_args(p, output_required=True)
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses"], default="jsonl",
-                   help="also export the aligned sentence pairs of all passages next to OUT "
-                        "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses)")
-    p.add_argument("--overwrite", action="store_true", help="start afresh instead of resuming")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="worker processes (default 1); with --engine ray, Ray workers (default: one per CPU)")
+    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses", "parquet"], default="jsonl",
+                   help="tsv/tmx/moses: also export the aligned sentence pairs of all passages next to OUT "
+                        "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses); parquet: OUT is a folder of "
+                        "Parquet shards (output.shard_size inputs each), a rerun skips the shards written")
+    p.add_argument("--overwrite", action="store_true",
+                   help="start afresh instead of resuming (the old output is replaced when the run ends)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local: this process or --workers processes; ray: Ray Data actors (pip install "
+                        "'polyglot-news[ray]')")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="join this Ray cluster (auto, ray://HOST:PORT); default: start a local Ray")
+    p.add_argument("--ray-gpus", type=float, default=0, metavar="N",
+                   help="GPUs for each Ray worker (each loads the models once); --workers sets how many")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("models", help="download and list translation models",
@@ -129,23 +139,17 @@ def load_cli_config(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
-def run_documents(args: argparse.Namespace, process: Callable, max_bytes: int) -> int:
-    """Read the inputs, process each document with ``process``, write one record each."""
-    from .batch import run_batch
-    from .io.readers import count_inputs, iter_documents
-    from .io.writers import JsonlWriter, completed_ids
-
-    skip = completed_ids(args.output) if args.output and args.output != "-" else set()
-    interactive = _interactive(args)
-    with JsonlWriter(args.output) as writer:
-        summary = run_batch(iter_documents(args.paths, max_bytes=max_bytes), process, writer, skip_ids=skip,
-                            progress=interactive, total=count_inputs(args.paths) if interactive else None)
-    return _finish(args, summary)
-
-
-def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1) -> int:
-    """Run a pipeline's records over the inputs (resumable, optionally in worker processes)."""
-    summary = pipeline.run_batch(args.paths, args.output, workers=workers, progress=_interactive(args))
+def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=None) -> int:
+    """Run a pipeline's records over the inputs: the one batch path of every batch command."""
+    try:
+        summary = pipeline.run_batch(args.paths, args.output, workers=workers, progress=_interactive(args),
+                                     overwrite=getattr(args, "overwrite", False),
+                                     engine=getattr(args, "engine", "local"),
+                                     ray_address=getattr(args, "ray_address", None), fields=fields,
+                                     ray_gpus=getattr(args, "ray_gpus", 0),
+                                     parquet=getattr(args, "format", None) == "parquet")
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
     return _finish(args, summary)
 
 
@@ -199,31 +203,23 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 def cmd_align(args: argparse.Namespace) -> int:
     cfg = load_cli_config(args)
-    pipeline = _pipeline(cfg, ("segment", "align"))
-
-    def process(doc):
-        record = pipeline.process(doc)
-        return {"id": record["id"], "passages": record["passages"], "signature": record["signature"]}
-
-    return run_documents(args, process, cfg.input.max_bytes)
+    return run_pipeline(args, _pipeline(cfg, ("segment", "align")), fields=("passages", "signature"))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    import os
-
     from .io.export import export_pairs
 
     cfg = load_cli_config(args)
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.engine != "ray" and (args.ray_address or args.ray_gpus):
+        raise UsageError("--ray-address and --ray-gpus need --engine ray")
     pipeline = _pipeline(cfg, ("segment", "translate", "align"))
     for note in pipeline.notes:
         if not args.quiet:
             print(f"note: {note}", file=sys.stderr)
-    if args.overwrite and os.path.exists(args.output):
-        os.remove(args.output)
     code = run_pipeline(args, pipeline, workers=args.workers)
-    if args.format != "jsonl":
+    if args.format not in ("jsonl", "parquet"):
         written = export_pairs(args.output, args.format)
         if not args.quiet:
             print("aligned pairs written to " + ", ".join(map(str, written)), file=sys.stderr)

@@ -114,12 +114,17 @@ class InputConfig(_Strict):
     max_bytes: int = Field(50 * 1024 * 1024, gt=0)
 
 
+class OutputConfig(_Strict):
+    shard_size: int = Field(1000, gt=0, description="inputs per Parquet file (run --format parquet)")
+
+
 class PipelineConfig(_Strict):
     languages: list[str] = Field(default_factory=lambda: ["en", "az", "ru"], min_length=1)
     segmentation: SegmentationConfig = Field(default_factory=SegmentationConfig)
     translation: TranslationConfig = Field(default_factory=TranslationConfig)
     alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
     input: InputConfig = Field(default_factory=InputConfig)
+    output: OutputConfig = Field(default_factory=OutputConfig)
 
     @field_validator("languages")
     @classmethod

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from .batch import BatchSummary, run_batch
 from .config import PipelineConfig, load_config
 from .io.readers import ReadError, count_inputs, iter_documents
-from .io.writers import JsonlWriter, completed_ids
 from .langid import Segmenter
 from .types import Document, Passage, Segment, Signature, Translation
 
@@ -139,26 +137,68 @@ class Pipeline:
         workers: int = 1,
         progress: bool = False,
         resume: bool = True,
-    ) -> BatchSummary:
-        """Process many documents (paths, or Document objects) into a JSONL file.
+        overwrite: bool = False,
+        engine: str = "local",
+        ray_address: str | None = None,
+        fields: Sequence[str] | None = None,
+        ray_gpus: float = 0,
+        parquet: bool = False,
+    ):
+        """Process many documents (paths, or Document objects) into a JSONL file; returns the
+        :class:`~polyglot_news.runners.BatchSummary`.
 
         With ``resume`` the ids already in ``output`` are skipped, so a killed run continues
-        where it stopped. ``workers > 1`` runs documents in that many processes.
+        where it stopped; ``overwrite`` replaces an existing output atomically. ``engine``:
+        ``local`` (``workers`` processes when > 1) or ``ray`` (a local Ray, or the cluster at
+        ``ray_address``; ``workers`` actors when > 1, ``ray_gpus`` GPUs each). ``fields`` keeps only
+        those keys of each record (``id`` always). ``parquet``: ``output`` is a folder of Parquet
+        shards of ``output.shard_size`` inputs each (config), written whole; a rerun skips them.
         """
+        from .runners import make_runner, run_batch
+
         items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
         paths = [i for i in items if not isinstance(i, (Document, ReadError))]
         total = None
         if progress:
             counted = count_inputs(paths)
             total = None if counted is None else counted + len(items) - len(paths)
-        skip = completed_ids(output) if resume and output not in (None, "-") else set()
-        parallel = {}
-        if workers > 1:
-            parallel = {"workers": workers, "worker_init": _init_worker, "worker_process": _worker_process,
-                        "worker_args": (self.config.model_dump(mode="json"), self.stages)}
-        with JsonlWriter(output) as writer:
-            return run_batch(_as_documents(items, self.config.input.max_bytes), self.process, writer,
-                             skip_ids=skip, progress=progress, total=total, **parallel)
+        processor = DocumentProcessor(self.config, self.stages, fields, pipeline=self)
+        return run_batch(_as_documents(items, self.config.input.max_bytes), processor, output,
+                         make_runner(engine, workers, ray_address, ray_gpus), resume=resume, overwrite=overwrite,
+                         progress=progress, total=total,
+                         shard_size=self.config.output.shard_size if parquet else None)
+
+
+class DocumentProcessor:
+    """The per-document step of a batch: picklable (a config and stage names), it builds its
+    :class:`Pipeline` once in each process that runs it, and never raises: a failure becomes
+    an error record naming the document's source."""
+
+    def __init__(self, config: PipelineConfig, stages: Sequence[str] = STAGES, fields: Sequence[str] | None = None,
+                 pipeline: Pipeline | None = None):
+        self.config = config.model_dump(mode="json")
+        self.stages = tuple(stages)
+        self.fields = tuple(fields) if fields else None
+        self._pipeline = pipeline  # reused in this process; rebuilt after pickling
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_pipeline": None}
+
+    def setup(self) -> None:
+        if self._pipeline is None:
+            self._pipeline = Pipeline(load_config(self.config), self.stages)
+
+    def _record(self, doc: Document) -> dict[str, Any]:
+        self.setup()
+        record = self._pipeline.process(doc)
+        if self.fields:
+            record = {k: v for k, v in record.items() if k == "id" or k in self.fields}
+        return record
+
+    def __call__(self, doc: Document) -> dict[str, Any]:
+        from .runners import safe_process
+
+        return safe_process(self._record, doc)
 
 
 def _as_documents(items: list, max_bytes: int):
@@ -173,19 +213,3 @@ def _as_documents(items: list, max_bytes: int):
             paths.append(item)
     if paths:
         yield from iter_documents(paths, max_bytes=max_bytes)
-
-
-_worker_pipeline: Pipeline | None = None
-
-
-def _init_worker(config: dict[str, Any], stages: Sequence[str]) -> None:
-    global _worker_pipeline
-    import torch
-
-    torch.set_num_threads(1)
-    _worker_pipeline = Pipeline(load_config(config), stages)
-
-
-def _worker_process(doc: Document) -> dict[str, Any]:
-    assert _worker_pipeline is not None
-    return _worker_pipeline.process(doc)

@@ -110,11 +110,10 @@ def test_input_count_matches_records(batch_dir, tmp_path):
 
 
 def test_progress_bar_shows_rate_and_eta(capsys):
-    from polyglot_news.batch import run_batch
-    from polyglot_news.io.writers import JsonlWriter
+    from polyglot_news.runners import run_batch
     from polyglot_news.types import Document
 
     docs = [Document(f"p{i}", "text") for i in range(3)]
-    summary = run_batch(docs, lambda d: {"id": d.id, "segments": []}, JsonlWriter(None), progress=True, total=3)
+    summary = run_batch(docs, lambda d: {"id": d.id, "segments": []}, None, progress=True, total=3)
     err = capsys.readouterr().err
     assert summary.done == 3 and "3/3" in err and "doc/s" in err and "<" in err  # tqdm's elapsed<remaining

@@ -137,3 +137,90 @@ def test_help_and_version(capsys):
             main([command, "--help"])
         assert exc.value.code == 0
         assert "usage: polyglot-news " + command in capsys.readouterr().out
+
+
+def test_an_existing_output_is_resumed_refused_or_replaced_atomically(tmp_path):
+    from polyglot_news.types import Document
+
+    pipeline = Pipeline.from_config(OFFLINE, stages=("segment",))
+    out = tmp_path / "out.jsonl"
+    docs = [Document(f"d{k}", f"Salam, dünya {k}!\n") for k in range(3)]
+    assert pipeline.run_batch(docs, out).done == 3
+    assert pipeline.run_batch(docs, out).skipped == 3  # resume: nothing twice
+    with pytest.raises(FileExistsError, match="overwrite"):
+        pipeline.run_batch(docs, out, resume=False)  # once appended every record again
+    assert len(out.read_text().splitlines()) == 3
+    fewer = docs[:2]
+    assert pipeline.run_batch(fewer, out, overwrite=True).done == 2
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d0", "d1"]
+    assert list(tmp_path.iterdir()) == [out]  # the temporary file took its place
+
+
+def test_an_interrupted_overwrite_keeps_the_old_output(tmp_path):
+    from polyglot_news.runners import run_batch
+    from polyglot_news.types import Document
+
+    out = tmp_path / "out.jsonl"
+    run_batch([Document("old", "x")], lambda d: {"id": d.id}, out)
+    before = out.read_bytes()
+
+    def process(doc):
+        if doc.id == "second":
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the new batch
+        return {"id": doc.id}
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([Document("first", "x"), Document("second", "x")], process, out, overwrite=True)
+    assert out.read_bytes() == before and list(tmp_path.iterdir()) == [out]
+
+
+def test_workers_are_capped_at_the_cpu_count(capsys):
+    from polyglot_news.runners.local import ProcessPoolRunner
+
+    runner = ProcessPoolRunner(64)
+    assert runner.workers == (os.cpu_count() or 1)
+    assert "capped" in capsys.readouterr().err
+
+
+def test_parquet_shards_are_written_whole_and_skipped_on_rerun(tmp_path):
+    import pyarrow.parquet as pq
+
+    from polyglot_news.runners import run_batch
+    from polyglot_news.types import Document
+
+    calls = []
+
+    def process(doc):
+        calls.append(doc.id)
+        if doc.id == "d4":
+            raise KeyboardInterrupt  # killed in the middle of the second shard
+        return {"id": doc.id, "segments": []}
+
+    docs = [Document(f"d{k}", "x") for k in range(7)]
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(docs, process, tmp_path / "out", shard_size=3)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["part-00000.parquet"]
+    calls.clear()
+    summary = run_batch(docs, lambda d: (calls.append(d.id), {"id": d.id, "segments": []})[1],
+                        tmp_path / "out", shard_size=3)
+    assert calls == ["d3", "d4", "d5", "d6"] and summary.skipped == 3 and summary.done == 4
+    parts = sorted((tmp_path / "out").glob("*.parquet"))
+    assert [p.name for p in parts] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
+    ids = [i for p in parts for i in pq.read_table(p).column("id").to_pylist()]
+    assert ids == [f"d{k}" for k in range(7)]
+    record = json.loads(pq.read_table(parts[0]).column("record")[0].as_py())
+    assert record == {"id": "d0", "segments": []}
+
+
+def test_run_format_parquet_from_the_command_line(tmp_path):
+    (tmp_path / "in").mkdir()
+    for k in range(3):
+        (tmp_path / "in" / f"n{k}.txt").write_text(f"Salam, dünya {k}!\n", encoding="utf-8")
+    (tmp_path / "in" / "empty.txt").write_text("", encoding="utf-8")
+    args = ["run", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-c", str(OFFLINE), "-q", "--format", "parquet"]
+    assert main(args) == 1
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(tmp_path / "out" / "part-00000.parquet")
+    assert sorted(table.column("id").to_pylist()) == ["empty", "n0", "n1", "n2"]
+    assert table.column("error").to_pylist().count(None) == 3

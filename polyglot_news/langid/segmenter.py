@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Any, Sequence
 
+from ..config import PipelineConfig, SegmentationConfig
 from ..scripts import script_of
 from ..sentences import split_sentences
 from ..types import Document, Segment, Signature
@@ -48,24 +49,22 @@ class Unit:
 class Segmenter:
     """Configurable language segmenter.
 
-    >>> seg = Segmenter(languages=["en", "az", "ru"])
+    >>> seg = Segmenter(languages=["en", "az", "ru", "tr"], backend="ensemble")
     >>> segments = seg("Salam! Hello there, friend.")
+
+    Settings are the config's ``segmentation`` section (defaults there); keyword arguments
+    override single keys of it.
     """
 
-    def __init__(
-        self,
-        languages: Sequence[str] = ("en", "az", "ru"),
-        backend: str = "ensemble",
-        detector_options: dict[str, Any] | None = None,
-        full_weight_letters: int = 30,
-        switch_cost_line: float = 1.0,
-        switch_cost_inline: float = 2.5,
-        detector: Detector | None = None,
-    ):
-        self.detector = detector or make_detector(backend, list(languages), **(detector_options or {}))
-        self.full_weight_letters = int(full_weight_letters)
-        self.switch_cost_line = float(switch_cost_line)
-        self.switch_cost_inline = float(switch_cost_inline)
+    def __init__(self, languages: Sequence[str] | None = None, settings: SegmentationConfig | None = None,
+                 detector: Detector | None = None, **overrides: Any):
+        base = settings or SegmentationConfig()
+        settings = SegmentationConfig(**{**base.model_dump(), **overrides}) if overrides else base
+        languages = list(languages or PipelineConfig().languages)
+        self.detector = detector or make_detector(settings.backend, languages, **settings.detector)
+        self.full_weight_letters = settings.full_weight_letters
+        self.switch_cost_line = settings.switch_cost_line
+        self.switch_cost_inline = settings.switch_cost_inline
 
     @classmethod
     def from_config(cls, config: Any = None) -> "Segmenter":
@@ -73,15 +72,7 @@ class Segmenter:
         from ..config import load_config
 
         cfg = load_config(config)
-        seg = cfg.segmentation
-        return cls(
-            languages=cfg.languages,
-            backend=seg.backend,
-            detector_options=seg.detector,
-            full_weight_letters=seg.full_weight_letters,
-            switch_cost_line=seg.switch_cost_line,
-            switch_cost_inline=seg.switch_cost_inline,
-        )
+        return cls(cfg.languages, cfg.segmentation)
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -49,10 +49,11 @@ class Translator:
     """
 
     config: TranslationConfig
-    languages: Sequence[str] = ("en", "az", "ru")
+    languages: Sequence[str] = ()  # the config's languages when empty
     stats: TranslatorStats = field(default_factory=TranslatorStats)
 
     def __post_init__(self) -> None:
+        self.languages = tuple(self.languages or PipelineConfig().languages)
         self._loaded: dict[str, TranslationBackend] = {}
         self.routes = self._routes()
         self.cache = TranslationCache(self.config.cache.path) if self.config.cache.enabled else None

@@ -1,0 +1,211 @@
+"""The one batch path: every input gives exactly one output record, whatever runs the documents.
+
+A *runner* (:mod:`.local`: serial or a process pool; :mod:`.ray`: Ray Data) maps a picklable
+per-document *processor* over documents and yields records. Everything else stays here, on
+the driver, shared by every runner: reading errors become error records, ids already in the
+output are skipped (resume), a repeated id is renamed ``id#2``, a record the runner delivers
+twice (a retried task) is written once, the single fsync'd writer, the summary and progress.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from abc import ABC, abstractmethod
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from ..io.readers import ReadError
+from ..io.writers import JsonlWriter, completed_ids
+from ..types import Document
+
+Processor = Callable[[Document], dict[str, Any]]
+
+
+class Runner(ABC):
+    """Runs a processor over documents; yields each document's record exactly once, in any order."""
+
+    name: str = "runner"
+
+    @abstractmethod
+    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+        """Records of ``documents``; ``processor`` never raises (see :func:`safe_process`)."""
+
+
+@dataclass
+class BatchSummary:
+    """What a batch did: counts per outcome, segments per language, passages, seconds."""
+
+    done: int = 0
+    failed: int = 0
+    skipped: int = 0
+    segments: Counter = field(default_factory=Counter)
+    passages: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, record: dict[str, Any]) -> None:
+        if "error" in record:
+            self.failed += 1
+            return
+        self.done += 1
+        for seg in record.get("segments", []):
+            self.segments[seg["lang"]] += 1
+        self.passages += len(record.get("passages", []))
+
+    def lines(self) -> list[str]:
+        langs = ", ".join(f"{k}={v}" for k, v in sorted(self.segments.items())) or "none"
+        return [
+            f"documents: {self.done} done, {self.failed} failed, {self.skipped} skipped (already in output)",
+            f"segments per language: {langs}",
+            f"parallel passages: {self.passages}",
+            f"time: {self.seconds:.1f} s",
+        ]
+
+
+def error_record(doc_id: str, source: str, message: str) -> dict[str, Any]:
+    return {"id": doc_id, "source": source, "error": message}
+
+
+def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
+    """The function's record, or an error record naming the document's source and the problem."""
+    try:
+        return process(doc)
+    except Exception as exc:  # one bad document must not stop the batch
+        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message)
+
+
+def run_batch(
+    inputs: Iterable[Document | ReadError],
+    processor: Processor,
+    output: str | Path | None,
+    runner: Runner | None = None,
+    resume: bool = True,
+    overwrite: bool = False,
+    progress: bool = False,
+    total: int | None = None,
+    shard_size: int | None = None,
+) -> BatchSummary:
+    """Process every input with ``runner`` (serial by default) and write one record per input
+    to ``output`` (JSONL; ``None`` or ``-``: standard output); returns the summary.
+
+    ``resume`` skips ids already in the output. An existing output is replaced only with
+    ``overwrite``, atomically: the new records go to a temporary file beside it that takes its
+    place when the batch ends; without ``resume`` or ``overwrite`` an existing output is an error.
+
+    With ``shard_size``, ``output`` is a folder of Parquet shards of that many inputs each
+    (:mod:`..io.parquet`), and resuming skips the shards already written.
+    """
+    from .local import SerialRunner
+
+    runner = runner or SerialRunner()
+    if shard_size is not None:
+        return _run_sharded(inputs, processor, Path(output), runner, shard_size, progress, total)
+    path = Path(output) if output not in (None, "-") else None
+    target = path
+    if path is not None and path.exists() and path.stat().st_size:
+        if overwrite:
+            target = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        elif not resume:
+            raise FileExistsError(f"{path} already holds records: resume, or overwrite it explicitly")
+    skip = completed_ids(path) if resume and not overwrite and path is not None and path.exists() else set()
+    summary = BatchSummary()
+    started = time.perf_counter()
+    bar = _progress_bar(progress, total)
+    written: set[str] = set()
+    try:
+        with JsonlWriter(target) as writer:
+            def emit(record: dict[str, Any]) -> None:
+                if record["id"] in written:  # delivered twice (a retried task): written once
+                    return
+                written.add(record["id"])
+                writer.write(record)
+                _account(summary, record, bar)
+
+            for record in runner.map(processor, _documents(inputs, skip, summary, emit)):
+                emit(record)
+        if target != path:
+            os.replace(target, path)
+    finally:
+        if target != path and target is not None and target.exists():
+            target.unlink()
+        if bar is not None:
+            bar.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_sharded(inputs, processor: Processor, folder: Path, runner: Runner, shard_size: int, progress: bool,
+                 total: int | None) -> BatchSummary:
+    from ..io.parquet import ParquetShards
+
+    shards = ParquetShards(folder, shard_size)
+    summary = BatchSummary()
+    started = time.perf_counter()
+    bar = _progress_bar(progress, total)
+    written: set[str] = set()
+    positions = iter(range(1 << 62))
+
+    def wanted(doc_id: str) -> bool:
+        return shards.expect(next(positions), doc_id)
+
+    def emit(record: dict[str, Any]) -> None:
+        if record["id"] in written:
+            return
+        written.add(record["id"])
+        shards.write(record)
+        _account(summary, record, bar)
+
+    try:
+        for record in runner.map(processor, _documents(inputs, set(), summary, emit, wanted)):
+            emit(record)
+        shards.close()
+    finally:
+        if bar is not None:
+            bar.close()
+        summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _account(summary: BatchSummary, record: dict[str, Any], bar) -> None:
+    summary.add(record)
+    if "error" in record:
+        line = f"{record.get('source', record['id'])}: {record['error']}"
+        summary.errors.append(line)
+        print(f"error: {line}", file=sys.stderr)
+    if bar is not None:
+        bar.update(1)
+
+
+def _documents(inputs: Iterable[Document | ReadError], skip_ids: set[str], summary: BatchSummary,
+               emit: Callable[[dict[str, Any]], None],
+               wanted: Callable[[str], bool] | None = None) -> Iterator[Document]:
+    """Documents not yet in the output. Inputs that could not be read are written as error
+    records right here. A repeated id (two files named alike) becomes ``id#2``, ``id#3`` …
+    so that every input keeps its own record and resuming still recognises it. ``wanted``,
+    asked once per input in order, can skip inputs too (shards already written)."""
+    seen: Counter = Counter()
+    for item in inputs:
+        seen[item.id] += 1
+        if seen[item.id] > 1:
+            item.id = f"{item.id}#{seen[item.id]}"
+        if item.id in skip_ids or (wanted is not None and not wanted(item.id)):
+            summary.skipped += 1
+            continue
+        if isinstance(item, ReadError):
+            emit(error_record(item.id, item.source, item.message))
+        else:
+            yield item
+
+
+def _progress_bar(enabled: bool, total: int | None):
+    """documents/s always; an ETA when the number of inputs is known."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)

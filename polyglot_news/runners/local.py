@@ -1,0 +1,61 @@
+"""Runners on this machine: serial, and a pool of worker processes (spawned, each builds the
+processor's models once). Both deliver records in input order."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Iterator
+
+from ..types import Document
+from .base import Processor, Runner
+
+_worker: Processor | None = None  # the processor of this worker process (set once, at start)
+
+
+class SerialRunner(Runner):
+    name = "serial"
+
+    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+        for doc in documents:
+            yield processor(doc)
+
+
+class ProcessPoolRunner(Runner):
+    """``workers`` processes, capped at the CPU count (more only load more models)."""
+
+    name = "processes"
+
+    def __init__(self, workers: int):
+        cpus = os.cpu_count() or 1
+        if workers > cpus:
+            print(f"note: --workers {workers} capped at the {cpus} CPUs of this machine", file=sys.stderr)
+        self.workers = max(1, min(workers, cpus))
+
+    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+        # spawn, not fork: forking a process that holds OpenMP and torch thread pools can deadlock
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start,
+                                 initargs=(processor,)) as pool:
+            pending: list[Future] = []
+            for doc in documents:
+                pending.append(pool.submit(_process, doc))
+                while len(pending) > 4 * self.workers:
+                    yield pending.pop(0).result()
+            for item in pending:
+                yield item.result()
+
+
+def _start(processor: Processor) -> None:
+    global _worker
+    import torch
+
+    torch.set_num_threads(1)
+    _worker = processor
+
+
+def _process(doc: Document) -> dict[str, Any]:
+    assert _worker is not None
+    return _worker(doc)

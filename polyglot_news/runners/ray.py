@@ -1,0 +1,102 @@
+"""Ray Data runner: documents as a dataset, processed by a pool of actors (one set of models per
+actor, built once in ``__init__``), records streamed back to the driver, which writes them.
+
+Without an address a local Ray starts on this machine; with one (``auto``, ``ray://HOST:PORT``)
+the run joins that cluster. A worker that dies is restarted by Ray and its batch retried; a
+record delivered twice is written once by the driver (:func:`.base.run_batch`), so nothing is
+lost or doubled. For users already in Ray, :func:`map_records` maps a dataset with ``id`` and
+``text`` columns to a dataset of records.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from ..types import Document
+from .base import Processor, Runner
+
+
+class _Actor:
+    """One Ray Data actor: the processor, its models loaded once."""
+
+    def __init__(self, processor: Processor):
+        setup = getattr(processor, "setup", None)
+        if setup is not None:
+            setup()
+        self.processor = processor
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
+        records = []
+        for doc_id, text, metadata in zip(batch["id"], batch["text"], batch["metadata"]):
+            doc = Document(str(doc_id), str(text), json.loads(metadata))
+            records.append(json.dumps(self.processor(doc), ensure_ascii=False))
+        return {"id": [str(i) for i in batch["id"]], "record": records}
+
+
+def _bound(processor: Processor) -> type:
+    """An actor class that carries the processor itself: no constructor arguments in the object
+    store, so a restarted actor never finds them gone (ray-project/ray#53727)."""
+
+    class Actor(_Actor):
+        def __init__(self):
+            super().__init__(processor)
+
+    return Actor
+
+
+def map_records(dataset, processor: Processor, concurrency: int | None = None, batch_size: int = 8,
+                num_gpus: float = 0):
+    """A Ray Dataset of ``{"id", "record"}`` (the record as JSON) from one with ``id`` and ``text``
+    columns (and optionally ``metadata``, a JSON object as text)."""
+    if "metadata" not in dataset.schema().names:
+        dataset = dataset.map(lambda row: {**row, "metadata": "{}"})
+    from ray.data import ActorPoolStrategy
+
+    return dataset.map_batches(_bound(processor), batch_size=batch_size,
+                               compute=ActorPoolStrategy(size=concurrency or 1), num_gpus=num_gpus,
+                               batch_format="numpy", zero_copy_batch=True)
+
+
+class RayRunner(Runner):
+    """Process documents on a Ray cluster (local when ``address`` is ``None``)."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, concurrency: int | None = None, batch_size: int = 8,
+                 num_gpus: float = 0, num_cpus: int | None = None):
+        self.address, self.concurrency, self.batch_size = address, concurrency, batch_size
+        self.num_gpus, self.num_cpus = num_gpus, num_cpus
+
+    def _connect(self):
+        import logging
+        import os
+
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")  # the C++ core's notices
+        if self.address is None:
+            # a Ray of this machine alone: its processes talk over loopback, not the network
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        import ray
+        import ray.data  # sets up its own logging when first imported: quiet it after that
+
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                      "configure_logging": False}
+            if self.address is None and self.num_cpus is not None:
+                kwargs["num_cpus"] = self.num_cpus
+            ray.init(address=self.address, **kwargs)
+        ray.data.DataContext.get_current().enable_progress_bars = False
+        return ray
+
+    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+        rows = [{"id": d.id, "text": d.text, "metadata": json.dumps(d.metadata, ensure_ascii=False)}
+                for d in documents]
+        if not rows:
+            return
+        ray = self._connect()
+        concurrency = self.concurrency or max(1, int(ray.available_resources().get("CPU", 1)))
+        dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * concurrency)))
+        for row in map_records(dataset, processor, concurrency, self.batch_size, self.num_gpus).iter_rows():
+            yield json.loads(row["record"])
