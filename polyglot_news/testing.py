@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from .logs import quiet_transformers
+
 # opus-mt release layout: </s> 0, <unk> 1, … , <pad> last (see shared/reference)
 SPECIALS = ["</s>", "<unk>"]
 
@@ -110,8 +112,9 @@ def build_tiny_marian(
     model = MarianMTModel(config).eval()
     model.generation_config.num_beams = 1
     model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
-    model.save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
+    with quiet_transformers():
+        model.save_pretrained(path, safe_serialization=True)
+        tokenizer.save_pretrained(path)
     return path
 
 
@@ -148,6 +151,7 @@ def build_tiny_m2m(
     torch.manual_seed(seed)
     model = M2M100ForConditionalGeneration(config).eval()
     model.generation_config.num_beams = 1
-    model.save_pretrained(path, safe_serialization=True)
-    tokenizer.save_pretrained(path)
+    with quiet_transformers():
+        model.save_pretrained(path, safe_serialization=True)
+        tokenizer.save_pretrained(path)
     return path

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ...config import TranslationConfig
+from ...logs import quiet_transformers
 
 
 class TranslationBackend(ABC):
@@ -24,8 +25,9 @@ class TranslationBackend(ABC):
         from transformers import AutoConfig, AutoTokenizer
 
         self.model_name, self.path, self.revision, self.config = model_name, path, revision, config
-        self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
-        self.model_config = AutoConfig.from_pretrained(path, trust_remote_code=False)
+        with quiet_transformers():
+            self.tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=False)
+            self.model_config = AutoConfig.from_pretrained(path, trust_remote_code=False)
 
     @property
     def max_source_tokens(self) -> int:

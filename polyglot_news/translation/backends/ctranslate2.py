@@ -20,6 +20,7 @@ from typing import Any
 
 from platformdirs import user_cache_dir
 
+from ...logs import quiet_transformers
 from ..models import ModelNotAvailable
 from .base import TranslationBackend
 
@@ -66,8 +67,9 @@ def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tu
     try:
         quantization = None if compute_type == "default" else compute_type
         try:
-            ctranslate2.converters.TransformersConverter(str(path)).convert(
-                str(tmp / "model"), quantization=quantization, force=True)
+            with quiet_transformers():
+                ctranslate2.converters.TransformersConverter(str(path)).convert(
+                    str(tmp / "model"), quantization=quantization, force=True)
         except Exception as exc:
             raise ModelNotAvailable(
                 f"CTranslate2 cannot convert model {model_name!r} ({type(exc).__name__}: {exc})".splitlines()[0]

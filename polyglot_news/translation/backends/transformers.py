@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...logs import quiet_transformers
 from .base import TranslationBackend
 
 
@@ -17,7 +18,8 @@ class Backend(TranslationBackend):
         from ..models import pick_device
 
         self.device = pick_device(config.device)
-        self.model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, trust_remote_code=False)
+        with quiet_transformers():
+            self.model = AutoModelForSeq2SeqLM.from_pretrained(path, use_safetensors=True, trust_remote_code=False)
         self.model.to(self.device).eval()
 
     def _generation_config(self, tgt_code: str | None):
