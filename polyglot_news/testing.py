@@ -155,3 +155,47 @@ def build_tiny_m2m(
         model.save_pretrained(path, safe_serialization=True)
         tokenizer.save_pretrained(path)
     return path
+
+
+def build_tiny_nllb(
+    path: str | Path,
+    sentences: Iterable[str],
+    vocab_size: int = 400,
+    d_model: int = 32,
+    layers: int = 2,
+    heads: int = 2,
+    ffn_dim: int = 64,
+    max_length: int = 64,
+    seed: int = 0,
+) -> Path:
+    """Build and save an NLLB-200-layout model (M2M-100 architecture, ``NllbTokenizer`` with the
+    200 language codes as special tokens, relu, bos 0 / pad 1 / eos 2, decoder start = eos).
+    The config's vocabulary is the tokenizer's, as in releases, so CTranslate2 converts it."""
+    import torch
+    from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
+    from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
+
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp)
+        train_sentencepiece(sentences, source / "sentencepiece.bpe", vocab_size)
+        (source / "tokenizer_config.json").write_text(json.dumps({
+            "tokenizer_class": "NllbTokenizer", "model_max_length": max_length, "src_lang": "eng_Latn",
+            "tgt_lang": "eng_Latn", "additional_special_tokens": list(FAIRSEQ_LANGUAGE_CODES)}), encoding="utf-8")
+        with quiet_transformers():
+            tokenizer = AutoTokenizer.from_pretrained(source)  # built from the sentencepiece model
+    config = M2M100Config(
+        vocab_size=len(tokenizer), d_model=d_model, encoder_layers=layers, decoder_layers=layers,
+        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn_dim,
+        decoder_ffn_dim=ffn_dim, max_position_embeddings=max(max_length, 64) + 2, activation_function="relu",
+        scale_embedding=True, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(seed)
+    model = M2M100ForConditionalGeneration(config).eval()
+    model.generation_config.num_beams = 1
+    with quiet_transformers():
+        model.save_pretrained(path, safe_serialization=True)
+        tokenizer.save_pretrained(path)
+    return path

@@ -107,3 +107,29 @@ def test_unknown_backend_names_the_choices():
 
     with pytest.raises(ConfigError, match="translation.backend"):
         load_config({"translation": {"backend": "onnx"}})
+
+
+@pytest.fixture(scope="module")
+def nllb(tmp_path_factory, dev_pairs):
+    from polyglot_news.testing import build_tiny_nllb
+
+    corpus = [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
+    return build_tiny_nllb(tmp_path_factory.mktemp("n") / "nllb", corpus, max_length=128)
+
+
+def _multilingual(model, backend, compute_type="float32"):
+    return Translator.from_config({"translation": {
+        "family": "multilingual", "model": str(model), "backend": backend, "compute_type": compute_type,
+        "cache": {"enabled": False}, "generation": {"num_beams": 1, "max_new_tokens": 20}}})
+
+
+def test_nllb_through_ctranslate2_equals_transformers(nllb, dev_pairs):
+    az = _sentences(dev_pairs, 20)
+    ru = [p.tgt for p in dev_pairs if p.tgt_lang == "ru"][:20]
+    for texts, lang in ((az, "az"), (ru, "ru")):
+        reference = _multilingual(nllb, "transformers").translate(texts, lang)
+        converted = _multilingual(nllb, "ctranslate2").translate(texts, lang)
+        assert converted == reference and any(reference)
+    tr = _multilingual(nllb, "ctranslate2", "int8")
+    assert tr.routes["az"].tgt_code == "eng_Latn" and tr.model_for("az").compute_type == "int8"
+    assert all(tr.translate(az, "az"))  # the target prefix is the language token

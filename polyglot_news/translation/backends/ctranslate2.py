@@ -3,9 +3,11 @@ CTranslate2's translator. The conversion is stored under the user cache director
 model, revision, compute type and ctranslate2 version, and written atomically: a conversion
 killed half-way leaves only a temporary folder that no run loads.
 
-With ``compute_type: float32`` and greedy decoding the output equals the transformers
-backend's: transformers' ``max_new_tokens = n`` ends with a forced ``</s>``, i.e. at most n−1
-content tokens, which is CTranslate2's ``max_decoding_length = n − 1``.
+With ``compute_type: float32`` the output equals the transformers backend's (greedy or beams):
+transformers' ``max_new_tokens = n`` ends with a forced ``</s>`` where the model forces one
+(opus-mt), i.e. at most n−1 content tokens, which is CTranslate2's ``max_decoding_length =
+n − 1``; CTranslate2 counts a target prefix (NLLB's language token) as transformers counts the
+forced first token.
 """
 
 from __future__ import annotations
@@ -112,13 +114,28 @@ class Backend(TranslationBackend):
         self.converted, self.converted_now = convert(model_name, path, revision, self.compute_type)
         self.translator = ctranslate2.Translator(str(self.converted), device=device, device_index=index,
                                                  compute_type=self.compute_type, intra_threads=config.threads)
+        # transformers spends one of its max_new_tokens on a forced </s>, where the model forces
+        # one; CTranslate2 counts the target prefix (the language token) but not </s>
+        self._max_decoding_length = self.max_new_tokens - (1 if self._forces_eos() else 0)
+
+    def _forces_eos(self) -> bool:
+        from transformers import GenerationConfig
+
+        try:
+            generation = GenerationConfig.from_pretrained(self.path)
+        except OSError:  # no generation_config.json: the model config's defaults
+            generation = None
+        forced = getattr(generation, "forced_eos_token_id", None)
+        if forced is None:
+            forced = getattr(self.model_config, "forced_eos_token_id", None)
+        return forced is not None
 
     def generate(self, batch: list[list[int]], tgt_code: str | None) -> list[list[int]]:
         gen = self.config.generation
         tokens = [self.tokenizer.convert_ids_to_tokens(row) for row in batch]
         prefix = [[self.lang_token(tgt_code)]] * len(batch) if tgt_code is not None else None
         results = self.translator.translate_batch(
-            tokens, target_prefix=prefix, beam_size=gen.num_beams, max_decoding_length=self.max_new_tokens - 1,
+            tokens, target_prefix=prefix, beam_size=gen.num_beams, max_decoding_length=self._max_decoding_length,
             length_penalty=gen.length_penalty, repetition_penalty=gen.repetition_penalty,
             no_repeat_ngram_size=gen.no_repeat_ngram_size, max_batch_size=0)
         return [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
