@@ -1,7 +1,8 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   - run the main job on the bundled example news page
 #   make test   - run the test suite
-# Both create .venv and install the pinned CPU torch first, then the project with its test extras.
+# Both create .venv and install the CPU torch first, then the project with its test and ray extras,
+# at the exact versions of constraints.txt (pyproject.toml declares compatible ranges).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -13,11 +14,11 @@ STAMP  := $(VENV)/.installed
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[test,ray]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,ray]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
@@ -141,6 +142,8 @@ def load_cli_config(args: argparse.Namespace):
 
 def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=None) -> int:
     """Run a pipeline's records over the inputs: the one batch path of every batch command."""
+    from .runners.base import OutputLocked
+
     try:
         summary = pipeline.run_batch(args.paths, args.output, workers=workers, progress=_interactive(args),
                                      overwrite=getattr(args, "overwrite", False),
@@ -148,8 +151,11 @@ def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=No
                                      ray_address=getattr(args, "ray_address", None), fields=fields,
                                      ray_gpus=getattr(args, "ray_gpus", 0),
                                      parquet=getattr(args, "format", None) == "parquet")
-    except FileExistsError as exc:
+    except (FileExistsError, OutputLocked) as exc:
         raise UsageError(str(exc)) from None
+    except OSError as exc:  # the output: a directory, a missing folder, a full disk …
+        where = exc.filename or args.output
+        raise UsageError(f"{where}: {exc.strerror or exc}") from None
     return _finish(args, summary)
 
 
@@ -214,6 +220,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("--workers must be at least 1")
     if args.engine != "ray" and (args.ray_address or args.ray_gpus):
         raise UsageError("--ray-address and --ray-gpus need --engine ray")
+    if args.format != "jsonl" and args.output == "-":
+        raise UsageError(f"--format {args.format} writes files next to OUT: give -o a file name, not '-'")
     pipeline = _pipeline(cfg, ("segment", "translate", "align"))
     for note in pipeline.notes:
         if not args.quiet:
@@ -233,6 +241,12 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
     cfg = load_cli_config(args)
     if args.format == "moses" and not args.output:
         raise UsageError("--format moses needs -o PREFIX")
+    if args.output:
+        folder = Path(args.output).resolve().parent
+        if not folder.is_dir():
+            raise UsageError(f"{args.output}: folder {folder} does not exist")
+        if Path(args.output).is_dir():
+            raise UsageError(f"{args.output}: is a directory, not a file")
     try:
         if args.sentence_per_line:
             src, tgt = read_sentence_lines(args.src), read_sentence_lines(args.tgt)
@@ -240,9 +254,15 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
             src, tgt = read_text_file(args.src), read_text_file(args.tgt)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    for name, side in ((args.src, src), (args.tgt, tgt)):
+        if not "".join(side).strip():
+            raise UsageError(f"{name}: empty document (whitespace only)")
     result = align_documents(src, tgt, cfg, sentence_per_line=args.sentence_per_line,
                              src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-    write_alignment(result, args.format, args.output)
+    try:
+        write_alignment(result, args.format, args.output)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
     return 0
 
 
@@ -319,9 +339,19 @@ def _configured_models(cfg) -> list[str]:
     return [tc.model]
 
 
+def _terminated(signum, frame) -> None:
+    """SIGTERM unwinds like Ctrl-C: workers are stopped, the output keeps whole records."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.func(args)
     except UsageError as exc:

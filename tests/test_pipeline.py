@@ -153,7 +153,7 @@ def test_an_existing_output_is_resumed_refused_or_replaced_atomically(tmp_path):
     fewer = docs[:2]
     assert pipeline.run_batch(fewer, out, overwrite=True).done == 2
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["d0", "d1"]
-    assert list(tmp_path.iterdir()) == [out]  # the temporary file took its place
+    assert sorted(tmp_path.iterdir()) == [tmp_path / ".out.jsonl.lock", out]  # the temporary file took its place
 
 
 def test_an_interrupted_overwrite_keeps_the_old_output(tmp_path):
@@ -171,7 +171,7 @@ def test_an_interrupted_overwrite_keeps_the_old_output(tmp_path):
 
     with pytest.raises(KeyboardInterrupt):
         run_batch([Document("first", "x"), Document("second", "x")], process, out, overwrite=True)
-    assert out.read_bytes() == before and list(tmp_path.iterdir()) == [out]
+    assert out.read_bytes() == before and sorted(tmp_path.iterdir()) == [tmp_path / ".out.jsonl.lock", out]
 
 
 def test_workers_are_capped_at_the_cpu_count(capsys):

@@ -108,7 +108,7 @@ def test_kill_9_of_the_driver_then_rerun_gives_every_id_once(big_batch, tmp_path
     proc.wait()
     before = len(_records(out))
     assert 3 <= before < 62
-    assert _cli(*args).wait() == 0  # the two unreadable files were reported by the first run
+    assert _cli(*args).wait() == 1  # the two unreadable files are retried, and fail again
     records = _records(out)
     ids = [r["id"] for r in records]
     assert len(ids) == len(set(ids)) == 62

@@ -109,8 +109,8 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
         size = path.stat().st_size
         if size > max_bytes:
             raise ValueError(f"too large: {size} bytes (limit {max_bytes})")
-        with path.open("rb") as handle:
-            yield _document_from_bytes(handle.read(), path.stem, str(path), max_bytes)
+        with path.open("rb") as handle:  # bounded: a device or a growing file may not say its size
+            yield _document_from_bytes(handle.read(max_bytes + 1), path.stem, str(path), max_bytes)
     except (OSError, ValueError) as exc:
         yield ReadError(path.stem, str(path), _reason(exc))
 
@@ -134,7 +134,11 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
         return
     with handle:
         seen_any = False
-        for line_no, raw in enumerate(handle, 1):
+        for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
+            if len(raw) > max_bytes:  # bounded: an endless line ends this file, with an error
+                yield ReadError(f"{path.stem}:{line_no}", f"{path}:{line_no}",
+                                f"line longer than {max_bytes} bytes; the rest of the file is skipped")
+                return
             if not raw.strip():
                 continue
             seen_any = True

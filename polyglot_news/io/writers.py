@@ -13,6 +13,17 @@ def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
+def encode_line(record: dict[str, Any]) -> bytes:
+    """One JSON line as UTF-8. Text that UTF-8 cannot hold (a lone surrogate in an id, a file
+    name that was not UTF-8) is written as JSON escapes (``\\udc80``): still one valid line,
+    read back as the same string, never a failure."""
+    line = dumps(record) + "\n"
+    try:
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        return (json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n").encode("ascii")
+
+
 class JsonlWriter:
     """Append one JSON record per line to a file (or standard output).
 
@@ -31,12 +42,11 @@ class JsonlWriter:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def write(self, record: dict[str, Any]) -> None:
-        line = dumps(record) + "\n"
+        data = encode_line(record)
         if self._fd is None:
-            sys.stdout.write(line)
+            sys.stdout.buffer.write(data)
             sys.stdout.flush()
             return
-        data = line.encode("utf-8")
         written = os.write(self._fd, data)
         while written < len(data):  # a short write on a full disk: finish the line or fail loudly
             written += os.write(self._fd, data[written:])
@@ -81,10 +91,38 @@ def _drop_torn_tail(path: Path) -> None:
 
 def completed_ids(path: str | Path) -> set[str]:
     """Ids of the whole records already in a JSONL output (for resuming a run)."""
+    return {str(record["id"]) for record in _records(Path(path))}
+
+
+def drop_error_records(path: str | Path) -> int:
+    """Remove the error records from a JSONL output, atomically (a copy without them takes the
+    file's place), so that a rerun retries those inputs and the output keeps one record per
+    input. Returns how many were removed."""
     path = Path(path)
-    done: set[str] = set()
+    errors = [r for r in _records(path) if "error" in r]
+    if not errors:
+        return 0
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.retry")
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        for raw in src:
+            if not raw.endswith(b"\n"):
+                break
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                record = None
+            if not (isinstance(record, dict) and "error" in record):
+                dst.write(raw)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(tmp, path)
+    return len(errors)
+
+
+def _records(path: Path) -> Iterable[dict[str, Any]]:
+    """The whole records of a JSONL output (a torn last line is not one)."""
     if not path.exists():
-        return done
+        return
     with path.open("rb") as handle:
         for raw in handle:
             if not raw.endswith(b"\n"):
@@ -94,8 +132,7 @@ def completed_ids(path: str | Path) -> set[str]:
             except ValueError:
                 continue
             if isinstance(record, dict) and "id" in record:
-                done.add(str(record["id"]))
-    return done
+                yield record
 
 
 # --- aligned text -------------------------------------------------------------------------------

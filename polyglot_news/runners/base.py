@@ -14,15 +14,42 @@ import sys
 import time
 from abc import ABC, abstractmethod
 from collections import Counter
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..io.readers import ReadError
-from ..io.writers import JsonlWriter, completed_ids
+from ..io.writers import JsonlWriter, completed_ids, drop_error_records
 from ..types import Document
 
 Processor = Callable[[Document], dict[str, Any]]
+
+
+class OutputLocked(RuntimeError):
+    """Another run is writing the same output."""
+
+
+@contextmanager
+def output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``output`` (through ``.NAME.lock`` beside it) while a run
+    writes it; a second run fails at once, naming the process that holds it."""
+    import fcntl
+
+    lock = output.parent / f".{output.name}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            raise OutputLocked(f"{output} is being written by another run (pid {holder})") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 class Runner(ABC):
@@ -93,7 +120,9 @@ def run_batch(
     """Process every input with ``runner`` (serial by default) and write one record per input
     to ``output`` (JSONL; ``None`` or ``-``: standard output); returns the summary.
 
-    ``resume`` skips ids already in the output. An existing output is replaced only with
+    ``resume`` skips ids already in the output; inputs whose record there is an error are
+    retried (their old error records are removed first). A second run on the same output fails
+    at once (:class:`OutputLocked`). An existing output is replaced only with
     ``overwrite``, atomically: the new records go to a temporary file beside it that takes its
     place when the batch ends; without ``resume`` or ``overwrite`` an existing output is an error.
 
@@ -103,16 +132,26 @@ def run_batch(
     from .local import SerialRunner
 
     runner = runner or SerialRunner()
-    if shard_size is not None:
-        return _run_sharded(inputs, processor, Path(output), runner, shard_size, progress, total)
     path = Path(output) if output not in (None, "-") else None
+    with output_lock(path) if path is not None else nullcontext():
+        if shard_size is not None:
+            return _run_sharded(inputs, processor, path, runner, shard_size, progress, total)
+        return _run_jsonl(inputs, processor, path, runner, resume, overwrite, progress, total)
+
+
+def _run_jsonl(inputs, processor: Processor, path: Path | None, runner: Runner, resume: bool, overwrite: bool,
+               progress: bool, total: int | None) -> BatchSummary:
     target = path
     if path is not None and path.exists() and path.stat().st_size:
         if overwrite:
             target = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         elif not resume:
             raise FileExistsError(f"{path} already holds records: resume, or overwrite it explicitly")
-    skip = completed_ids(path) if resume and not overwrite and path is not None and path.exists() else set()
+    if resume and not overwrite and path is not None and path.exists():
+        drop_error_records(path)  # retried below: one record per input in the end
+        skip = completed_ids(path)
+    else:
+        skip = set()
     summary = BatchSummary()
     started = time.perf_counter()
     bar = _progress_bar(progress, total)
@@ -176,7 +215,8 @@ def _account(summary: BatchSummary, record: dict[str, Any], bar) -> None:
     if "error" in record:
         line = f"{record.get('source', record['id'])}: {record['error']}"
         summary.errors.append(line)
-        print(f"error: {line}", file=sys.stderr)
+        # a name that was not UTF-8 is shown escaped, never a failure of the batch
+        print(f"error: {line}".encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
     if bar is not None:
         bar.update(1)
 

@@ -37,8 +37,10 @@ class ProcessPoolRunner(Runner):
     def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
         # spawn, not fork: forking a process that holds OpenMP and torch thread pools can deadlock
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start,
-                                 initargs=(processor,)) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start,
+                                   initargs=(processor,))
+        finished = False
+        try:
             pending: list[Future] = []
             for doc in documents:
                 pending.append(pool.submit(_process, doc))
@@ -46,6 +48,21 @@ class ProcessPoolRunner(Runner):
                     yield pending.pop(0).result()
             for item in pending:
                 yield item.result()
+            finished = True
+        finally:
+            if finished:
+                pool.shutdown(wait=True)
+            else:  # interrupted (Ctrl-C, SIGTERM, an error): stop the workers, leave no orphans
+                _stop(pool)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    processes = list((pool._processes or {}).values())  # the executor keeps no public handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
 
 
 def _start(processor: Processor) -> None:
