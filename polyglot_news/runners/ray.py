@@ -11,51 +11,72 @@ lost or doubled. For users already in Ray, :func:`map_records` maps a dataset wi
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..types import Document
 from .base import Processor, Runner
 
 
-class _Actor:
-    """One Ray Data actor: the processor, its models loaded once."""
+def _documents(batch: dict[str, Any]) -> list[Document]:
+    return [Document(str(i), str(t), json.loads(m)) for i, t, m in zip(batch["id"], batch["text"], batch["metadata"])]
 
-    def __init__(self, processor: Processor):
-        setup = getattr(processor, "setup", None)
+
+class _Actor:
+    """One Ray Data actor: the processor (or one of its steps), its models loaded once."""
+
+    def __init__(self, step: Callable, setup: Callable | None = None):
         if setup is not None:
             setup()
-        self.processor = processor
+        self.step = step
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
-        records = []
-        for doc_id, text, metadata in zip(batch["id"], batch["text"], batch["metadata"]):
-            doc = Document(str(doc_id), str(text), json.loads(metadata))
-            records.append(json.dumps(self.processor(doc), ensure_ascii=False))
-        return {"id": [str(i) for i in batch["id"]], "record": records}
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        docs = _documents(batch)
+        if "state" in batch:  # the second of two steps
+            out = [self.step(d, json.loads(state)) for d, state in zip(docs, batch["state"])]
+            return {"id": [d.id for d in docs], "record": [json.dumps(r, ensure_ascii=False) for r in out]}
+        out = [self.step(d) for d in docs]
+        column = "record" if self.last else "state"
+        return {**{k: list(v) for k, v in batch.items()}, column: [json.dumps(r, ensure_ascii=False) for r in out]}
+
+    last = True
 
 
-def _bound(processor: Processor) -> type:
-    """An actor class that carries the processor itself: no constructor arguments in the object
+def _bound(step: Callable, last: bool = True) -> type:
+    """An actor class that carries its step itself: no constructor arguments in the object
     store, so a restarted actor never finds them gone (ray-project/ray#53727)."""
+    owner = getattr(step, "__self__", step)  # a bound method's processor: set it up once
 
     class Actor(_Actor):
         def __init__(self):
-            super().__init__(processor)
+            super().__init__(step, getattr(owner, "setup", None))
 
+    Actor.last = last
     return Actor
 
 
 def map_records(dataset, processor: Processor, concurrency: int | None = None, batch_size: int = 8,
                 num_gpus: float = 0):
     """A Ray Dataset of ``{"id", "record"}`` (the record as JSON) from one with ``id`` and ``text``
-    columns (and optionally ``metadata``, a JSON object as text)."""
-    if "metadata" not in dataset.schema().names:
-        dataset = dataset.map(lambda row: {**row, "metadata": "{}"})
+    columns (and optionally ``metadata``, a JSON object as text). A processor that splits into
+    two steps (segmentation, then translation and passages) runs as two operators: CPU actors,
+    then actors that hold the translation models (and ``num_gpus`` GPUs each)."""
     from ray.data import ActorPoolStrategy
 
-    return dataset.map_batches(_bound(processor), batch_size=batch_size,
-                               compute=ActorPoolStrategy(size=concurrency or 1), num_gpus=num_gpus,
-                               batch_format="numpy", zero_copy_batch=True)
+    if "metadata" not in dataset.schema().names:
+        dataset = dataset.map(lambda row: {**row, "metadata": "{}"})
+    concurrency = concurrency or 1
+    steps = getattr(processor, "split", lambda: None)()
+    common = {"batch_size": batch_size, "batch_format": "numpy", "zero_copy_batch": True}
+    if steps is None:
+        return dataset.map_batches(_bound(processor), compute=ActorPoolStrategy(size=concurrency),
+                                   num_gpus=num_gpus, **common)
+    first, second = steps
+    cpu_actors = max(1, concurrency // 2) if not num_gpus else concurrency
+    model_actors = max(1, concurrency - cpu_actors) if not num_gpus else concurrency
+    segmented = dataset.map_batches(_bound(first, last=False), compute=ActorPoolStrategy(size=cpu_actors),
+                                    num_cpus=1, **common)
+    return segmented.map_batches(_bound(second), compute=ActorPoolStrategy(size=model_actors),
+                                 num_gpus=num_gpus, **common)
 
 
 class RayRunner(Runner):
