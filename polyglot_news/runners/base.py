@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..io.readers import ReadError
+from ..logs import logger
 from ..io.writers import JsonlWriter, completed_ids, drop_error_records
 from ..types import Document
 
@@ -215,8 +216,7 @@ def _account(summary: BatchSummary, record: dict[str, Any], bar) -> None:
     if "error" in record:
         line = f"{record.get('source', record['id'])}: {record['error']}"
         summary.errors.append(line)
-        # a name that was not UTF-8 is shown escaped, never a failure of the batch
-        print(f"error: {line}".encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
+        logger.error("%s", line)
     if bar is not None:
         bar.update(1)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Iterator
 
+from ..logs import logger
 from ..types import Document
 from .base import Processor, Runner
 
@@ -31,7 +31,7 @@ class ProcessPoolRunner(Runner):
     def __init__(self, workers: int):
         cpus = os.cpu_count() or 1
         if workers > cpus:
-            print(f"note: --workers {workers} capped at the {cpus} CPUs of this machine", file=sys.stderr)
+            logger.info("--workers %d capped at the %d CPUs of this machine", workers, cpus)
         self.workers = max(1, min(workers, cpus))
 
     def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:

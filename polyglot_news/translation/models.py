@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TranslationConfig
+from ..logs import logger
 
 # Files a translation model needs; weights only as safetensors.
 MODEL_FILES = ["*.json", "*.spm", "*.model", "*.safetensors", "*.txt"]
@@ -76,6 +77,7 @@ def load(name: str, config: TranslationConfig):
 
     path, rev = resolve(name, config.revision)
     cls = backend_class(config.backend)
+    logger.debug("loading %s (%s, revision %s) with the %s backend", name, path, rev, config.backend)
     try:
         return cls(name, path, rev, config)
     except ModelNotAvailable:

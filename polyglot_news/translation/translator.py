@@ -10,11 +10,11 @@ backend, and put back in input order.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from ..config import PipelineConfig, TranslationConfig, load_config
+from ..logs import logger
 from ..types import Document, Segment, Signature, Translation, TranslationChunk
 from .cache import TranslationCache, cache_key
 from .chunking import plan_chunks
@@ -252,5 +252,5 @@ def _join(chunks: list[TranslationChunk]) -> str:
 def warn_skipped(reason: str) -> str:
     """The loud note printed and recorded when translation is skipped by configuration."""
     note = f"translation skipped: {reason}"
-    print(f"WARNING: {note}", file=sys.stderr)
+    logger.warning("%s", note)
     return note
