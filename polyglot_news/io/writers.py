@@ -99,28 +99,25 @@ def drop_error_records(path: str | Path) -> int:
     file's place), so that a rerun retries those inputs and the output keeps one record per
     input. Returns how many were removed."""
     path = Path(path)
-    errors = [r for r in _records(path) if "error" in r]
-    if not errors:
+    if not any("error" in r for r in _records(path)):
         return 0
+    removed = 0
     tmp = path.with_name(f".{path.name}.{os.getpid()}.retry")
-    with path.open("rb") as src, tmp.open("wb") as dst:
-        for raw in src:
-            if not raw.endswith(b"\n"):
-                break
-            try:
-                record = json.loads(raw)
-            except ValueError:
-                record = None
-            if not (isinstance(record, dict) and "error" in record):
+    with tmp.open("wb") as dst:
+        for raw, record in _lines(path):
+            if record is not None and "error" in record:
+                removed += 1
+            else:
                 dst.write(raw)
         dst.flush()
         os.fsync(dst.fileno())
     os.replace(tmp, path)
-    return len(errors)
+    return removed
 
 
-def _records(path: Path) -> Iterable[dict[str, Any]]:
-    """The whole records of a JSONL output (a torn last line is not one)."""
+def _lines(path: Path) -> Iterable[tuple[bytes, dict[str, Any] | None]]:
+    """Each whole line of a JSONL output (a torn last line is not one) with its record, or
+    ``None`` where the line is not a record."""
     if not path.exists():
         return
     with path.open("rb") as handle:
@@ -130,9 +127,13 @@ def _records(path: Path) -> Iterable[dict[str, Any]]:
             try:
                 record = json.loads(raw)
             except ValueError:
-                continue
-            if isinstance(record, dict) and "id" in record:
-                yield record
+                record = None
+            yield raw, record if isinstance(record, dict) and "id" in record else None
+
+
+def _records(path: Path) -> Iterable[dict[str, Any]]:
+    """The whole records of a JSONL output."""
+    return (record for _, record in _lines(path) if record is not None)
 
 
 # --- aligned text -------------------------------------------------------------------------------
