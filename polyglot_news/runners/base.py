@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from ..io.readers import ReadError
-from ..logs import logger
 from ..io.writers import JsonlWriter, completed_ids, drop_error_records
+from ..logs import logger
 from ..types import Document
 
 Processor = Callable[[Document], dict[str, Any]]
@@ -153,29 +153,14 @@ def _run_jsonl(inputs, processor: Processor, path: Path | None, runner: Runner, 
         skip = completed_ids(path)
     else:
         skip = set()
-    summary = BatchSummary()
-    started = time.perf_counter()
-    bar = _progress_bar(progress, total)
-    written: set[str] = set()
     try:
         with JsonlWriter(target) as writer:
-            def emit(record: dict[str, Any]) -> None:
-                if record["id"] in written:  # delivered twice (a retried task): written once
-                    return
-                written.add(record["id"])
-                writer.write(record)
-                _account(summary, record, bar)
-
-            for record in runner.map(processor, _documents(inputs, skip, summary, emit)):
-                emit(record)
+            summary = _drive(inputs, processor, runner, writer.write, skip, None, progress, total)
         if target != path:
             os.replace(target, path)
     finally:
         if target != path and target is not None and target.exists():
             target.unlink()
-        if bar is not None:
-            bar.close()
-        summary.seconds = time.perf_counter() - started
     return summary
 
 
@@ -184,26 +169,31 @@ def _run_sharded(inputs, processor: Processor, folder: Path, runner: Runner, sha
     from ..io.parquet import ParquetShards
 
     shards = ParquetShards(folder, shard_size)
+    positions = iter(range(1 << 62))
+    summary = _drive(inputs, processor, runner, shards.write, set(),
+                     lambda doc_id: shards.expect(next(positions), doc_id), progress, total)
+    shards.close()
+    return summary
+
+
+def _drive(inputs, processor: Processor, runner: Runner, write: Callable[[dict[str, Any]], None],
+           skip: set[str], wanted: Callable[[str], bool] | None, progress: bool, total: int | None) -> BatchSummary:
+    """Run the documents through the runner and hand every record to ``write`` once."""
     summary = BatchSummary()
     started = time.perf_counter()
     bar = _progress_bar(progress, total)
     written: set[str] = set()
-    positions = iter(range(1 << 62))
-
-    def wanted(doc_id: str) -> bool:
-        return shards.expect(next(positions), doc_id)
 
     def emit(record: dict[str, Any]) -> None:
-        if record["id"] in written:
+        if record["id"] in written:  # delivered twice (a retried task): written once
             return
         written.add(record["id"])
-        shards.write(record)
+        write(record)
         _account(summary, record, bar)
 
     try:
-        for record in runner.map(processor, _documents(inputs, set(), summary, emit, wanted)):
+        for record in runner.map(processor, _documents(inputs, skip, summary, emit, wanted)):
             emit(record)
-        shards.close()
     finally:
         if bar is not None:
             bar.close()

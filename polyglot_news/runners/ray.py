@@ -22,7 +22,11 @@ def _documents(batch: dict[str, Any]) -> list[Document]:
 
 
 class _Actor:
-    """One Ray Data actor: the processor (or one of its steps), its models loaded once."""
+    """One Ray Data actor: the processor, or one of its two steps, its models loaded once.
+    ``mode``: ``record`` (document → record), ``state`` (document → the first step's state),
+    ``finish`` (document and state → record)."""
+
+    mode = "record"
 
     def __init__(self, step: Callable, setup: Callable | None = None):
         if setup is not None:
@@ -31,17 +35,16 @@ class _Actor:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         docs = _documents(batch)
-        if "state" in batch:  # the second of two steps
+        if self.mode == "finish":
             out = [self.step(d, json.loads(state)) for d, state in zip(docs, batch["state"])]
             return {"id": [d.id for d in docs], "record": [json.dumps(r, ensure_ascii=False) for r in out]}
-        out = [self.step(d) for d in docs]
-        column = "record" if self.last else "state"
-        return {**{k: list(v) for k, v in batch.items()}, column: [json.dumps(r, ensure_ascii=False) for r in out]}
+        out = [json.dumps(self.step(d), ensure_ascii=False) for d in docs]
+        if self.mode == "record":
+            return {"id": [d.id for d in docs], "record": out}
+        return {**{k: list(v) for k, v in batch.items()}, "state": out}  # the document goes on
 
-    last = True
 
-
-def _bound(step: Callable, last: bool = True) -> type:
+def _bound(step: Callable, mode: str = "record") -> type:
     """An actor class that carries its step itself: no constructor arguments in the object
     store, so a restarted actor never finds them gone (ray-project/ray#53727)."""
     owner = getattr(step, "__self__", step)  # a bound method's processor: set it up once
@@ -50,7 +53,7 @@ def _bound(step: Callable, last: bool = True) -> type:
         def __init__(self):
             super().__init__(step, getattr(owner, "setup", None))
 
-    Actor.last = last
+    Actor.mode = mode
     return Actor
 
 
@@ -73,9 +76,9 @@ def map_records(dataset, processor: Processor, concurrency: int | None = None, b
     first, second = steps
     cpu_actors = max(1, concurrency // 2) if not num_gpus else concurrency
     model_actors = max(1, concurrency - cpu_actors) if not num_gpus else concurrency
-    segmented = dataset.map_batches(_bound(first, last=False), compute=ActorPoolStrategy(size=cpu_actors),
+    segmented = dataset.map_batches(_bound(first, "state"), compute=ActorPoolStrategy(size=cpu_actors),
                                     num_cpus=1, **common)
-    return segmented.map_batches(_bound(second), compute=ActorPoolStrategy(size=model_actors),
+    return segmented.map_batches(_bound(second, "finish"), compute=ActorPoolStrategy(size=model_actors),
                                  num_gpus=num_gpus, **common)
 
 
@@ -85,9 +88,8 @@ class RayRunner(Runner):
     name = "ray"
 
     def __init__(self, address: str | None = None, concurrency: int | None = None, batch_size: int = 8,
-                 num_gpus: float = 0, num_cpus: int | None = None):
-        self.address, self.concurrency, self.batch_size = address, concurrency, batch_size
-        self.num_gpus, self.num_cpus = num_gpus, num_cpus
+                 num_gpus: float = 0):
+        self.address, self.concurrency, self.batch_size, self.num_gpus = address, concurrency, batch_size, num_gpus
 
     def _connect(self):
         import logging
@@ -103,11 +105,7 @@ class RayRunner(Runner):
         for name in ("ray", "ray.data"):
             logging.getLogger(name).setLevel(logging.WARNING)
         if not ray.is_initialized():
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                      "configure_logging": False}
-            if self.address is None and self.num_cpus is not None:
-                kwargs["num_cpus"] = self.num_cpus
-            ray.init(address=self.address, **kwargs)
+            ray.init(address=self.address, include_dashboard=False, log_to_driver=False, configure_logging=False)
         ray.data.DataContext.get_current().enable_progress_bars = False
         return ray
 
