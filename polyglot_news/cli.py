@@ -137,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("pred", metavar="PRED")
     pe.add_argument("--json", action="store_true")
     pe.set_defaults(func=cmd_eval_align)
+
+    p = sub.add_parser("report", help="an HTML page of a run's output, to look at in a browser",
+                       description="One self-contained HTML file (no network): text coloured by language, "
+                                   "translations beside their sources, passages as aligned columns with "
+                                   "similarity heatmaps, a document list with counts and errors.")
+    p.add_argument("run_output", metavar="RUN", help="a run's JSONL output, or its Parquet folder")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html")
+    p.add_argument("--limit", type=int, metavar="N", help="only the first N documents")
+    p.add_argument("-c", "--config", metavar="FILE", help="config whose alignment.encoder draws the heatmaps")
+    p.add_argument("--no-heatmaps", action="store_true", help="skip the similarity heatmaps (no encoder)")
+    p.add_argument("--screenshot", metavar="OUT.png", help="also render the page in headless Chromium to a PNG")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
@@ -436,6 +449,38 @@ def cmd_eval_align(args: argparse.Namespace) -> int:
     else:
         for kind in ("strict", "lax"):
             print(f"{kind:<7} P {scores[kind + '_p']:.4f}  R {scores[kind + '_r']:.4f}  F1 {scores[kind + '_f1']:.4f}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .alignment.encoders import make_encoder
+    from .report import write_report
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    encoder = None
+    if not args.no_heatmaps:
+        enc = load_cli_config(args).alignment.encoder
+        encoder = make_encoder(enc.backend, enc.model, enc.batch_size)
+    if Path(args.output).is_dir() or not Path(args.output).resolve().parent.is_dir():
+        raise UsageError(f"{args.output}: not a file in an existing folder")
+    try:
+        summary = write_report(args.run_output, args.output, encoder, args.limit)
+    except (OSError, ValueError) as exc:
+        where = getattr(exc, "filename", None) or args.run_output
+        raise UsageError(f"{where}: {getattr(exc, 'strerror', None) or exc}" if isinstance(exc, OSError)
+                         else str(exc)) from None
+    if not args.quiet:
+        print(f"report of {summary['documents']} documents written to {args.output}", file=sys.stderr)
+    if args.screenshot:
+        from .report import screenshot
+
+        try:
+            problems = screenshot(args.output, args.screenshot)
+        except RuntimeError as exc:
+            raise UsageError(str(exc)) from None
+        for problem in problems:
+            print(f"warning: the page reported {problem}", file=sys.stderr)
     return 0
 
 

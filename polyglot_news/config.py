@@ -64,7 +64,11 @@ class TranslationConfig(_Strict):
     compute_type: Literal["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                           "float16", "bfloat16", "float32"] = Field(
         "auto", description="ctranslate2: auto = int8 on CPU, float16 on GPU")
-    threads: int = Field(0, ge=0, description="ctranslate2 threads per translator (0: its default)")
+    threads: int = Field(0, ge=0, description=(
+        "ctranslate2: threads per batch (intra_threads); 0: 1 on CPU when batches run side by side, else its default"))
+    inter_threads: int = Field(0, ge=0, description=(
+        "ctranslate2: batches translated side by side; 0: on CPU, torch's thread count (all cores; 1 in each "
+        "--workers process), on GPU 1"))
     device: str = "auto"
     batch_tokens: int = Field(4096, gt=0, description="token budget of one batch (source tokens)")
     max_batch_size: int = Field(64, gt=0)
@@ -111,7 +115,20 @@ class AlignmentConfig(AlignSettings):
 
 
 class InputConfig(_Strict):
-    max_bytes: int = Field(50 * 1024 * 1024, gt=0)
+    """The budget of one document: over any limit, the document gets an error record saying
+    which, and the batch goes on."""
+
+    max_bytes: int = Field(50 * 1024 * 1024, gt=0, description="bytes of one file, JSONL line or stdin")
+    max_segments: int = Field(20000, gt=0, description="language runs of one document")
+    max_seconds: float | None = Field(900.0, gt=0, description="seconds for one document (null: no limit)")
+
+
+class RunnerConfig(_Strict):
+    """How a batch hands documents to its workers."""
+
+    documents_per_batch: int = Field(8, gt=0, description=(
+        "documents a worker takes at once: their segments are translated together, in one "
+        "length-sorted set of model batches (cross-document batching)"))
 
 
 class OutputConfig(_Strict):
@@ -125,6 +142,7 @@ class PipelineConfig(_Strict):
     alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
     input: InputConfig = Field(default_factory=InputConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
+    runner: RunnerConfig = Field(default_factory=RunnerConfig)
 
     @field_validator("languages")
     @classmethod

@@ -8,13 +8,17 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .config import PipelineConfig, load_config
 from .io.readers import ReadError, count_inputs, iter_documents
+from . import budget
+from .budget import BudgetExceeded
 from .langid import Segmenter
+from .logs import logger
 from .types import Document, Passage, Segment, Signature, Translation
 
 STAGES = ("segment", "translate", "align")
@@ -31,6 +35,12 @@ class PipelineResult:
     notes: list[str] = field(default_factory=list)
     signature: Signature | None = None
 
+    def to_pandas(self) -> dict[str, Any]:
+        """DataFrames ``documents``, ``segments`` and ``pairs`` (see :mod:`.io.tables`)."""
+        from .io.tables import to_pandas
+
+        return to_pandas(self)
+
     def to_dict(self) -> dict[str, Any]:
         segments = []
         for i, seg in enumerate(self.segments):
@@ -38,7 +48,10 @@ class PipelineResult:
             if i in self.translations:
                 item["translation"] = self.translations[i].to_dict()
             segments.append(item)
-        record: dict[str, Any] = {"id": self.document.id, "segments": segments}
+        record: dict[str, Any] = {"id": self.document.id}
+        if "source" in self.document.metadata:
+            record["source"] = str(self.document.metadata["source"])
+        record["segments"] = segments
         if self.passages is not None:
             record["passages"] = [p.to_dict() for p in self.passages]
         if self.notes:
@@ -117,9 +130,14 @@ class Pipeline:
         doc = item if isinstance(item, Document) else Document("text", item)
         return self.complete(doc, self.segmenter.segment(doc))
 
-    def complete(self, doc: Document, segments: list[Segment]) -> PipelineResult:
-        """The stages after segmentation, on segments found before (possibly elsewhere)."""
-        translations = self.translator.translate_document(doc, segments) if self.translator else {}
+    def complete(self, doc: Document, segments: list[Segment],
+                 translations: dict[int, Translation] | None = None) -> PipelineResult:
+        """The stages after segmentation, on segments found before (possibly elsewhere);
+        ``translations``: already made (with other documents), else made here."""
+        self.check_segments(segments)
+        budget.check()
+        if translations is None:
+            translations = self.translator.translate_document(doc, segments) if self.translator else {}
         passages = None
         if self.passage_finder is not None:
             passages = self.passage_finder.find(doc.text, segments)
@@ -129,9 +147,17 @@ class Pipeline:
             self._signature, self._signature_models = self.signature, loaded
         return PipelineResult(doc, segments, translations, passages, list(self.notes), self._signature)
 
+    def check_segments(self, segments: list[Segment]) -> None:
+        """:class:`BudgetExceeded` when a document has more runs than ``input.max_segments``."""
+        limit = self.config.input.max_segments
+        if len(segments) > limit:
+            raise BudgetExceeded(f"{len(segments)} language runs, over the budget of {limit} per document "
+                                 "(input.max_segments)")
+
     def process(self, doc: Document) -> dict[str, Any]:
-        """One output record for one document."""
-        return self(doc).to_dict()
+        """One output record for one document, within the document budget (``input``)."""
+        with budget.time_budget(self.config.input.max_seconds):
+            return self(doc).to_dict()
 
     def run_batch(
         self,
@@ -167,7 +193,8 @@ class Pipeline:
             total = None if counted is None else counted + len(items) - len(paths)
         processor = DocumentProcessor(self.config, self.stages, fields, pipeline=self)
         return run_batch(_as_documents(items, self.config.input.max_bytes), processor, output,
-                         make_runner(engine, workers, ray_address, ray_gpus), resume=resume, overwrite=overwrite,
+                         make_runner(engine, workers, ray_address, ray_gpus, self.config.runner.documents_per_batch),
+                         resume=resume, overwrite=overwrite,
                          progress=progress, total=total,
                          shard_size=self.config.output.shard_size if parquet else None)
 
@@ -193,7 +220,7 @@ class DocumentProcessor:
 
     def _project(self, record: dict[str, Any]) -> dict[str, Any]:
         if self.fields and "error" not in record:
-            record = {k: v for k, v in record.items() if k == "id" or k in self.fields}
+            record = {k: v for k, v in record.items() if k in ("id", "source") or k in self.fields}
         return record
 
     def _record(self, doc: Document) -> dict[str, Any]:
@@ -205,14 +232,24 @@ class DocumentProcessor:
 
         return safe_process(self._record, doc)
 
+    def _translates(self) -> bool:
+        return "translate" in self.stages and self.config["translation"]["enabled"]
+
+    def many(self, docs: list[Document]) -> list[dict[str, Any]]:
+        """The records of several documents (in order). With translation, their segments are
+        translated together (:meth:`finish_many`); without, one after the other."""
+        if not self._translates() or len(docs) < 2:
+            return [self(doc) for doc in docs]
+        return self.finish_many(docs, [self.segments_state(doc) for doc in docs])
+
     def split(self) -> tuple[Callable, Callable] | None:
         """Two steps that a runner may place apart (Ray: segmentation on CPU actors, translation
         and passages on actors that hold the models and GPUs): ``first(doc)`` gives a JSON-able
-        state (or a finished error record), ``second(doc, state)`` the record. ``None`` when
-        there is no translation to separate."""
-        if "translate" not in self.stages or not self.config["translation"]["enabled"]:
+        state (or a finished error record), ``second(docs, states)`` the records of a batch of
+        documents (:meth:`finish_many`). ``None`` when there is no translation to separate."""
+        if not self._translates():
             return None
-        return DocumentProcessor(self.config, ("segment",)).segments_state, self.finish
+        return DocumentProcessor(self.config, ("segment",)).segments_state, self.finish_many
 
     def segments_state(self, doc: Document) -> dict[str, Any]:
         """The first step: ``{"segments": [...]}``, or an error record."""
@@ -220,11 +257,14 @@ class DocumentProcessor:
 
         def segment(d: Document) -> dict[str, Any]:
             self.setup()
-            return {"segments": [s.to_dict() for s in self._pipeline.segmenter.segment(d)]}
+            started = time.monotonic()
+            segments = self._pipeline.segmenter.segment(d)
+            return {"segments": [s.to_dict() for s in segments], "seconds": time.monotonic() - started}
 
         return safe_process(segment, doc)
 
-    def finish(self, doc: Document, state: dict[str, Any]) -> dict[str, Any]:
+    def finish(self, doc: Document, state: dict[str, Any],
+               translations: dict[int, Translation] | None = None) -> dict[str, Any]:
         """The second step: the record of a document segmented by :meth:`segments_state`."""
         from .runners import safe_process
 
@@ -234,20 +274,43 @@ class DocumentProcessor:
         def complete(d: Document) -> dict[str, Any]:
             self.setup()
             segments = [Segment.from_dict(s) for s in state["segments"]]
-            return self._project(self._pipeline.complete(d, segments).to_dict())
+            # one budget for the document: what segmentation spent (elsewhere) counts
+            with budget.time_budget(self._pipeline.config.input.max_seconds, state.get("seconds", 0.0)):
+                return self._project(self._pipeline.complete(d, segments, translations).to_dict())
 
         return safe_process(complete, doc)
 
+    def finish_many(self, docs: list[Document], states: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """:meth:`finish` for a batch: the segments of every document in it translated together.
+        Should that shared step fail, each document is translated on its own, so that only the
+        document at fault gets an error record."""
+        self.setup()
+        pipeline = self._pipeline
+        ready = []
+        for k, state in enumerate(states):
+            if "error" in state or len(state["segments"]) > pipeline.config.input.max_segments:
+                continue  # an error record already, or over budget: finish() says so
+            ready.append(k)
+        shared: dict[int, dict[int, Translation]] = {}
+        if pipeline.translator is not None and len(ready) > 1:
+            items = [(docs[k], [Segment.from_dict(s) for s in states[k]["segments"]]) for k in ready]
+            try:
+                shared = dict(zip(ready, pipeline.translator.translate_documents(items)))
+            except Exception as exc:  # noqa: BLE001 - found again, per document, below
+                logger.debug("batch translation failed (%s); one document at a time", exc)
+        return [self.finish(doc, state, shared.get(k)) for k, (doc, state) in enumerate(zip(docs, states))]
+
 
 def _as_documents(items: list, max_bytes: int):
+    """Documents, and text files to be read by the runner where it processes them."""
     paths = []
     for item in items:
         if isinstance(item, (Document, ReadError)):
             if paths:
-                yield from iter_documents(paths, max_bytes=max_bytes)
+                yield from iter_documents(paths, max_bytes=max_bytes, defer=True)
                 paths = []
             yield item
         else:
             paths.append(item)
     if paths:
-        yield from iter_documents(paths, max_bytes=max_bytes)
+        yield from iter_documents(paths, max_bytes=max_bytes, defer=True)

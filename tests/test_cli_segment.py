@@ -32,22 +32,25 @@ def batch_dir(tmp_path):
     return d
 
 
-def test_batch_goes_on_after_bad_files(batch_dir, tmp_path, capsys):
+def test_batch_goes_on_after_bad_files(batch_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(batch_dir.parent)  # ids are the paths as given: relative here
     out = tmp_path / "out.jsonl"
-    code = main(["segment", str(batch_dir), "-o", str(out)])
+    code = main(["segment", batch_dir.name, "-o", str(out)])
     assert code == 1
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    by_id = {r["id"]: r for r in records}
+    by_id = {r["id"].removeprefix("in/").removesuffix(".txt"): r for r in records}
     assert set(by_id) == {"good", "empty", "spaces", "latin1", "binary", "emoji", "mixed",
-                          "j1", "docs:2", "docs:3", "j4"}
+                          "sub/docs.jsonl/j1", "sub/docs.jsonl:2", "sub/docs.jsonl:3", "sub/docs.jsonl/j4"}
+    assert all(r["source"].startswith("in/") for r in records)  # every record says where it came from
     assert "empty document" in by_id["empty"]["error"]
     assert "invalid UTF-8" in by_id["latin1"]["error"]
     assert "binary" in by_id["binary"]["error"]
-    assert "invalid JSON" in by_id["docs:2"]["error"] and by_id["docs:2"]["source"].endswith("docs.jsonl:2")
-    assert "'text'" in by_id["docs:3"]["error"]
+    assert "invalid JSON" in by_id["sub/docs.jsonl:2"]["error"]
+    assert by_id["sub/docs.jsonl:2"]["source"] == "in/sub/docs.jsonl:2"
+    assert "'text'" in by_id["sub/docs.jsonl:3"]["error"]
     assert [s["lang"] for s in by_id["good"]["segments"]] == ["en", "ru"]
     assert [s["lang"] for s in by_id["spaces"]["segments"]] == ["und"]
-    assert [s["lang"] for s in by_id["j4"]["segments"]] == ["ru"]
+    assert [s["lang"] for s in by_id["sub/docs.jsonl/j4"]["segments"]] == ["ru"]
     assert by_id["mixed"]["segments"][0]["lang"] == "az"
     for r in records:
         if "segments" in r:
@@ -78,7 +81,7 @@ def test_stdin_and_stdout_with_console_script(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr.decode()
     record = json.loads(proc.stdout)
-    assert record["id"] == "stdin"
+    assert record["id"].startswith("stdin-") and record["source"] == "<stdin>"
     assert [s["lang"] for s in record["segments"]] == ["az", "en"]
 
 
@@ -105,7 +108,7 @@ def test_input_count_matches_records(batch_dir, tmp_path):
     from polyglot_news.io.readers import count_inputs, iter_documents
 
     paths = [str(batch_dir), str(tmp_path / "missing.txt"), str(batch_dir / "good.txt")]
-    assert count_inputs(paths) == len(list(iter_documents(paths))) == 13
+    assert count_inputs(paths) == len(list(iter_documents(paths))) == 12  # good.txt read once
     assert count_inputs(["-"]) is None
 
 

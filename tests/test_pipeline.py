@@ -48,10 +48,13 @@ def test_skip_policy_says_so_in_every_record(tmp_path, monkeypatch, capsys):
     cfg = tmp_path / "skip.yaml"
     cfg.write_text("translation:\n  on_missing_model: skip\nalignment:\n  enabled: false\n")
     out = tmp_path / "o.jsonl"
-    assert main(["run", str(SEED), str(SEED), "-o", str(out), "-c", str(cfg), "-q"]) == 0
+    twin = tmp_path / "twin" / SEED.name  # the same name in another folder: a document of its own
+    twin.parent.mkdir()
+    twin.write_bytes(SEED.read_bytes())
+    assert main(["run", str(SEED), str(twin), "-o", str(out), "-c", str(cfg), "-q"]) == 0
     assert "warning: translation skipped" in capsys.readouterr().err
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["id"] for r in records] == [SEED.stem, SEED.stem + "#2"]  # a repeated id stays apart
+    assert [r["id"] for r in records] == [str(SEED), str(twin)]
     assert all(any("translation skipped" in n for n in r["notes"]) for r in records)
 
 
@@ -68,8 +71,10 @@ def test_run_over_directory_with_bad_files(tmp_path, capsys):
     assert code == 1
     records = [json.loads(line) for line in out.read_text().splitlines()]
     ids = [r["id"] for r in records]
-    assert sorted(ids) == sorted(["seed", "bad", "empty", "n0", "n1", "n2", "n3", "n4", "many:6"])
-    assert {r["id"] for r in records if "error" in r} == {"bad", "empty", "many:6"}
+    names = [i.removeprefix(f"{d}/") for i in ids]
+    assert sorted(names) == sorted(["seed.txt", "bad.txt", "empty.txt", "many.jsonl:6"]
+                                   + [f"many.jsonl/n{i}" for i in range(5)])
+    assert {r["id"] for r in records if "error" in r} == {f"{d}/bad.txt", f"{d}/empty.txt", f"{d}/many.jsonl:6"}
     err = capsys.readouterr().err
     assert "documents: 6 done, 3 failed" in err and "parallel passages: 1" in err
     assert "segments per language:" in err
@@ -113,7 +118,7 @@ def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path):
     done = subprocess.run(cmd, capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode()
     ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
-    assert sorted(ids) == [f"d{i:03d}" for i in range(n)]
+    assert sorted(ids) == [f"{docs}/d{i:03d}" for i in range(n)]
 
 
 @pytest.mark.slow
@@ -202,7 +207,7 @@ def test_parquet_shards_are_written_whole_and_skipped_on_rerun(tmp_path):
     docs = [Document(f"d{k}", "x") for k in range(7)]
     with pytest.raises(KeyboardInterrupt):
         run_batch(docs, process, tmp_path / "out", shard_size=3)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["part-00000.parquet"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.parquet")) == ["part-00000.parquet"]
     calls.clear()
     summary = run_batch(docs, lambda d: (calls.append(d.id), {"id": d.id, "segments": []})[1],
                         tmp_path / "out", shard_size=3)
@@ -225,5 +230,30 @@ def test_run_format_parquet_from_the_command_line(tmp_path):
     import pyarrow.parquet as pq
 
     table = pq.read_table(tmp_path / "out" / "part-00000.parquet")
-    assert sorted(table.column("id").to_pylist()) == ["empty", "n0", "n1", "n2"]
+    assert sorted(table.column("id").to_pylist()) == [f"{tmp_path}/in/{n}.txt" for n in ("empty", "n0", "n1", "n2")]
     assert table.column("error").to_pylist().count(None) == 3
+
+
+def test_tables_for_pandas_agree_across_jsonl_parquet_and_a_result(tmp_path):
+    import pandas as pd
+
+    from polyglot_news.io.tables import to_pandas
+
+    jsonl, folder = tmp_path / "o.jsonl", tmp_path / "pq"
+    assert main(["run", str(SEED), "-o", str(jsonl), "-c", str(OFFLINE), "-q"]) == 0
+    assert main(["run", str(SEED), "-o", str(folder), "-c", str(OFFLINE), "-q", "--format", "parquet"]) == 0
+    frames = to_pandas(jsonl)
+    record = json.loads(jsonl.read_text(encoding="utf-8"))
+    assert len(frames["segments"]) == len(record["segments"])
+    assert "".join(frames["segments"]["text"]) == SEED.read_text(encoding="utf-8")
+    pairs = frames["pairs"]
+    assert len(pairs) == sum(len(p["pairs"]) for p in record["passages"]) > 0
+    text = "".join(s["text"] for s in record["segments"])
+    assert all(text[r.src_start:r.src_end] == r.src_text and text[r.tgt_start:r.tgt_end] == r.tgt_text
+               for r in pairs.itertuples())
+    # the Parquet run's flat tables, read as whole datasets, hold the same rows
+    pd.testing.assert_frame_equal(pd.read_parquet(folder / "pairs").astype(pairs.dtypes.to_dict()), pairs)
+    pd.testing.assert_frame_equal(to_pandas(folder)["segments"], frames["segments"])
+    pipeline = Pipeline.from_config(OFFLINE)
+    result = pipeline(SEED.read_text(encoding="utf-8"))
+    assert result.to_pandas()["pairs"][["src_text", "tgt_text"]].equals(pairs[["src_text", "tgt_text"]])

@@ -208,3 +208,29 @@ def test_models_list_and_pull_offline(tmp_path, capsys, monkeypatch):
     assert main(["models", "pull", "Helsinki-NLP/opus-mt-az-en"]) == 2
     err = capsys.readouterr().err
     assert "could not download Helsinki-NLP/opus-mt-az-en" in err and "Traceback" not in err
+
+
+def test_documents_of_a_batch_are_translated_together(tiny_marian, tmp_path, dev_pairs):
+    """Cross-document batching: the same records as one document at a time, in fewer model calls."""
+    from polyglot_news import Pipeline
+    from polyglot_news.types import Document
+
+    az = [p for p in dev_pairs if p.src_lang == "az"]
+    docs = [Document(f"d{k}", f"{az[k].src}\n{az[k].tgt}\n") for k in range(12)]
+
+    def run(per_batch, name):
+        config = {"translation": {"enabled": True, "models": {"az": str(tiny_marian), "ru": str(tiny_marian)},
+                                  "cache": {"enabled": False},
+                                  "generation": {"num_beams": 1, "max_new_tokens": 8}},
+                  "alignment": {"enabled": False}, "runner": {"documents_per_batch": per_batch}}
+        pipeline = Pipeline.from_config(config)
+        pipeline.run_batch(docs, tmp_path / name)
+        records = [json.loads(line) for line in (tmp_path / name).read_text(encoding="utf-8").splitlines()]
+        return [{k: v for k, v in r.items() if k != "signature"} for r in records], pipeline.translator.stats
+
+    one_by_one, alone = run(1, "one.jsonl")
+    together, batched = run(8, "batched.jsonl")
+    assert together == one_by_one
+    assert sum("translation" in s for r in together for s in r["segments"]) >= 12
+    assert batched.model_calls < alone.model_calls
+    assert batched.chunks_generated == alone.chunks_generated

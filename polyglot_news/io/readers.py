@@ -3,16 +3,31 @@
 Every problem with one input (missing, binary, not UTF-8, empty, too large, a malformed JSONL
 line) becomes a :class:`ReadError` in the stream instead of an exception, so a batch goes on
 with the other inputs and the caller decides how to report it.
+
+Identity: every document's id is where it came from, so two inputs never share one and a rerun
+with the same arguments recognises each of them.
+
+- a file: its path as given, normalised (``corpus/2021-11-28/news.txt`` for a file found in the
+  directory ``corpus``); the same file reached twice (``corpus`` and ``corpus/a.txt``, or a
+  link) is read once;
+- a JSONL line: the file's id, then ``/`` and the line's own ``id`` (``feed.jsonl/rferl-1``), or
+  ``:`` and the line number when it has none (``feed.jsonl:7``). A file is never a folder, so
+  these cannot meet a file's id; a JSONL file that repeats an own id is reported by the batch;
+- standard input: ``stdin-`` and the first 16 hex digits of the SHA-256 of its bytes, so a
+  second document piped into the same output is a new document and the same one is not.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
+from ..logs import logger
 from ..types import Document
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -35,6 +50,19 @@ class ReadError:
         return {"id": self.id, "source": self.source, "error": self.message}
 
 
+@dataclass
+class FileRef:
+    """A text file not read yet: its identity is known (its path), its bytes are read where it
+    is processed (a worker process, a Ray read operator), not by the driver of a batch."""
+
+    id: str
+    source: str
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    def load(self) -> Document | ReadError:
+        return next(_read_file(Path(self.source), self.max_bytes, self.id))
+
+
 def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Bytes → text, or ValueError with a one-line reason (binary, invalid UTF-8, empty, too large)."""
     if len(data) > max_bytes:
@@ -53,40 +81,61 @@ def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
 
 
 def iter_documents(
-    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None
-) -> Iterator[Document | ReadError]:
-    """Documents from each path in turn: ``.txt`` files, ``.jsonl`` files, directories, ``-``."""
-    for raw in paths:
-        if str(raw) == "-":
-            yield _read_stream(stdin or sys.stdin.buffer, "stdin", "<stdin>", max_bytes)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            files = _input_files(path)
-            if not files:
-                yield ReadError(path.name, str(path), "directory holds no .txt or .jsonl files")
-            for file in files:
-                yield from _read_file(file, max_bytes)
-        elif path.exists():
-            yield from _read_file(path, max_bytes)
+    paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None,
+    defer: bool = False,
+) -> Iterator[Document | ReadError | FileRef]:
+    """Documents from each path in turn: ``.txt`` files, ``.jsonl`` files, directories, ``-``.
+    With ``defer``, a text file comes as a :class:`FileRef`, read later by whoever processes it
+    (JSONL lines are read here: their ids are inside)."""
+    for item in _inputs(paths, warn=True):
+        if isinstance(item, ReadError):
+            yield item
+        elif item == "-":
+            yield _read_stream(stdin or sys.stdin.buffer, "<stdin>", max_bytes)
+        elif defer and item.suffix.lower() not in JSONL_SUFFIXES:
+            yield FileRef(item.as_posix(), str(item), max_bytes)
         else:
-            yield ReadError(path.stem, str(path), "no such file or directory")
+            yield from _read_file(item, max_bytes)
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int | None:
     """How many records :func:`iter_documents` will yield (for a progress bar's ETA), or
     ``None`` when standard input is among the paths. JSONL files are only scanned for lines."""
     total = 0
+    for item in _inputs(paths):
+        if item == "-":
+            return None
+        total += 1 if isinstance(item, ReadError) else _records_in(item)
+    return total
+
+
+def _inputs(paths: Iterable[str | Path], warn: bool = False) -> Iterator[Path | str | ReadError]:
+    """Each input file (its path as given, normalised), ``"-"`` for standard input, or the
+    error of an argument that names none. A file reached twice (a folder and a file in it, a
+    link) comes once."""
+    seen: set[str] = set()
     for raw in paths:
         if str(raw) == "-":
-            return None
-        path = Path(raw)
-        files = _input_files(path) if path.is_dir() else [path]
-        if not files:
-            total += 1  # the directory's own error record
+            yield "-"
+            continue
+        path = Path(os.path.normpath(raw))
+        if path.is_dir():
+            files = _input_files(path)
+            if not files:
+                yield ReadError(path.as_posix(), str(path), "directory holds no .txt or .jsonl files")
+        elif path.exists():
+            files = [path]
+        else:
+            yield ReadError(path.as_posix(), str(path), "no such file or directory")
+            continue
         for file in files:
-            total += _records_in(file)
-    return total
+            real = os.path.realpath(file)
+            if real in seen:
+                if warn:
+                    logger.warning("%s: already read (the same file reached twice); read once", file)
+                continue
+            seen.add(real)
+            yield file
 
 
 def _input_files(directory: Path) -> list[Path]:
@@ -101,24 +150,30 @@ def _records_in(file: Path) -> int:
         return max(1, sum(1 for line in handle if line.strip()))
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
+def _read_file(path: Path, max_bytes: int, doc_id: str | None = None) -> Iterator[Document | ReadError]:
     if path.suffix.lower() in JSONL_SUFFIXES:
         yield from _read_jsonl(path, max_bytes)
         return
+    doc_id = doc_id or path.as_posix()
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise ValueError(f"too large: {size} bytes (limit {max_bytes})")
         with path.open("rb") as handle:  # bounded: a device or a growing file may not say its size
-            yield _document_from_bytes(handle.read(max_bytes + 1), path.stem, str(path), max_bytes)
+            yield _document_from_bytes(handle.read(max_bytes + 1), doc_id, str(path), max_bytes)
     except (OSError, ValueError) as exc:
-        yield ReadError(path.stem, str(path), _reason(exc))
+        yield ReadError(doc_id, str(path), _reason(exc))
 
 
-def _read_stream(stream: BinaryIO, doc_id: str, source: str, max_bytes: int) -> Document | ReadError:
+def _read_stream(stream: BinaryIO, source: str, max_bytes: int) -> Document | ReadError:
     try:
-        return _document_from_bytes(stream.read(max_bytes + 1), doc_id, source, max_bytes)
-    except (OSError, ValueError) as exc:
+        data = stream.read(max_bytes + 1)
+    except OSError as exc:
+        return ReadError("stdin", source, _reason(exc))
+    doc_id = "stdin-" + hashlib.sha256(data).hexdigest()[:16]
+    try:
+        return _document_from_bytes(data, doc_id, source, max_bytes)
+    except ValueError as exc:
         return ReadError(doc_id, source, _reason(exc))
 
 
@@ -127,23 +182,24 @@ def _document_from_bytes(data: bytes, doc_id: str, source: str, max_bytes: int) 
 
 
 def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
+    file_id = path.as_posix()
     try:
         handle = path.open("rb")
     except OSError as exc:
-        yield ReadError(path.stem, str(path), _reason(exc))
+        yield ReadError(file_id, str(path), _reason(exc))
         return
     with handle:
         seen_any = False
         for line_no, raw in enumerate(iter(lambda: handle.readline(max_bytes + 1), b""), 1):
             if len(raw) > max_bytes:  # bounded: an endless line ends this file, with an error
-                yield ReadError(f"{path.stem}:{line_no}", f"{path}:{line_no}",
+                yield ReadError(f"{file_id}:{line_no}", f"{path}:{line_no}",
                                 f"line longer than {max_bytes} bytes; the rest of the file is skipped")
                 return
             if not raw.strip():
                 continue
             seen_any = True
             where = f"{path}:{line_no}"
-            fallback_id = f"{path.stem}:{line_no}"
+            fallback_id = f"{file_id}:{line_no}"
             try:
                 record = json.loads(decode_text(raw, max_bytes))
                 if not isinstance(record, dict):
@@ -153,7 +209,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
                     raise ValueError("field 'text' is missing or not a string")
                 if not text:
                     raise ValueError("empty document")
-                doc_id = str(record.get("id", fallback_id))
+                doc_id = f"{file_id}/{record['id']}" if record.get("id") is not None else fallback_id
                 meta = {k: v for k, v in record.items() if k not in ("id", "text")}
                 yield Document(doc_id, text, {**meta, "source": where})
             except json.JSONDecodeError as exc:
@@ -161,7 +217,7 @@ def _read_jsonl(path: Path, max_bytes: int) -> Iterator[Document | ReadError]:
             except ValueError as exc:
                 yield ReadError(fallback_id, where, _reason(exc))
         if not seen_any:
-            yield ReadError(path.stem, str(path), "empty JSONL file")
+            yield ReadError(file_id, str(path), "empty JSONL file")
 
 
 def _reason(exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -38,7 +39,8 @@ class JsonlWriter:
         self._fd: int | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            _drop_torn_tail(self.path)
+            if not self.path.exists() or self.path.is_file():  # not a device or a pipe
+                _drop_torn_tail(self.path)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 
     def write(self, record: dict[str, Any]) -> None:
@@ -51,7 +53,11 @@ class JsonlWriter:
         while written < len(data):  # a short write on a full disk: finish the line or fail loudly
             written += os.write(self._fd, data[written:])
         if self.fsync:
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                if exc.errno != errno.EINVAL:  # a device or a pipe: nothing to sync
+                    raise
 
     def close(self) -> None:
         if self._fd is not None:
@@ -118,7 +124,7 @@ def drop_error_records(path: str | Path) -> int:
 def _lines(path: Path) -> Iterable[tuple[bytes, dict[str, Any] | None]]:
     """Each whole line of a JSONL output (a torn last line is not one) with its record, or
     ``None`` where the line is not a record."""
-    if not path.exists():
+    if not path.is_file():  # absent, or a device or a pipe: no records to read back
         return
     with path.open("rb") as handle:
         for raw in handle:

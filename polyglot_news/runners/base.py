@@ -3,8 +3,8 @@
 A *runner* (:mod:`.local`: serial or a process pool; :mod:`.ray`: Ray Data) maps a picklable
 per-document *processor* over documents and yields records. Everything else stays here, on
 the driver, shared by every runner: reading errors become error records, ids already in the
-output are skipped (resume), a repeated id is renamed ``id#2``, a record the runner delivers
-twice (a retried task) is written once, the single fsync'd writer, the summary and progress.
+output are skipped (resume), an id that repeats is reported (an error record for the repeat),
+a record the runner delivers twice (a retried task) is written once, the single fsync'd writer, the summary and progress.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..io.readers import ReadError
+from ..io.readers import FileRef, ReadError
 from ..io.writers import JsonlWriter, completed_ids, drop_error_records
 from ..logs import logger
 from ..types import Document
@@ -54,12 +54,14 @@ def output_lock(output: Path) -> Iterator[None]:
 
 
 class Runner(ABC):
-    """Runs a processor over documents; yields each document's record exactly once, in any order."""
+    """Runs a processor over documents; yields each document's record exactly once, in any order.
+    A document may still be a :class:`FileRef`: the runner reads it where it processes it
+    (:func:`load`), so that a driver does not read every byte of a large batch."""
 
     name: str = "runner"
 
     @abstractmethod
-    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+    def map(self, processor: Processor, documents: Iterator[Document | FileRef]) -> Iterator[dict[str, Any]]:
         """Records of ``documents``; ``processor`` never raises (see :func:`safe_process`)."""
 
 
@@ -107,8 +109,39 @@ def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
         return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message)
 
 
+def load(item: Document | FileRef) -> Document | dict[str, Any]:
+    """A document, reading it first when it is still a file; an error record when it cannot be read."""
+    if not isinstance(item, FileRef):
+        return item
+    loaded = item.load()
+    return error_record(loaded.id, loaded.source, loaded.message) if isinstance(loaded, ReadError) else loaded
+
+
+def process_many(processor: Processor, items: list[Document | FileRef]) -> list[dict[str, Any]]:
+    """The records of a batch of documents (files read here), in order: through the processor's
+    ``many`` where it has one (it may batch work across documents, e.g. translation), else one
+    by one."""
+    loaded = [load(item) for item in items]
+    docs = [item for item in loaded if isinstance(item, Document)]
+    many = getattr(processor, "many", None)
+    records = iter(many(docs) if many is not None and len(docs) > 1 else [processor(doc) for doc in docs])
+    return [next(records) if isinstance(item, Document) else item for item in loaded]
+
+
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive lists of ``size`` items (the last one shorter)."""
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def run_batch(
-    inputs: Iterable[Document | ReadError],
+    inputs: Iterable[Document | ReadError | FileRef],
     processor: Processor,
     output: str | Path | None,
     runner: Runner | None = None,
@@ -134,6 +167,11 @@ def run_batch(
 
     runner = runner or SerialRunner()
     path = Path(output) if output not in (None, "-") else None
+    if path is not None and path.exists() and not path.is_dir() and not path.is_file():
+        # a device or a pipe (/dev/stdout, /dev/full): written as a stream, never read back
+        if shard_size is not None:
+            raise NotADirectoryError(20, "Parquet output must be a folder", str(path))
+        return _run_jsonl(inputs, processor, path, runner, False, False, progress, total, stream=True)
     with output_lock(path) if path is not None else nullcontext():
         if shard_size is not None:
             return _run_sharded(inputs, processor, path, runner, shard_size, progress, total)
@@ -141,14 +179,14 @@ def run_batch(
 
 
 def _run_jsonl(inputs, processor: Processor, path: Path | None, runner: Runner, resume: bool, overwrite: bool,
-               progress: bool, total: int | None) -> BatchSummary:
+               progress: bool, total: int | None, stream: bool = False) -> BatchSummary:
     target = path
-    if path is not None and path.exists() and path.stat().st_size:
+    if not stream and path is not None and path.exists() and path.stat().st_size:
         if overwrite:
             target = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         elif not resume:
             raise FileExistsError(f"{path} already holds records: resume, or overwrite it explicitly")
-    if resume and not overwrite and path is not None and path.exists():
+    if resume and not overwrite and not stream and path is not None and path.exists():
         drop_error_records(path)  # retried below: one record per input in the end
         skip = completed_ids(path)
     else:
@@ -211,18 +249,23 @@ def _account(summary: BatchSummary, record: dict[str, Any], bar) -> None:
         bar.update(1)
 
 
-def _documents(inputs: Iterable[Document | ReadError], skip_ids: set[str], summary: BatchSummary,
+def _documents(inputs: Iterable[Document | ReadError | FileRef], skip_ids: set[str], summary: BatchSummary,
                emit: Callable[[dict[str, Any]], None],
-               wanted: Callable[[str], bool] | None = None) -> Iterator[Document]:
+               wanted: Callable[[str], bool] | None = None) -> Iterator[Document | FileRef]:
     """Documents not yet in the output. Inputs that could not be read are written as error
-    records right here. A repeated id (two files named alike) becomes ``id#2``, ``id#3`` …
-    so that every input keeps its own record and resuming still recognises it. ``wanted``,
-    asked once per input in order, can skip inputs too (shards already written)."""
-    seen: Counter = Counter()
-    for item in inputs:
-        seen[item.id] += 1
-        if seen[item.id] > 1:
-            item.id = f"{item.id}#{seen[item.id]}"
+    records right here. Ids are the inputs' identity (:mod:`..io.readers`): an id that comes
+    again (a JSONL file that repeats its own ids, two documents given alike) is never renamed
+    into another input's id; the repeat gets an error record of its own, under its source
+    (``feed.jsonl:7``), saying which input holds the id. ``wanted``, asked once per input in
+    order, can skip inputs too (shards already written)."""
+    first: dict[str, str] = {}  # id → the source of the input that has it
+    for position, item in enumerate(inputs):
+        source = item.source if isinstance(item, (ReadError, FileRef)) else str(item.metadata.get("source", item.id))
+        if item.id in first:
+            repeat = error_record(_repeat_id(source, position, first), source,
+                                  f"duplicate id {item.id!r}: already the id of {first[item.id]}")
+            item = ReadError(repeat["id"], source, repeat["error"])
+        first.setdefault(item.id, source)
         if item.id in skip_ids or (wanted is not None and not wanted(item.id)):
             summary.skipped += 1
             continue
@@ -230,6 +273,12 @@ def _documents(inputs: Iterable[Document | ReadError], skip_ids: set[str], summa
             emit(error_record(item.id, item.source, item.message))
         else:
             yield item
+
+
+def _repeat_id(source: str, position: int, taken: dict[str, str]) -> str:
+    """The id of a repeated input's error record: its source, which is unique for files and
+    JSONL lines; the input's position where even that is taken (documents given in Python)."""
+    return source if source not in taken else f"{source}@{position}"
 
 
 def _progress_bar(enabled: bool, total: int | None):

@@ -1,5 +1,6 @@
 """Runners on this machine: serial, and a pool of worker processes (spawned, each builds the
-processor's models once). Both deliver records in input order."""
+processor's models once). Both hand the processor ``batch_size`` documents at a time (see
+:func:`.base.process_many`) and deliver records in input order."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, Iterator
 
 from ..logs import logger
 from ..types import Document
-from .base import Processor, Runner
+from .base import Processor, Runner, batches, process_many
 
 _worker: Processor | None = None  # the processor of this worker process (set once, at start)
 
@@ -18,9 +19,12 @@ _worker: Processor | None = None  # the processor of this worker process (set on
 class SerialRunner(Runner):
     name = "serial"
 
+    def __init__(self, batch_size: int = 1):
+        self.batch_size = batch_size
+
     def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
-        for doc in documents:
-            yield processor(doc)
+        for batch in batches(documents, self.batch_size):
+            yield from process_many(processor, batch)
 
 
 class ProcessPoolRunner(Runner):
@@ -28,11 +32,12 @@ class ProcessPoolRunner(Runner):
 
     name = "processes"
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, batch_size: int = 1):
         cpus = os.cpu_count() or 1
         if workers > cpus:
             logger.info("--workers %d capped at the %d CPUs of this machine", workers, cpus)
         self.workers = max(1, min(workers, cpus))
+        self.batch_size = batch_size
 
     def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
         # spawn, not fork: forking a process that holds OpenMP and torch thread pools can deadlock
@@ -42,12 +47,12 @@ class ProcessPoolRunner(Runner):
         finished = False
         try:
             pending: list[Future] = []
-            for doc in documents:
-                pending.append(pool.submit(_process, doc))
-                while len(pending) > 4 * self.workers:
-                    yield pending.pop(0).result()
+            for batch in batches(documents, self.batch_size):
+                pending.append(pool.submit(_process, batch))
+                while len(pending) > 2 * self.workers:
+                    yield from pending.pop(0).result()
             for item in pending:
-                yield item.result()
+                yield from item.result()
             finished = True
         finally:
             if finished:
@@ -73,6 +78,6 @@ def _start(processor: Processor) -> None:
     _worker = processor
 
 
-def _process(doc: Document) -> dict[str, Any]:
+def _process(docs: list[Document]) -> list[dict[str, Any]]:
     assert _worker is not None
-    return _worker(doc)
+    return process_many(_worker, docs)

@@ -1,5 +1,8 @@
 """Ray Data runner: documents as a dataset, processed by a pool of actors (one set of models per
 actor, built once in ``__init__``), records streamed back to the driver, which writes them.
+The driver lists the inputs (ids, resume); text files are read by a read operator on the
+workers, so their paths must be visible there (a shared file system); JSONL lines, whose ids
+are inside, are read by the driver.
 
 Without an address a local Ray starts on this machine; with one (``auto``, ``ray://HOST:PORT``)
 the run joins that cluster. A worker that dies is restarted by Ray and its batch retried; a
@@ -13,18 +16,43 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
+from ..config import RunnerConfig
 from ..types import Document
-from .base import Processor, Runner
+from ..io.readers import FileRef, ReadError
+from .base import Processor, Runner, error_record, process_many
 
 
-def _documents(batch: dict[str, Any]) -> list[Document]:
-    return [Document(str(i), str(t), json.loads(m)) for i, t, m in zip(batch["id"], batch["text"], batch["metadata"])]
+def _documents(batch: dict[str, Any]) -> list[Document | dict[str, Any]]:
+    """The batch's documents; an error record where the read operator could not read one."""
+    errors = batch.get("error", [""] * len(batch["id"]))
+    items: list[Document | dict[str, Any]] = []
+    for doc_id, text, meta, error in zip(batch["id"], batch["text"], batch["metadata"], errors):
+        meta = json.loads(meta)
+        items.append(error_record(str(doc_id), meta.get("source", str(doc_id)), str(error)) if error
+                     else Document(str(doc_id), str(text), meta))
+    return items
+
+
+def _read(batch: dict[str, Any]) -> dict[str, Any]:
+    """The read operator: the text files of a batch read on the worker that runs it (the driver
+    only lists them); a file that cannot be read gets its error here."""
+    out = {k: list(v) for k, v in batch.items()}
+    out["error"] = [""] * len(out["id"])
+    for k, path in enumerate(out["path"]):
+        if path:
+            loaded = FileRef(str(out["id"][k]), str(path), int(out["max_bytes"][k])).load()
+            if isinstance(loaded, ReadError):
+                out["error"][k] = loaded.message
+            else:
+                out["text"][k] = loaded.text
+    return out
 
 
 class _Actor:
     """One Ray Data actor: the processor, or one of its two steps, its models loaded once.
-    ``mode``: ``record`` (document → record), ``state`` (document → the first step's state),
-    ``finish`` (document and state → record)."""
+    ``mode``: ``record`` (documents → records, through the processor's ``many``), ``state``
+    (document → the first step's state), ``finish`` (documents and states → records, a batch at
+    once, so that translation batches across documents)."""
 
     mode = "record"
 
@@ -34,14 +62,22 @@ class _Actor:
         self.step = step
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        docs = _documents(batch)
-        if self.mode == "finish":
-            out = [self.step(d, json.loads(state)) for d, state in zip(docs, batch["state"])]
-            return {"id": [d.id for d in docs], "record": [json.dumps(r, ensure_ascii=False) for r in out]}
-        out = [json.dumps(self.step(d), ensure_ascii=False) for d in docs]
-        if self.mode == "record":
-            return {"id": [d.id for d in docs], "record": out}
-        return {**{k: list(v) for k, v in batch.items()}, "state": out}  # the document goes on
+        items = _documents(batch)
+        docs = [d for d in items if isinstance(d, Document)]
+        if self.mode == "state":
+            states = iter([self.step(d) for d in docs])
+            out = [json.dumps(next(states) if isinstance(d, Document) else d, ensure_ascii=False) for d in items]
+            return {**{k: list(v) for k, v in batch.items()}, "state": out}  # the document goes on
+        if self.mode == "finish":  # an unreadable document's state is its error record already
+            records = self.step([_as_document(d) for d in items], [json.loads(state) for state in batch["state"]])
+        else:
+            done = iter(process_many(self.step, docs))
+            records = [next(done) if isinstance(d, Document) else d for d in items]
+        return {"id": [str(i) for i in batch["id"]], "record": [json.dumps(r, ensure_ascii=False) for r in records]}
+
+
+def _as_document(item: Document | dict[str, Any]) -> Document:
+    return item if isinstance(item, Document) else Document(item["id"], "", {"source": item.get("source")})
 
 
 def _bound(step: Callable, mode: str = "record") -> type:
@@ -57,7 +93,7 @@ def _bound(step: Callable, mode: str = "record") -> type:
     return Actor
 
 
-def map_records(dataset, processor: Processor, concurrency: int | None = None, batch_size: int = 8,
+def map_records(dataset, processor: Processor, concurrency: int | None = None, batch_size: int | None = None,
                 num_gpus: float = 0):
     """A Ray Dataset of ``{"id", "record"}`` (the record as JSON) from one with ``id`` and ``text``
     columns (and optionally ``metadata``, a JSON object as text). A processor that splits into
@@ -68,6 +104,7 @@ def map_records(dataset, processor: Processor, concurrency: int | None = None, b
     if "metadata" not in dataset.schema().names:
         dataset = dataset.map(lambda row: {**row, "metadata": "{}"})
     concurrency = concurrency or 1
+    batch_size = batch_size or RunnerConfig().documents_per_batch
     steps = getattr(processor, "split", lambda: None)()
     common = {"batch_size": batch_size, "batch_format": "numpy", "zero_copy_batch": True}
     if steps is None:
@@ -87,7 +124,7 @@ class RayRunner(Runner):
 
     name = "ray"
 
-    def __init__(self, address: str | None = None, concurrency: int | None = None, batch_size: int = 8,
+    def __init__(self, address: str | None = None, concurrency: int | None = None, batch_size: int | None = None,
                  num_gpus: float = 0):
         self.address, self.concurrency, self.batch_size, self.num_gpus = address, concurrency, batch_size, num_gpus
 
@@ -109,13 +146,22 @@ class RayRunner(Runner):
         ray.data.DataContext.get_current().enable_progress_bars = False
         return ray
 
-    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
-        rows = [{"id": d.id, "text": d.text, "metadata": json.dumps(d.metadata, ensure_ascii=False)}
-                for d in documents]
+    def map(self, processor: Processor, documents: Iterator[Document | FileRef]) -> Iterator[dict[str, Any]]:
+        rows = [_row(d) for d in documents]
         if not rows:
             return
         ray = self._connect()
         concurrency = self.concurrency or max(1, int(ray.available_resources().get("CPU", 1)))
+        # the driver ships paths; a read operator reads the files on the cluster's workers
         dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * concurrency)))
+        dataset = dataset.map_batches(_read, batch_size=self.batch_size, batch_format="numpy")
         for row in map_records(dataset, processor, concurrency, self.batch_size, self.num_gpus).iter_rows():
             yield json.loads(row["record"])
+
+
+def _row(item: Document | FileRef) -> dict[str, Any]:
+    if isinstance(item, FileRef):
+        return {"id": item.id, "text": "", "metadata": json.dumps({"source": item.source}, ensure_ascii=False),
+                "path": item.source, "max_bytes": item.max_bytes}
+    return {"id": item.id, "text": item.text, "metadata": json.dumps(item.metadata, ensure_ascii=False),
+            "path": "", "max_bytes": 0}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .. import budget
 from ..config import PipelineConfig, TranslationConfig, load_config
 from ..logs import logger
 from ..types import Document, Segment, Signature, Translation, TranslationChunk
@@ -170,14 +171,23 @@ class Translator:
 
     def translate_document(self, document: Document, segments: list[Segment]) -> dict[int, Translation]:
         """Translations of the segments that need one, keyed by segment index."""
-        by_lang: dict[str, list[int]] = {}
-        for i, seg in enumerate(segments):
-            if seg.lang in self.routes and seg.text.strip():
-                by_lang.setdefault(seg.lang, []).append(i)
-        out: dict[int, Translation] = {}
-        for lang, idxs in by_lang.items():
-            spans = self.translate_spans([segments[i].text for i in idxs], lang, [segments[i].start for i in idxs])
-            out.update(zip(idxs, spans))
+        return self.translate_documents([(document, segments)])[0]
+
+    def translate_documents(self, items: Sequence[tuple[Document, list[Segment]]]) -> list[dict[int, Translation]]:
+        """:meth:`translate_document` for several documents at once: the segments of all of them
+        go through one length-sorted, token-budgeted set of model batches per language, so
+        short documents fill a batch together instead of each running a small one."""
+        by_lang: dict[str, list[tuple[int, int]]] = {}
+        for d, (_, segments) in enumerate(items):
+            for i, seg in enumerate(segments):
+                if seg.lang in self.routes and seg.text.strip():
+                    by_lang.setdefault(seg.lang, []).append((d, i))
+        out: list[dict[int, Translation]] = [{} for _ in items]
+        for lang, refs in by_lang.items():
+            segs = [items[d][1][i] for d, i in refs]
+            spans = self.translate_spans([s.text for s in segs], lang, [s.start for s in segs])
+            for (d, i), span in zip(refs, spans):
+                out[d][i] = span
         return out
 
     def _translate_unique(self, sources: list[str], lang: str) -> list[str]:
@@ -208,8 +218,10 @@ class Translator:
         lengths = [len(row) for row in ids]
         order = sorted(range(len(sources)), key=lambda i: -lengths[i])
         outputs: list[str] = [""] * len(sources)
-        for batch in _batches(order, lengths, self.config.batch_tokens, self.config.max_batch_size):
-            rows = backend.generate([ids[i] for i in batch], route.tgt_code)
+        batches = _batches(order, lengths, self.config.batch_tokens, self.config.max_batch_size)
+        budget.check()
+        generated = backend.generate_many([[ids[i] for i in batch] for batch in batches], route.tgt_code)
+        for batch, rows in zip(batches, generated):
             self.stats.model_calls += 1
             self.stats.chunks_generated += len(batch)
             for i, text in zip(batch, backend.decode(rows, route.tgt_code)):

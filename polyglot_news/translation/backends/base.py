@@ -11,6 +11,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+from ... import budget
 from ...config import TranslationConfig
 from ...logs import quiet_transformers
 
@@ -57,6 +58,16 @@ class TranslationBackend(ABC):
     def generate(self, batch: list[list[int]], tgt_code: str | None) -> list[list[int]]:
         """Output token ids for each row of source ids; ``tgt_code`` is the forced target
         language of a multilingual model (``None`` for a per-pair model)."""
+
+    def generate_many(self, batches: list[list[list[int]]], tgt_code: str | None) -> list[list[list[int]]]:
+        """:meth:`generate` for each of several batches (the translator's length-sorted,
+        token-budgeted batches of one call); a backend that can run batches side by side
+        overrides it. Between batches the document's time budget is checked."""
+        out = []
+        for batch in batches:
+            budget.check()
+            out.append(self.generate(batch, tgt_code))
+        return out
 
     def decode(self, rows: list[list[int]], tgt_code: str | None) -> list[str]:
         if tgt_code is not None:  # drop the forced language token, special or not

@@ -1,0 +1,94 @@
+"""Records as flat tables, for people who go on in pandas, polars or SQL: one row per document,
+per segment, and per aligned sentence pair, each row keyed by the document's ``id``.
+
+>>> from polyglot_news.io.tables import to_pandas
+>>> frames = to_pandas("out/demo.jsonl")      # a run's JSONL output or Parquet folder
+>>> frames["segments"].groupby("lang").size()
+>>> import polars as pl; pl.from_dicts(tables(records)["pairs"])   # polars: the rows as they are
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+# column → type of each table (also the Parquet schemas), in order
+COLUMNS: dict[str, dict[str, str]] = {
+    "documents": {"id": "string", "source": "string", "error": "string", "segments": "int64",
+                  "translated": "int64", "passages": "int64", "signature": "string"},
+    "segments": {"id": "string", "segment": "int64", "start": "int64", "end": "int64", "lang": "string",
+                 "confidence": "float64", "text": "string", "translation": "string", "model": "string"},
+    "pairs": {"id": "string", "passage": "int64", "src_lang": "string", "src_start": "int64", "src_end": "int64",
+              "src_text": "string", "tgt_lang": "string", "tgt_start": "int64", "tgt_end": "int64",
+              "tgt_text": "string", "score": "float64"},
+}
+
+
+def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The records of a ``run`` output: a JSONL file, or a folder of Parquet shards."""
+    path = Path(path)
+    if path.is_dir():
+        import pyarrow.parquet as pq
+
+        for shard in sorted(path.glob("part-*.parquet")):
+            for text in pq.read_table(shard, columns=["record"]).column("record").to_pylist():
+                yield json.loads(text)
+        return
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{line_no}: not a JSON record ({exc.msg})") from None
+
+
+def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of one record in each table."""
+    segments = record.get("segments") or []
+    text = "".join(s.get("text", "") for s in segments)
+    doc_id = record["id"]
+    seg_rows = [{"id": doc_id, "segment": k, "start": s["start"], "end": s["end"], "lang": s["lang"],
+                 "confidence": s["confidence"], "text": s["text"],
+                 "translation": (s.get("translation") or {}).get("text"),
+                 "model": (s.get("translation") or {}).get("model")} for k, s in enumerate(segments)]
+    pair_rows = []
+    for n, passage in enumerate(record.get("passages") or []):
+        for pair in passage["pairs"]:
+            src, tgt = pair["src"], pair["tgt"]
+            pair_rows.append({"id": doc_id, "passage": n,
+                              "src_lang": src["lang"], "src_start": src["start"], "src_end": src["end"],
+                              "src_text": text[src["start"]:src["end"]],
+                              "tgt_lang": tgt["lang"], "tgt_start": tgt["start"], "tgt_end": tgt["end"],
+                              "tgt_text": text[tgt["start"]:tgt["end"]], "score": pair["score"]})
+    document = {"id": doc_id, "source": record.get("source"), "error": record.get("error"),
+                "segments": len(segments), "translated": sum(1 for r in seg_rows if r["translation"] is not None),
+                "passages": len(record.get("passages") or []),
+                "signature": (record.get("signature") or {}).get("digest")}
+    return {"documents": [document], "segments": seg_rows, "pairs": pair_rows}
+
+
+def tables(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """``{"documents": rows, "segments": rows, "pairs": rows}`` of many records."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
+    for record in records:
+        for name, rows in record_rows(record).items():
+            out[name].extend(rows)
+    return out
+
+
+def to_pandas(source: str | Path | Iterable[dict[str, Any]] | Any) -> dict[str, Any]:
+    """pandas DataFrames ``documents``, ``segments`` and ``pairs`` of a run's output (a JSONL file
+    or a Parquet folder), of records, or of one :class:`~polyglot_news.pipeline.PipelineResult`."""
+    import pandas as pd
+
+    if isinstance(source, (str, Path)):
+        records: Iterable[dict[str, Any]] = read_records(source)
+    elif hasattr(source, "to_dict"):
+        records = [source.to_dict()]
+    else:
+        records = source
+    return {name: pd.DataFrame(rows, columns=list(COLUMNS[name])).astype(COLUMNS[name])
+            for name, rows in tables(records).items()}

@@ -1,0 +1,170 @@
+"""The report page: a ``run`` output as one self-contained HTML file (inline CSS and JS, no
+network), to look at rather than read.
+
+Each document's text coloured by language (confidence on hover), its translations beside their
+sources chunk by chunk, its parallel passages as aligned columns (clicking a sentence marks its
+counterparts) with pair scores and a similarity heatmap per language pair, and a paginated,
+filterable document list with counts per language, passages and errors.
+
+>>> from polyglot_news.report import write_report
+>>> write_report("out/demo.jsonl", "out/report.html")
+
+:func:`open_page` and :func:`screenshot` render it in headless Chromium (the ``report`` extra,
+Playwright, drives a Chromium installed on the machine).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from contextlib import contextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from .alignment.encoders import Encoder
+from .io.tables import read_records
+
+
+def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = None,
+                limit: int | None = None) -> dict[str, Any]:
+    """What the page shows, as JSON-able data: the documents (at most ``limit``) and a summary.
+    With an ``encoder``, each passage gets the cosine similarity of its sentences per language
+    pair (the heatmaps)."""
+    documents, total = [], 0
+    for record in records:
+        total += 1
+        if limit is None or len(documents) < limit:
+            documents.append(_document(record, encoder))
+    segments: Counter = Counter()
+    for doc in documents:
+        segments.update(doc["counts"])
+    return {
+        "documents": documents,
+        "summary": {"documents": len(documents), "errors": sum(1 for d in documents if d["error"]),
+                    "segments": dict(sorted(segments.items())),
+                    "passages": sum(len(d["passages"]) for d in documents), "limited": total > len(documents)},
+    }
+
+
+def render_report(data: dict[str, Any], title: str = "polyglot_news report") -> str:
+    """The HTML page for :func:`report_data`'s data."""
+    from html import escape
+
+    payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    template = files("polyglot_news").joinpath("data/report.html").read_text(encoding="utf-8")
+    return template.replace("__TITLE__", escape(title)).replace("__DATA__", payload)
+
+
+def write_report(source: str | Path, output: str | Path, encoder: Encoder | None = None,
+                 limit: int | None = None) -> dict[str, Any]:
+    """Read a ``run`` output, write its report page; returns the page's summary."""
+    data = report_data(read_records(source), encoder, limit)
+    page = render_report(data, title=f"polyglot_news · {Path(source).name}")
+    Path(output).write_text(page, encoding="utf-8")
+    return data["summary"]
+
+
+def _document(record: dict[str, Any], encoder: Encoder | None) -> dict[str, Any]:
+    segments = record.get("segments") or []
+    text = "".join(s.get("text", "") for s in segments)
+    doc = {
+        "id": str(record.get("id", "")),
+        "source": record.get("source"),
+        "error": record.get("error"),
+        "text": text,
+        "segments": [{k: s[k] for k in ("start", "end", "lang", "confidence", "translation") if k in s}
+                     for s in segments],
+        "counts": dict(Counter(s["lang"] for s in segments)),
+        "passages": [dict(p) for p in record.get("passages") or []],
+        "translation_note": next((n for n in record.get("notes", []) if "translation" in n), None),
+    }
+    if encoder is not None and doc["passages"]:
+        for passage in doc["passages"]:
+            passage["heatmaps"] = _heatmaps(text, passage["pairs"], encoder)
+    return doc
+
+
+def _heatmaps(text: str, pairs: list[dict[str, Any]], encoder: Encoder) -> list[dict[str, Any]]:
+    """Per language pair of a passage: the cosine of every source sentence with every target one."""
+    sides: dict[tuple[str, str], tuple[set, set]] = {}
+    for pair in pairs:
+        src, tgt = pair["src"], pair["tgt"]
+        rows, cols = sides.setdefault((src["lang"], tgt["lang"]), (set(), set()))
+        rows.add((src["start"], src["end"]))
+        cols.add((tgt["start"], tgt["end"]))
+    maps = []
+    for (src_lang, tgt_lang), (rows, cols) in sorted(sides.items()):
+        rows, cols = sorted(rows), sorted(cols)
+        vectors = encoder.encode([text[s:e] for s, e in rows + cols])
+        values = np.clip(vectors[:len(rows)] @ vectors[len(rows):].T, 0.0, 1.0)
+        maps.append({"src_lang": src_lang, "tgt_lang": tgt_lang, "rows": [list(r) for r in rows],
+                     "cols": [list(c) for c in cols], "values": np.round(values, 3).tolist()})
+    return maps
+
+
+def find_chromium() -> str | None:
+    """A Chromium or Chrome on this machine (``POLYGLOT_NEWS_CHROMIUM`` first), or ``None``."""
+    import os
+    import shutil
+
+    named = os.environ.get("POLYGLOT_NEWS_CHROMIUM")
+    if named:
+        return named
+    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+class PageProblems(list):
+    """What went wrong while a page was open: console errors, uncaught exceptions, and any
+    request that left the file (the page must work offline)."""
+
+
+@contextmanager
+def open_page(path: str | Path, width: int = 1400, height: int = 1000) -> Iterator[tuple[Any, PageProblems]]:
+    """The report page open in headless Chromium (through Playwright, the ``report`` extra),
+    rendered and ready, with the list of its problems so far."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise RuntimeError("rendering the page needs Playwright: pip install 'polyglot-news[report]'") from None
+    browser_path = find_chromium()
+    if browser_path is None:
+        raise RuntimeError("no Chromium found: install it (e.g. apt-get install chromium) "
+                           "or set POLYGLOT_NEWS_CHROMIUM")
+    url = Path(path).resolve().as_uri()
+    problems = PageProblems()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=browser_path, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+                    if m.type in ("error", "warning") else None)
+            page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+
+            def offline(route):
+                if route.request.url != url and not route.request.url.startswith("data:"):
+                    problems.append(f"request: {route.request.url}")
+                    return route.abort()
+                return route.continue_()
+
+            page.route("**/*", offline)
+            page.goto(url)
+            page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+            yield page, problems
+        finally:
+            browser.close()
+
+
+def screenshot(html: str | Path, png: str | Path) -> PageProblems:
+    """A full-page PNG of the report with its first passage's first sentence selected."""
+    with open_page(html) as (page, problems):
+        first = page.locator(".sent").first
+        if first.count():
+            first.click()
+        page.screenshot(path=str(png), full_page=True)
+    return problems
