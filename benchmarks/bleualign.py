@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, strict_lax_scores
-from polyglot_news.docalign import align_documents
+from polyglot_news.alignment.documents import align_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "bleualign-dev"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
+from .io.writers import PAIR_FORMATS
 
 INPUT_HELP = (
     "input: a .txt file (one document, id = file name), a .jsonl file (one document per line, "
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("tgt", metavar="TGT")
     p.add_argument("--sentence-per-line", action="store_true",
                    help="each line is one sentence (hunalign/vecalign format); indices are 0-based lines")
-    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses"], default="jsonl",
+    p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS], default="jsonl",
                    help="jsonl: {src, tgt, score} groups; tsv: source, target, score; tmx: TMX 1.4b; "
                         "moses: OUT.<src-lang> and OUT.<tgt-lang> line-parallel files")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (moses: prefix); default: standard output")
@@ -75,13 +76,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
     p.set_defaults(func=cmd_align_docs)
 
+    p = sub.add_parser("align-corpus", help="pair the documents of two or three collections, then their sentences",
+                       description="Each COLLECTION (a folder, .txt or .jsonl files) holds one language's edition. "
+                                   "Documents are paired by margin over nearest neighbours of their vectors, one "
+                                   "to one, and each pair's sentences aligned; a pair whose sentences mostly fail "
+                                   "to align is dropped. With three collections, triples through the English one.")
+    p.add_argument("collections", nargs="+", metavar="COLLECTION")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="jsonl: one record per document group; tsv/tmx/moses: OUT.<src>-<tgt>.* per language pair")
+    p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS], default="jsonl")
+    p.add_argument("--langs", help="the collections' languages, comma-separated (default: detected)")
+    p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.set_defaults(func=cmd_align_corpus)
+
     p = sub.add_parser("run", help="the whole pipeline over many documents (resumable)",
                        description="Segment, translate and find parallel passages in every document. Output is "
                                    "appended record by record; run again with the same output to resume.")
     _add_batch_args(p, output_required=True)
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="worker processes (default 1); with --engine ray, Ray workers (default: one per CPU)")
-    p.add_argument("--format", choices=["jsonl", "tsv", "tmx", "moses", "parquet"], default="jsonl",
+    p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS, "parquet"], default="jsonl",
                    help="tsv/tmx/moses: also export the aligned sentence pairs of all passages next to OUT "
                         "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses); parquet: OUT is a folder of "
                         "Parquet shards (output.shard_size inputs each), a rerun skips the shards written")
@@ -277,7 +292,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_align_docs(args: argparse.Namespace) -> int:
-    from .docalign import align_documents, write_alignment
+    from .alignment.documents import align_documents, write_alignment
     from .io.readers import read_sentence_lines, read_text_file
 
     cfg = load_cli_config(args)
@@ -306,6 +321,33 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
     return 0
+
+
+def cmd_align_corpus(args: argparse.Namespace) -> int:
+    from .io.corpus import read_collections, write_corpus
+
+    cfg = load_cli_config(args)
+    if not 2 <= len(args.collections) <= 3:
+        raise UsageError("give two or three collections")
+    langs = args.langs.split(",") if args.langs else None
+    if langs is not None and len(langs) != len(args.collections):
+        raise UsageError(f"--langs names {len(langs)} languages for {len(args.collections)} collections")
+    if Path(args.output).is_dir() or not Path(args.output).resolve().parent.is_dir():
+        raise UsageError(f"{args.output}: not a file in an existing folder")
+    try:
+        collections, errors = read_collections(args.collections, cfg, langs)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for error in errors:
+        print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
+    try:
+        summary = write_corpus(collections, cfg, args.format, args.output, errors)
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        for line in summary:
+            print(line, file=sys.stderr)
+    return 1 if errors else 0
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:

@@ -109,6 +109,8 @@ class AlignmentConfig(AlignSettings):
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
     min_pair_words: int = Field(3, ge=1, description="fewer words than this on a side: furniture, never a pair")
+    min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
+        "align-corpus: a document pair is kept when at least this share of each side's sentences align"))
 
     def align_settings(self) -> AlignSettings:
         return AlignSettings(**{k: getattr(self, k) for k in AlignSettings.model_fields})

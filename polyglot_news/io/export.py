@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .writers import tmx_document, write_moses, write_tsv
+from .writers import write_pairs
 
 
 def passage_pairs(jsonl_path: str | Path, documents: dict[str, str] | None = None):
@@ -26,9 +26,8 @@ def passage_pairs(jsonl_path: str | Path, documents: dict[str, str] | None = Non
 
 
 def export_pairs(jsonl_path: str | Path, fmt: str) -> list[Path]:
-    """Write the pairs next to the JSONL file; one file set per language pair. Returns the paths."""
-    from .. import __version__
-
+    """Write the pairs next to the JSONL file, one file set per language pair
+    (``OUT.az-ru.tmx``, ``OUT.az-ru.az`` + ``OUT.az-ru.ru`` …). Returns the paths."""
     by_pair: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
     for sl, tl, src, tgt, score in passage_pairs(jsonl_path):
         by_pair.setdefault((sl, tl), []).append((src, tgt, score))
@@ -36,19 +35,6 @@ def export_pairs(jsonl_path: str | Path, fmt: str) -> list[Path]:
     written: list[Path] = []
     for (sl, tl), pairs in sorted(by_pair.items()):
         stem = base.with_suffix(f".{sl}-{tl}")
-        if fmt == "tsv":
-            path = stem.with_name(stem.name + ".tsv")
-            with open(path, "w", encoding="utf-8") as out:
-                write_tsv(pairs, out)
-            written.append(path)
-        elif fmt == "tmx":
-            path = stem.with_name(stem.name + ".tmx")
-            path.write_bytes(tmx_document(pairs, sl, tl, __version__))
-            written.append(path)
-        elif fmt == "moses":
-            src_path, tgt_path = Path(f"{stem}.{sl}"), Path(f"{stem}.{tl}")
-            write_moses(pairs, src_path, tgt_path)
-            written.extend([src_path, tgt_path])
-        else:
-            raise ValueError(f"unknown pair format {fmt!r}")
+        output = stem if fmt == "moses" else stem.with_name(f"{stem.name}.{fmt}")
+        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output))
     return written

@@ -144,6 +144,40 @@ def _records(path: Path) -> Iterable[dict[str, Any]]:
 
 # --- aligned text -------------------------------------------------------------------------------
 
+PAIR_FORMATS = ("tsv", "tmx", "moses")
+
+
+def write_pairs(pairs: Iterable[tuple[str, str, float]], fmt: str, src_lang: str, tgt_lang: str,
+                output: str | Path | None) -> list[str]:
+    """Aligned text pairs in one of :data:`PAIR_FORMATS`: TSV or TMX into ``output`` (``None``:
+    standard output), Moses into ``output.SRC`` and ``output.TGT``. Returns the paths written.
+    The one writer of ``align-docs``, ``run --format`` and any command that writes pairs."""
+    from .. import __version__
+
+    pairs = list(pairs)
+    if fmt == "moses":
+        if output is None:
+            raise ValueError("Moses output needs a file prefix")
+        paths = [f"{output}.{src_lang}", f"{output}.{tgt_lang}"]
+        write_moses(pairs, *paths)
+        return paths
+    if fmt == "tmx":
+        data = tmx_document(pairs, src_lang, tgt_lang, __version__)
+        if output is None:
+            sys.stdout.buffer.write(data)
+            return []
+        Path(output).write_bytes(data)
+        return [str(output)]
+    if fmt != "tsv":
+        raise ValueError(f"unknown pair format {fmt!r}; choose from {', '.join(PAIR_FORMATS)}")
+    if output is None:
+        write_tsv(pairs, sys.stdout)
+        return []
+    with open(output, "w", encoding="utf-8") as out:
+        write_tsv(pairs, out)
+    return [str(output)]
+
+
 def write_tsv(pairs: Iterable[tuple[str, str, float]], out: TextIO) -> None:
     """Source text, target text, score; tabs and newlines inside a text become spaces."""
     for src, tgt, score in pairs:

@@ -147,12 +147,13 @@ class Backend(TranslationBackend):
         on a batch of its own, which on CPU beats several cores sharing one batch's small
         matrix products. Batches are cut to at most ``ROWS_PER_BATCH`` rows and
         ``HYPOTHESES_PER_BATCH`` hypotheses (rows × beams), sizes a core handles best (measured
-        with ``benchmarks/translate.py``), and so that every thread gets at least two."""
+        with ``benchmarks/translate.py``), and no finer than one piece per thread (a piece
+        costs about as many decoding steps whatever its rows)."""
         if self.inter_threads <= 1 or not batches:
             return super().generate_many(batches, tgt_code)
         rows = [row for batch in batches for row in batch]  # length-sorted already
         beams = max(1, self.config.generation.num_beams)
-        size = max(1, min(max(len(b) for b in batches), math.ceil(len(rows) / (2 * self.inter_threads)),
+        size = max(1, min(max(len(b) for b in batches), math.ceil(len(rows) / self.inter_threads),
                           ROWS_PER_BATCH, HYPOTHESES_PER_BATCH // beams))
         budget.check()
         pending = [self._translate(rows[k:k + size], tgt_code, asynchronous=True) for k in range(0, len(rows), size)]

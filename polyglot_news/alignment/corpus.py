@@ -1,0 +1,236 @@
+"""Which documents of two or three collections translate each other (the az, en and ru editions
+of a news site), then their sentences aligned: the method of bitext mining (Buck & Koehn's WMT
+2016 document-alignment task; Artetxe & Schwenk's margin) on our encoder.
+
+1. A document's vector is the normalised mean of its sentence vectors (one encoder pass over
+   every sentence of the collection).
+2. Candidates: each document's ``k`` nearest neighbours in the other collection, both ways
+   (:class:`NeighbourSearch`: exact blocks of matrix products, or faiss's inverted-file index
+   for large collections).
+3. A candidate's score is its ratio margin: its cosine over the mean cosine of both documents'
+   ``k`` nearest neighbours, so a pair scores by how much it stands out from each side's
+   neighbourhood rather than by an absolute similarity that depends on the encoder and topic.
+4. One-to-one assignment by competitive linking: the best-scoring candidate first, each
+   document used once; a candidate whose margin is not above 1 (no closer than an average
+   neighbour) is never taken.
+5. The sentences of each accepted pair are aligned (:func:`.sentalign.align`); a pair whose
+   sentences mostly fail to align (fewer than half of either side's sentences in a group with
+   the other side) is rejected.
+
+With three collections, the one in English (else the first) is the pivot: each other collection
+is matched to it, and a pivot document with counterparts in both gives a triple.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..config import AlignSettings
+from ..sentences import split_sentences
+from ..types import AlignedGroup, Document
+from .encoders import Encoder
+from .scoring import EmbeddingScorer
+from .sentalign import align
+
+NEIGHBOURS = 4  # k of the margin, as in bitext mining
+EXACT_LIMIT = 20_000  # up to this many documents a side, exact search; beyond, faiss IVF
+
+
+@dataclass
+class DocumentPair:
+    """Two documents that translate each other, with the margin that paired them and their
+    sentence alignment (indices into each document's sentences)."""
+
+    src: int
+    tgt: int
+    margin: float
+    similarity: float
+    groups: list[AlignedGroup] = field(default_factory=list)
+
+    def aligned_share(self, n_src: int, n_tgt: int) -> float:
+        """The smaller of the two sides' shares of sentences in a group with the other side."""
+        src = sum(len(g.src) for g in self.groups if g.src and g.tgt)
+        tgt = sum(len(g.tgt) for g in self.groups if g.src and g.tgt)
+        return min(src / max(1, n_src), tgt / max(1, n_tgt))
+
+
+class NeighbourSearch:
+    """The ``k`` nearest neighbours (inner product of normalised vectors) of every query among
+    a collection's vectors: exact, a block of queries at a time (memory bounded), or with a
+    faiss inverted-file index when the collection is large (``nlist`` ≈ 4·√n cells, ``nprobe``
+    of them searched)."""
+
+    def __init__(self, vectors: np.ndarray, exact_limit: int = EXACT_LIMIT, nprobe: int = 16):
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.index = None
+        if len(vectors) > exact_limit:
+            try:
+                import faiss
+            except ImportError:
+                raise RuntimeError(f"{len(vectors)} documents a side need faiss's index: "
+                                   "pip install 'polyglot-news[corpus]'") from None
+
+            nlist = max(1, min(int(4 * math.sqrt(len(vectors))), len(vectors) // 39))  # faiss: ≥ 39 points a cell
+            quantiser = faiss.IndexFlatIP(vectors.shape[1])
+            self.index = faiss.IndexIVFFlat(quantiser, vectors.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
+            self.index.train(self.vectors)
+            self.index.add(self.vectors)
+            self.index.nprobe = nprobe
+
+    def search(self, queries: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+        """(similarities, indices), each ``len(queries) × k``, best first."""
+        queries = np.ascontiguousarray(queries, dtype=np.float32)
+        k = min(k, len(self.vectors))
+        if self.index is not None:
+            sims, ids = self.index.search(queries, k)
+            return sims, ids
+        sims = np.empty((len(queries), k), dtype=np.float32)
+        ids = np.empty((len(queries), k), dtype=np.int64)
+        for start in range(0, len(queries), block):
+            scores = queries[start:start + block] @ self.vectors.T
+            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            top_scores = np.take_along_axis(scores, top, axis=1)
+            order = np.argsort(-top_scores, axis=1)
+            ids[start:start + block] = np.take_along_axis(top, order, axis=1)
+            sims[start:start + block] = np.take_along_axis(top_scores, order, axis=1)
+        return sims, ids
+
+
+def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
+                  exact_limit: int = EXACT_LIMIT) -> list[DocumentPair]:
+    """One-to-one pairs of rows of ``x`` and ``y`` (normalised document vectors) by margin,
+    best first (steps 2–4 of the module's method)."""
+    if len(x) == 0 or len(y) == 0:
+        return []
+    x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, k)  # x's neighbours among y
+    y_sims, y_ids = NeighbourSearch(x, exact_limit).search(y, k)
+    x_mean, y_mean = x_sims.mean(axis=1), y_sims.mean(axis=1)
+    candidates: dict[tuple[int, int], float] = {}
+    for i in range(len(x)):
+        for s, j in zip(x_sims[i], x_ids[i]):
+            if j >= 0:
+                candidates[(i, int(j))] = float(s)
+    for j in range(len(y)):
+        for s, i in zip(y_sims[j], y_ids[j]):
+            if i >= 0:
+                candidates[(int(i), j)] = float(s)
+    scored = sorted(((s / ((x_mean[i] + y_mean[j]) / 2), s, i, j) for (i, j), s in candidates.items()), reverse=True)
+    used_x, used_y, pairs = set(), set(), []
+    for margin, sim, i, j in scored:
+        if margin <= 1.0:
+            break
+        if i in used_x or j in used_y:
+            continue
+        used_x.add(i)
+        used_y.add(j)
+        pairs.append(DocumentPair(i, j, float(margin), float(sim)))
+    return pairs
+
+
+def document_sentences(doc: Document) -> list[str]:
+    """The sentences of a document, line by line (no sentence across a line break)."""
+    out = []
+    for line in doc.text.split("\n"):
+        out.extend(line[s:e].strip() for s, e in split_sentences(line) if line[s:e].strip())
+    return out
+
+
+@dataclass
+class CorpusAlignment:
+    """The result of :func:`align_corpus`: each collection's documents and sentences, and the
+    document pairs accepted (and rejected, for inspection) between each collection and the pivot."""
+
+    langs: list[str]
+    documents: dict[str, list[Document]]
+    sentences: dict[str, list[list[str]]]
+    pivot: str
+    accepted: dict[str, list[DocumentPair]]
+    rejected: dict[str, list[DocumentPair]]
+
+    def records(self) -> list[dict[str, Any]]:
+        """One record per document group (triples through the pivot, pairs, and every document
+        without a counterpart alone with ``"score": null``)."""
+        by_pivot: dict[int, dict[str, DocumentPair]] = {}
+        for lang, pairs in self.accepted.items():
+            for pair in pairs:
+                by_pivot.setdefault(pair.tgt, {})[lang] = pair
+        records, placed = [], {lang: set() for lang in self.langs}
+        for p in sorted(by_pivot):
+            members = by_pivot[p]
+            docs = {self.pivot: self.documents[self.pivot][p].id}
+            alignments = []
+            for lang, pair in sorted(members.items()):
+                docs[lang] = self.documents[lang][pair.src].id
+                placed[lang].add(pair.src)
+                alignments += [{"src_lang": lang, "tgt_lang": self.pivot, "src": g.src, "tgt": g.tgt,
+                                "score": round(g.score, 4)} for g in pair.groups]
+            placed[self.pivot].add(p)
+            score = min(pair.margin for pair in members.values())
+            records.append({"documents": {lang: docs[lang] for lang in self.langs if lang in docs},
+                            "score": round(score, 4), "pairs": alignments})
+        for lang in self.langs:
+            for k, doc in enumerate(self.documents[lang]):
+                if k not in placed[lang]:
+                    records.append({"documents": {lang: doc.id}, "score": None, "pairs": []})
+        return records
+
+    def text_pairs(self) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
+        """Aligned sentence pairs of every accepted document pair, per language pair (for TSV,
+        TMX, Moses)."""
+        out: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+        for lang, pairs in self.accepted.items():
+            for pair in pairs:
+                src, tgt = self.sentences[lang][pair.src], self.sentences[self.pivot][pair.tgt]
+                out.setdefault((lang, self.pivot), []).extend(
+                    (" ".join(src[i] for i in g.src), " ".join(tgt[j] for j in g.tgt), g.score)
+                    for g in pair.groups if g.src and g.tgt)
+        return out
+
+
+def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
+                 settings: AlignSettings | None = None, background: Sequence[str] = (),
+                 min_aligned_share: float | None = None) -> CorpusAlignment:
+    """Pair the documents of two or three collections (language → documents) and align the
+    sentences of each pair. ``background``: sentences that calibrate the sentence scorer;
+    ``min_aligned_share``: see ``alignment.min_aligned_share`` (the config's default)."""
+    from ..config import AlignmentConfig
+
+    if min_aligned_share is None:
+        min_aligned_share = AlignmentConfig().min_aligned_share
+    langs = list(collections)
+    if not 2 <= len(langs) <= 3:
+        raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
+    pivot = "en" if "en" in langs else langs[0]
+    documents = {lang: list(docs) for lang, docs in collections.items()}
+    sentences = {lang: [document_sentences(d) for d in docs] for lang, docs in documents.items()}
+    vectors, doc_vectors = {}, {}
+    for lang in langs:
+        flat = [s for sents in sentences[lang] for s in sents]
+        encoded = encoder.encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+        vectors[lang], start, rows = [], 0, []
+        for sents in sentences[lang]:
+            part = encoded[start:start + len(sents)]
+            start += len(sents)
+            vectors[lang].append(part)
+            mean = part.mean(axis=0) if len(part) else np.zeros(encoded.shape[1], dtype=np.float32)
+            rows.append(mean / (np.linalg.norm(mean) or 1.0))
+        doc_vectors[lang] = np.array(rows, dtype=np.float32)
+    scorer = EmbeddingScorer(encoder, background)
+    accepted: dict[str, list[DocumentPair]] = {}
+    rejected: dict[str, list[DocumentPair]] = {}
+    for lang in langs:
+        if lang == pivot:
+            continue
+        accepted[lang], rejected[lang] = [], []
+        for pair in match_vectors(doc_vectors[lang], doc_vectors[pivot]):
+            src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
+            scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
+                                   [len(s) for s in src], [len(t) for t in tgt])
+            pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
+            ok = pair.aligned_share(len(src), len(tgt)) >= min_aligned_share
+            (accepted if ok else rejected)[lang].append(pair)
+    return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected)

@@ -1,0 +1,75 @@
+"""Align two documents that translate each other, sentence by sentence (the API behind ``align-docs``)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import load_config
+from ..langid import make_detector
+from ..sentences import split_sentences
+from ..types import AlignedGroup
+from .encoders import make_encoder
+from .passages import background_sentences
+from .scoring import AnchorScorer, EmbeddingScorer
+from .sentalign import align
+
+
+@dataclass
+class DocumentAlignment:
+    """Sentences of both sides, their languages and the groups that align them."""
+
+    src: list[str]
+    tgt: list[str]
+    src_lang: str
+    tgt_lang: str
+    groups: list[AlignedGroup]
+    settings: dict[str, Any]
+
+    def pairs(self) -> list[tuple[str, str, float]]:
+        """Text pairs of the groups with sentences on both sides (for TSV, TMX, Moses)."""
+        return [(" ".join(self.src[i] for i in g.src), " ".join(self.tgt[j] for j in g.tgt), g.score)
+                for g in self.groups if g.src and g.tgt]
+
+
+def align_documents(src: str | list[str], tgt: str | list[str], config: Any = None, sentence_per_line: bool = False,
+                    src_lang: str | None = None, tgt_lang: str | None = None) -> DocumentAlignment:
+    """Align two documents (texts, or lists of sentences when ``sentence_per_line``)."""
+    cfg = load_config(config)
+    src_sents = src if isinstance(src, list) else _sentences(src)
+    tgt_sents = tgt if isinstance(tgt, list) else _sentences(tgt)
+    ac = cfg.alignment
+    encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
+    scorer = (EmbeddingScorer(encoder, background_sentences(), ac.samples) if encoder is not None
+              else AnchorScorer())
+    settings = ac.align_settings()
+    groups = align(src_sents, tgt_sents, scorer, settings)
+    detector = None
+    if not (src_lang and tgt_lang):
+        detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector)
+    src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
+    tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
+    return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
+                             {**scorer.settings(), **settings.model_dump()})
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+def write_alignment(result: DocumentAlignment, fmt: str, output: str | None) -> list[str]:
+    """Write the groups as JSONL, or the aligned pairs in one of the pair formats
+    (:func:`..io.writers.write_pairs`); ``None``: standard output. Returns the paths written."""
+    from ..io.writers import dumps, write_pairs
+
+    if fmt != "jsonl":
+        return write_pairs(result.pairs(), fmt, result.src_lang, result.tgt_lang, output)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for g in result.groups:
+            out.write(dumps(g.to_dict()) + "\n")
+    finally:
+        if output:
+            out.close()
+    return [output] if output else []

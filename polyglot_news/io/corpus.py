@@ -1,0 +1,78 @@
+"""Reading collections for ``align-corpus`` and writing what it found (the I/O around
+:mod:`..alignment.corpus`)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..types import Document
+from .readers import ReadError, iter_documents
+from .writers import encode_line, write_pairs
+
+
+def read_collections(paths: Sequence[str | Path], config: Any,
+                     langs: Sequence[str] | None = None) -> tuple[dict[str, list[Document]], list[dict[str, Any]]]:
+    """Each collection's documents under its language (given, or detected from its documents),
+    and an error record for every input that could not be read."""
+    from ..langid import make_detector
+
+    collections: dict[str, list[Document]] = {}
+    errors: list[dict[str, Any]] = []
+    detector = None
+    for k, path in enumerate(paths):
+        docs = []
+        for item in iter_documents([path], max_bytes=config.input.max_bytes):
+            if isinstance(item, ReadError):
+                errors.append({**item.to_dict(), "collection": str(path)})
+            else:
+                docs.append(item)
+        if langs is not None:
+            lang = langs[k]
+        else:
+            if not docs:
+                raise ValueError(f"{path}: no readable document to tell its language; give --langs")
+            detector = detector or make_detector(config.segmentation.backend, config.languages,
+                                                 **config.segmentation.detector)
+            lang = detector.detect(" ".join(d.text[:500] for d in docs[:50]))[0]
+        if lang in collections:
+            raise ValueError(f"{path}: its language ({lang}) is that of another collection too; give --langs")
+        collections[lang] = docs
+    return collections, errors
+
+
+def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, output: str | Path,
+                 errors: Sequence[dict[str, Any]] = ()) -> list[str]:
+    """Align the collections (:func:`..alignment.corpus.align_corpus`) and write the result:
+    JSONL (one record per document group, then the error records) or the sentence pairs per
+    language pair (``OUT.az-en.tsv`` …). Returns the summary lines."""
+    from ..alignment.corpus import align_corpus
+    from ..alignment.encoders import make_encoder
+    from ..alignment.passages import background_sentences
+
+    started = time.perf_counter()
+    ac = config.alignment
+    encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
+    if encoder is None:
+        raise ValueError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
+    result = align_corpus(collections, encoder, ac.align_settings(), background_sentences(), ac.min_aligned_share)
+    records = result.records()
+    written = [str(output)]
+    if fmt == "jsonl":
+        with open(output, "wb") as out:  # the whole result, replaced: matching is not per document
+            for record in [*records, *errors]:
+                out.write(encode_line(record))
+    else:
+        written = []
+        base = Path(output)
+        for (sl, tl), pairs in sorted(result.text_pairs().items()):
+            stem = base.with_name(f"{base.name}.{sl}-{tl}")
+            written += write_pairs(pairs, fmt, sl, tl, stem if fmt == "moses" else f"{stem}.{fmt}")
+    shapes = Counter(len(r["documents"]) for r in records)
+    sizes = ", ".join(f"{lang} {len(docs)}" for lang, docs in collections.items())
+    return [f"documents: {sizes} ({len(errors)} unreadable)",
+            f"groups: {shapes.get(3, 0)} triples, {shapes.get(2, 0)} pairs, {shapes.get(1, 0)} without counterpart"
+            f" ({sum(len(v) for v in result.rejected.values())} candidate pairs rejected: sentences did not align)",
+            f"time: {time.perf_counter() - started:.1f} s", "written: " + ", ".join(written)]
