@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from polyglot_news import Pipeline
-from polyglot_news.io.datasets import read_parallel_dir
+from polyglot_news.io.datasets import read_parallel_dir, sentences_by_language
 from polyglot_news.types import Document
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
@@ -30,11 +30,7 @@ DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
 
 def documents(n: int, seed: int = 0) -> list[Document]:
     """Short news items: 1–3 dev sentences in az or ru, sometimes with an English line."""
-    pairs = read_parallel_dir(DEV)
-    by_lang: dict[str, list[str]] = {}
-    for p in pairs:
-        by_lang.setdefault(p.src_lang, []).append(p.src)
-        by_lang.setdefault(p.tgt_lang, []).append(p.tgt)
+    by_lang = sentences_by_language(read_parallel_dir(DEV))
     rng = random.Random(seed)
     docs = []
     for k in range(n):
@@ -67,15 +63,14 @@ def main() -> None:
     ap.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32])
     args = ap.parse_args()
 
-    from polyglot_news.testing import build_tiny_marian
+    from polyglot_news.testing import OPUS_MT_SIZE, build_tiny_marian
 
     docs = documents(args.documents)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         pairs = read_parallel_dir(DEV)
         model = build_tiny_marian(Path(tmp) / "opus-mt-size", [p.src for p in pairs] + [p.tgt for p in pairs],
-                                   vocab_size=8000, d_model=512, layers=6, heads=8, ffn_dim=2048, max_length=512,
-                                   pad_vocab_to=58101)
+                                  **OPUS_MT_SIZE)
         print(f"{len(docs)} short documents (1–3 az/ru sentences, some with an English line); "
               f"greedy, max_new_tokens {args.max_new_tokens}; {os.cpu_count()} CPUs\n")
         print(f"{'backend':<14}{'documents/batch':>16}{'docs/s':>9}{'model calls':>13}{'vs 1/batch':>12}{'same output':>13}")

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from polyglot_news import Pipeline
-from polyglot_news.io.datasets import read_parallel_dir
+from polyglot_news.io.datasets import read_parallel_dir, sentences_by_language
 from polyglot_news.types import Document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +26,7 @@ DEV = ROOT / "tests" / "data" / "tatoeba-dev"
 
 def documents(n: int, seed: int = 0) -> list[Document]:
     """News-sized documents: 3–6 paragraphs of 1–3 dev sentences, in az, en or ru."""
-    pairs = read_parallel_dir(DEV)
-    by_lang: dict[str, list[str]] = {}
-    for p in pairs:
-        by_lang.setdefault(p.src_lang, []).append(p.src)
-        by_lang.setdefault(p.tgt_lang, []).append(p.tgt)
+    by_lang = sentences_by_language(read_parallel_dir(DEV))
     rng = random.Random(seed)
     docs = []
     for k in range(n):

@@ -121,15 +121,14 @@ def main() -> None:
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 4])
     args = ap.parse_args()
 
-    from polyglot_news.testing import build_tiny_marian
+    from polyglot_news.testing import OPUS_MT_SIZE, build_tiny_marian
 
     sentences = inputs(args.sentences)
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")  # conversions of this run only
         pairs = read_parallel_dir(DEV)
         model = build_tiny_marian(Path(tmp) / "opus-mt-size", [p.src for p in pairs] + [p.tgt for p in pairs],
-                                   vocab_size=8000, d_model=512, layers=6, heads=8, ffn_dim=2048, max_length=512,
-                                   pad_vocab_to=58101)
+                                  **OPUS_MT_SIZE)
         print(f"model: MarianMT 6+6, d_model 512, vocab 58,101, release layout, random weights; "
               f"{folder_mb(model):.0f} MB safetensors")
         print(f"inputs: {len(sentences)} az sentences; max_new_tokens {args.max_new_tokens}; "

@@ -66,6 +66,12 @@ def _vocabulary(path: Path, sentences: Iterable[str], vocab_size: int, specials:
     return spm_file, vocab
 
 
+#: ``build_tiny_marian(path, corpus, **OPUS_MT_SIZE)``: the width, depth and vocabulary of a
+#: released opus-mt model (random weights), for benchmarks
+OPUS_MT_SIZE = {"vocab_size": 8000, "d_model": 512, "layers": 6, "heads": 8, "ffn_dim": 2048, "max_length": 512,
+                "pad_vocab_to": 58101}
+
+
 def build_tiny_marian(
     path: str | Path,
     sentences: Iterable[str],

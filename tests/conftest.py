@@ -12,6 +12,23 @@ DEV = DATA / "tatoeba-dev"
 SEED = ROOT / "examples" / "baku_news_2021-11-29.txt"
 
 
+def tiny_translation_config(folder: Path, dev_pairs, extra: str = "") -> Path:
+    """A config that translates az and ru with a tiny Marian built from the dev sentences
+    (greedy, 8 new tokens, no cache), plus ``extra`` YAML; returns its path."""
+    from polyglot_news.testing import build_tiny_marian
+
+    model = build_tiny_marian(folder / "marian", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
+    config = folder / "tiny-translation.yaml"
+    config.write_text(f"""languages: [en, az, ru]
+translation:
+  enabled: true
+  models: {{az: "{model}", ru: "{model}"}}
+  cache: {{enabled: false}}
+  generation: {{num_beams: 1, max_new_tokens: 8}}
+{extra}""", encoding="utf-8")
+    return config
+
+
 @pytest.fixture(scope="session")
 def segmenter():
     from polyglot_news.langid import Segmenter

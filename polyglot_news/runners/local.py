@@ -68,6 +68,11 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         proc.terminate()
     for proc in processes:
         proc.join(timeout=5)
+    # its manager thread sees the workers gone and ends; joined here, it cannot race the
+    # interpreter's exit (a traceback about a closed pipe at shutdown)
+    manager = getattr(pool, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 def _start(processor: Processor) -> None:
