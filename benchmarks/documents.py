@@ -41,8 +41,10 @@ def documents(n: int, seed: int = 0) -> list[Document]:
     return docs
 
 
-def run(model: Path, docs: list[Document], backend: str, per_batch: int, out: Path, max_new: int):
+def run(model: Path, docs: list[Document], backend: str, per_batch: int, out: Path, max_new: int,
+        inter_threads: int = 0):
     config = {"translation": {"enabled": True, "models": {"az": str(model), "ru": str(model)}, "backend": backend,
+                              "inter_threads": inter_threads,
                               "cache": {"enabled": False}, "generation": {"num_beams": 1, "max_new_tokens": max_new}},
               "alignment": {"enabled": False}, "runner": {"documents_per_batch": per_batch}}
     pipeline = Pipeline.from_config(config)
@@ -61,6 +63,7 @@ def main() -> None:
     ap.add_argument("--max-new-tokens", type=int, default=32)
     ap.add_argument("--backend", nargs="+", default=["ctranslate2", "transformers"])
     ap.add_argument("--batches", type=int, nargs="+", default=[1, 8, 32])
+    ap.add_argument("--inter-threads", type=int, default=0, help="ctranslate2's (0: the backend's choice)")
     args = ap.parse_args()
 
     from polyglot_news.testing import OPUS_MT_SIZE, build_tiny_marian
@@ -78,7 +81,7 @@ def main() -> None:
             base = None
             for per_batch in args.batches:
                 secs, calls, texts = run(model, docs, backend, per_batch, Path(tmp) / f"{backend}-{per_batch}.jsonl",
-                                         args.max_new_tokens)
+                                         args.max_new_tokens, args.inter_threads)
                 base = base or (secs, texts)
                 same = sum(texts[k] == base[1][k] for k in texts)
                 print(f"{backend:<14}{per_batch:>16}{len(docs) / secs:>9.2f}{calls:>13}{base[0] / secs:>11.2f}x"
