@@ -179,3 +179,31 @@ def test_a_100_kb_document_finishes_in_run(tmp_path, dev_pairs):
     (record,) = _records(out)
     assert "".join(s["text"] for s in record["segments"]) == doc.read_text(encoding="utf-8")
     assert len(record["passages"]) > 100
+
+
+def test_two_ctrl_c_20_ms_apart_end_a_run_with_workers(tmp_path, dev_pairs):
+    """The second SIGINT lands while the first is stopping the workers: still no hang, no orphan."""
+    import signal
+    import time
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(40):
+        (folder / f"d{k:02d}.txt").write_text(f"{dev_pairs[k].src}\n{dev_pairs[k].tgt}\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "polyglot_news.cli", "run", str(folder), "-o", str(out),
+                             "-c", OFFLINE, "-q", "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 240
+    while not (out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1):
+        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+        time.sleep(0.1)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 130
+    time.sleep(1)
+    alive = [pid for pid in children if subprocess.run(["ps", "-o", "stat=", "-p", pid], capture_output=True,
+                                                       text=True).stdout.strip() not in ("", "Z")]
+    assert alive == []
+    assert all(json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines())

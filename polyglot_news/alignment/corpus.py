@@ -14,8 +14,10 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
    document used once; a candidate whose margin is not above 1 (no closer than an average
    neighbour) is never taken.
 5. The sentences of each accepted pair are aligned (:func:`.sentalign.align`); a pair whose
-   sentences mostly fail to align (fewer than half of either side's sentences in a group with
-   the other side) is rejected.
+   sentences mostly fail to align is rejected: fewer than half of either side's sentences in a
+   group that costs less than leaving one sentence unaligned (the DP's skip cost,
+   ``skip_quantile`` of the costs of random sentence pairs). Counting every group would not
+   do: the DP pairs unrelated sentences too, as two skips cost more than one random pair.
 
 With three collections, the one in English (else the first) is the pivot: each other collection
 is matched to it, and a pivot document with counterparts in both gives a triple.
@@ -50,11 +52,14 @@ class DocumentPair:
     margin: float
     similarity: float
     groups: list[AlignedGroup] = field(default_factory=list)
+    min_score: float = 0.0  # a group scoring above this counts as aligned (see aligned_share)
 
-    def aligned_share(self, n_src: int, n_tgt: int) -> float:
-        """The smaller of the two sides' shares of sentences in a group with the other side."""
-        src = sum(len(g.src) for g in self.groups if g.src and g.tgt)
-        tgt = sum(len(g.tgt) for g in self.groups if g.src and g.tgt)
+    def aligned_share(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> float:
+        """The smaller of the two sides' shares of sentences in a group with the other side
+        that scores above ``min_score`` (:attr:`AlignedGroup.score`, 1 − the group's cost)."""
+        kept = [g for g in self.groups if g.src and g.tgt and g.score > min_score]
+        src = sum(len(g.src) for g in kept)
+        tgt = sum(len(g.tgt) for g in kept)
         return min(src / max(1, n_src), tgt / max(1, n_tgt))
 
 
@@ -196,11 +201,12 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
                  min_aligned_share: float | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
     sentences of each pair. ``background``: sentences that calibrate the sentence scorer;
-    ``min_aligned_share``: see ``alignment.min_aligned_share`` (the config's default)."""
+    ``min_aligned_share``: as in the ``alignment`` config (its default)."""
     from ..config import AlignmentConfig
 
-    if min_aligned_share is None:
-        min_aligned_share = AlignmentConfig().min_aligned_share
+    defaults = AlignmentConfig()
+    settings = settings or defaults.align_settings()
+    min_aligned_share = defaults.min_aligned_share if min_aligned_share is None else min_aligned_share
     langs = list(collections)
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
@@ -231,6 +237,7 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt])
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
-            ok = pair.aligned_share(len(src), len(tgt)) >= min_aligned_share
+            pair.min_score = 1.0 - scorer.skip_cost(settings.skip_quantile) if src and tgt else 0.0
+            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= min_aligned_share
             (accepted if ok else rejected)[lang].append(pair)
     return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected)
