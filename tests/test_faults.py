@@ -108,8 +108,9 @@ def test_problems_at_the_edge_are_one_line_and_exit_2(tmp_path, case, capsys):
         assert err[0].endswith("full.jsonl: No space left on device")
 
 
-def test_sigterm_to_a_run_with_workers_leaves_no_orphans(tmp_path, dev_pairs):
-    import signal
+def _run_with_workers_until_a_record(tmp_path, dev_pairs):
+    """`run --workers 2` over 40 documents, once its first record is out: the process, its
+    output and its child processes."""
     import time
 
     folder = tmp_path / "in"
@@ -124,6 +125,14 @@ def test_sigterm_to_a_run_with_workers_leaves_no_orphans(tmp_path, dev_pairs):
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
         time.sleep(0.1)
     children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    return proc, out, children
+
+
+def test_sigterm_to_a_run_with_workers_leaves_no_orphans(tmp_path, dev_pairs):
+    import signal
+    import time
+
+    proc, out, children = _run_with_workers_until_a_record(tmp_path, dev_pairs)
     assert children
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
@@ -186,18 +195,7 @@ def test_two_ctrl_c_20_ms_apart_end_a_run_with_workers(tmp_path, dev_pairs):
     import signal
     import time
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for k in range(40):
-        (folder / f"d{k:02d}.txt").write_text(f"{dev_pairs[k].src}\n{dev_pairs[k].tgt}\n", encoding="utf-8")
-    out = tmp_path / "out.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "polyglot_news.cli", "run", str(folder), "-o", str(out),
-                             "-c", OFFLINE, "-q", "--workers", "2"], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 240
-    while not (out.exists() and out.read_text(encoding="utf-8").count("\n") >= 1):
-        assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
-        time.sleep(0.1)
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    proc, out, children = _run_with_workers_until_a_record(tmp_path, dev_pairs)
     proc.send_signal(signal.SIGINT)
     time.sleep(0.02)
     proc.send_signal(signal.SIGINT)

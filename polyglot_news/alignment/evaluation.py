@@ -318,3 +318,32 @@ def score_pages(pages: Sequence[DevPage], segments: Sequence[Sequence], passages
             negative += len(found_passages)
     return PageScores(right / max(total, 1), found / max(gold, 1), correct / max(predicted, 1), found, gold,
                       predicted, negative)
+
+
+def build_editions(pairs: Sequence[ParallelPair], documents: int, seed: int = 0):
+    """Two editions of a news site from parallel pairs (source side, target side): stories of
+    3–8 sentences, ids unrelated across sides, ~25 % of the stories in one edition only (two
+    unrelated documents), ~10 % only partly translated (a sentence of its own on each side).
+    Returns (source documents, target documents shuffled, the set of true id pairs)."""
+    from ..types import Document
+
+    rng = random.Random(seed)
+    pool = list(pairs)
+    rng.shuffle(pool)
+    it = iter(pool)
+    src_docs, tgt_docs, truth = [], [], set()
+    for _ in range(documents):
+        chosen = [next(it) for _ in range(rng.randint(3, 8))]
+        src, tgt = [p.src for p in chosen], [p.tgt for p in chosen]
+        kind = rng.random()
+        if kind < 0.25:
+            tgt = [next(it).tgt for _ in chosen]
+        elif kind < 0.35:
+            src.append(next(it).src)
+            tgt.insert(1, next(it).tgt)
+        src_docs.append(Document(f"{chosen[0].src_lang}-{rng.randrange(10**8):08d}", " ".join(src)))
+        tgt_docs.append(Document(f"{chosen[0].tgt_lang}-{rng.randrange(10**8):08d}", " ".join(tgt)))
+        if kind >= 0.25:
+            truth.add((src_docs[-1].id, tgt_docs[-1].id))
+    rng.shuffle(tgt_docs)
+    return src_docs, tgt_docs, truth
