@@ -139,19 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("-c", "--config", metavar="FILE", help="translate TSV with this config first")
     pe.add_argument("--json", action="store_true", help="one JSON object: {metric: {score, signature}}")
     pe.set_defaults(func=cmd_eval_translation)
-    pe = esub.add_parser("langid", help="per-language precision/recall/F1 and a confusion matrix",
-                         description="GOLD PRED: one language label a line (a sentence or a segment each).")
-    pe.add_argument("gold", metavar="GOLD")
-    pe.add_argument("pred", metavar="PRED")
-    pe.add_argument("--json", action="store_true")
+    pe = _gold_pred(esub, "langid", cmd_eval_langid, "per-language precision/recall/F1 and a confusion matrix",
+                    "GOLD PRED: one language label a line (a sentence or a segment each).")
     pe.add_argument("--plot", metavar="OUT.png", help="write the confusion matrix as a heatmap")
-    pe.set_defaults(func=cmd_eval_langid)
-    pe = esub.add_parser("align", help="strict and lax precision/recall/F1 of sentence groups",
-                         description="GOLD PRED: one group a line, '[src ids]:[tgt ids]' (Bleualign/Vecalign).")
-    pe.add_argument("gold", metavar="GOLD")
-    pe.add_argument("pred", metavar="PRED")
-    pe.add_argument("--json", action="store_true")
-    pe.set_defaults(func=cmd_eval_align)
+    _gold_pred(esub, "align", cmd_eval_align, "strict and lax precision/recall/F1 of sentence groups",
+               "GOLD PRED: one group a line, '[src ids]:[tgt ids]' (Bleualign/Vecalign).")
 
     p = sub.add_parser("report", help="an HTML page of a run's output, to look at in a browser",
                        description="One self-contained HTML file (no network): text coloured by language, "
@@ -166,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(func=cmd_report)
     return parser
+
+
+def _gold_pred(esub, name: str, func: Callable, help_text: str, description: str) -> argparse.ArgumentParser:
+    """An ``eval`` subcommand that compares a GOLD file with a PRED file (``--json`` for JSON)."""
+    pe = esub.add_parser(name, help=help_text, description=description)
+    pe.add_argument("gold", metavar="GOLD")
+    pe.add_argument("pred", metavar="PRED")
+    pe.add_argument("--json", action="store_true")
+    pe.set_defaults(func=func)
+    return pe
 
 
 def _choices(field: str) -> list[str]:
@@ -186,6 +188,15 @@ def _add_batch_args(p: argparse.ArgumentParser, output_required: bool = False) -
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, summary or notes")
     p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
                    help="the library's debug messages and the model libraries' own output")
+
+
+def _check_output_file(output: str) -> None:
+    """A one-line usage error, before any work, when ``output`` cannot be a file written later."""
+    folder = Path(output).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"{output}: folder {folder} does not exist")
+    if Path(output).is_dir():
+        raise UsageError(f"{output}: is a directory, not a file")
 
 
 def load_cli_config(args: argparse.Namespace):
@@ -299,11 +310,7 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
     if args.format == "moses" and not args.output:
         raise UsageError("--format moses needs -o PREFIX")
     if args.output:
-        folder = Path(args.output).resolve().parent
-        if not folder.is_dir():
-            raise UsageError(f"{args.output}: folder {folder} does not exist")
-        if Path(args.output).is_dir():
-            raise UsageError(f"{args.output}: is a directory, not a file")
+        _check_output_file(args.output)
     try:
         if args.sentence_per_line:
             src, tgt = read_sentence_lines(args.src), read_sentence_lines(args.tgt)
@@ -332,8 +339,7 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
     langs = args.langs.split(",") if args.langs else None
     if langs is not None and len(langs) != len(args.collections):
         raise UsageError(f"--langs names {len(langs)} languages for {len(args.collections)} collections")
-    if Path(args.output).is_dir() or not Path(args.output).resolve().parent.is_dir():
-        raise UsageError(f"{args.output}: not a file in an existing folder")
+    _check_output_file(args.output)
     try:
         collections, errors = read_collections(args.collections, cfg, langs)
     except ValueError as exc:
@@ -504,8 +510,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.no_heatmaps:
         enc = load_cli_config(args).alignment.encoder
         encoder = make_encoder(enc.backend, enc.model, enc.batch_size)
-    if Path(args.output).is_dir() or not Path(args.output).resolve().parent.is_dir():
-        raise UsageError(f"{args.output}: not a file in an existing folder")
+    _check_output_file(args.output)
     try:
         summary = write_report(args.run_output, args.output, encoder, args.limit)
     except (OSError, ValueError) as exc:

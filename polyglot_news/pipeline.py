@@ -147,7 +147,7 @@ class Pipeline:
             self._signature, self._signature_models = self.signature, loaded
         return PipelineResult(doc, segments, translations, passages, list(self.notes), self._signature)
 
-    def check_segments(self, segments: list[Segment]) -> None:
+    def check_segments(self, segments: Sequence[Segment | dict[str, Any]]) -> None:
         """:class:`BudgetExceeded` when a document has more runs than ``input.max_segments``."""
         limit = self.config.input.max_segments
         if len(segments) > limit:
@@ -288,8 +288,12 @@ class DocumentProcessor:
         pipeline = self._pipeline
         ready = []
         for k, state in enumerate(states):
-            if "error" in state or len(state["segments"]) > pipeline.config.input.max_segments:
-                continue  # an error record already, or over budget: finish() says so
+            if "error" in state:
+                continue  # an error record already
+            try:
+                pipeline.check_segments(state["segments"])
+            except BudgetExceeded:
+                continue  # finish() says so, in this document's record
             ready.append(k)
         shared: dict[int, dict[int, Translation]] = {}
         if pipeline.translator is not None and len(ready) > 1:

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Iterator
 import numpy as np
 
 from .alignment.encoders import Encoder
-from .io.tables import read_records
+from .io.tables import read_records, record_text
 
 
 def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = None,
@@ -69,7 +69,7 @@ def write_report(source: str | Path, output: str | Path, encoder: Encoder | None
 
 def _document(record: dict[str, Any], encoder: Encoder | None) -> dict[str, Any]:
     segments = record.get("segments") or []
-    text = "".join(s.get("text", "") for s in segments)
+    text = record_text(record)
     doc = {
         "id": str(record.get("id", "")),
         "source": record.get("source"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .logs import quiet_transformers
 
@@ -92,7 +92,6 @@ def build_tiny_marian(
     ``max_length`` becomes the tokenizer's ``model_max_length`` (512 in real opus-mt models), so
     tests can exercise chunking with short inputs.
     """
-    import torch
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     path = Path(path)
@@ -114,14 +113,7 @@ def build_tiny_marian(
         forced_eos_token_id=vocab["</s>"], scale_embedding=True, share_encoder_decoder_embeddings=True,
         activation_function="swish", static_position_embeddings=True,
     )
-    torch.manual_seed(seed)
-    model = MarianMTModel(config).eval()
-    model.generation_config.num_beams = 1
-    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
-    with quiet_transformers():
-        model.save_pretrained(path, safe_serialization=True)
-        tokenizer.save_pretrained(path)
-    return path
+    return _save_random_model(path, MarianMTModel, config, tokenizer, seed, bad_words_ids=[[vocab["<pad>"]]])
 
 
 def build_tiny_m2m(
@@ -136,7 +128,6 @@ def build_tiny_m2m(
     seed: int = 0,
 ) -> Path:
     """Build and save a multilingual M2M-100 model (language tokens ``__az__``, ``__en__`` …)."""
-    import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     path = Path(path)
@@ -154,13 +145,7 @@ def build_tiny_m2m(
         decoder_ffn_dim=ffn_dim, max_position_embeddings=max(max_length, 64) + 2,
         pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2,
     )
-    torch.manual_seed(seed)
-    model = M2M100ForConditionalGeneration(config).eval()
-    model.generation_config.num_beams = 1
-    with quiet_transformers():
-        model.save_pretrained(path, safe_serialization=True)
-        tokenizer.save_pretrained(path)
-    return path
+    return _save_random_model(path, M2M100ForConditionalGeneration, config, tokenizer, seed)
 
 
 def build_tiny_nllb(
@@ -177,7 +162,6 @@ def build_tiny_nllb(
     """Build and save an NLLB-200-layout model (M2M-100 architecture, ``NllbTokenizer`` with the
     200 language codes as special tokens, relu, bos 0 / pad 1 / eos 2, decoder start = eos).
     The config's vocabulary is the tokenizer's, as in releases, so CTranslate2 converts it."""
-    import torch
     from transformers import AutoTokenizer, M2M100Config, M2M100ForConditionalGeneration
     from transformers.models.nllb.tokenization_nllb import FAIRSEQ_LANGUAGE_CODES
 
@@ -198,9 +182,19 @@ def build_tiny_nllb(
         scale_embedding=True, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
     )
+    return _save_random_model(path, M2M100ForConditionalGeneration, config, tokenizer, seed)
+
+
+def _save_random_model(path: Path, model_class: Any, config: Any, tokenizer: Any, seed: int, **generation: Any) -> Path:
+    """A model of ``model_class`` with random weights from ``seed``, greedy by default (and the
+    ``generation`` defaults given), saved as safetensors beside its tokenizer; returns ``path``."""
+    import torch
+
     torch.manual_seed(seed)
-    model = M2M100ForConditionalGeneration(config).eval()
+    model = model_class(config).eval()
     model.generation_config.num_beams = 1
+    for key, value in generation.items():
+        setattr(model.generation_config, key, value)
     with quiet_transformers():
         model.save_pretrained(path, safe_serialization=True)
         tokenizer.save_pretrained(path)

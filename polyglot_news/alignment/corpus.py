@@ -34,6 +34,7 @@ import numpy as np
 from ..config import AlignSettings
 from ..sentences import split_sentences
 from ..types import AlignedGroup, Document
+from .documents import group_texts
 from .encoders import Encoder
 from .scoring import EmbeddingScorer
 from .sentalign import align
@@ -189,10 +190,8 @@ class CorpusAlignment:
         out: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
         for lang, pairs in self.accepted.items():
             for pair in pairs:
-                src, tgt = self.sentences[lang][pair.src], self.sentences[self.pivot][pair.tgt]
                 out.setdefault((lang, self.pivot), []).extend(
-                    (" ".join(src[i] for i in g.src), " ".join(tgt[j] for j in g.tgt), g.score)
-                    for g in pair.groups if g.src and g.tgt)
+                    group_texts(self.sentences[lang][pair.src], self.sentences[self.pivot][pair.tgt], pair.groups))
         return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 from ..config import load_config
 from ..langid import make_detector
@@ -29,8 +29,14 @@ class DocumentAlignment:
 
     def pairs(self) -> list[tuple[str, str, float]]:
         """Text pairs of the groups with sentences on both sides (for TSV, TMX, Moses)."""
-        return [(" ".join(self.src[i] for i in g.src), " ".join(self.tgt[j] for j in g.tgt), g.score)
-                for g in self.groups if g.src and g.tgt]
+        return group_texts(self.src, self.tgt, self.groups)
+
+
+def group_texts(src: Sequence[str], tgt: Sequence[str], groups: Sequence[AlignedGroup]) -> list[tuple[str, str, float]]:
+    """(source text, target text, score) of each group with sentences on both sides, a side's
+    sentences joined by spaces."""
+    return [(" ".join(src[i] for i in g.src), " ".join(tgt[j] for j in g.tgt), g.score)
+            for g in groups if g.src and g.tgt]
 
 
 def align_documents(src: str | list[str], tgt: str | list[str], config: Any = None, sentence_per_line: bool = False,

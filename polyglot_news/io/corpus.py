@@ -10,7 +10,7 @@ from typing import Any, Sequence
 
 from ..types import Document
 from .readers import ReadError, iter_documents
-from .writers import encode_line, write_pairs
+from .writers import encode_line, write_pair_files
 
 
 def read_collections(paths: Sequence[str | Path], config: Any,
@@ -65,11 +65,7 @@ def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, 
             for record in [*records, *errors]:
                 out.write(encode_line(record))
     else:
-        written = []
-        base = Path(output)
-        for (sl, tl), pairs in sorted(result.text_pairs().items()):
-            stem = base.with_name(f"{base.name}.{sl}-{tl}")
-            written += write_pairs(pairs, fmt, sl, tl, stem if fmt == "moses" else f"{stem}.{fmt}")
+        written = [str(p) for p in write_pair_files(result.text_pairs(), fmt, output)]
     shapes = Counter(len(r["documents"]) for r in records)
     sizes = ", ".join(f"{lang} {len(docs)}" for lang, docs in collections.items())
     return [f"documents: {sizes} ({len(errors)} unreadable)",

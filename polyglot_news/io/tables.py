@@ -45,10 +45,15 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
                 raise ValueError(f"{path}:{line_no}: not a JSON record ({exc.msg})") from None
 
 
+def record_text(record: dict[str, Any]) -> str:
+    """A record's document text: its segments' texts, which partition it."""
+    return "".join(s.get("text", "") for s in record.get("segments") or [])
+
+
 def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The rows of one record in each table."""
     segments = record.get("segments") or []
-    text = "".join(s.get("text", "") for s in segments)
+    text = record_text(record)
     doc_id = record["id"]
     seg_rows = [{"id": doc_id, "segment": k, "start": s["start"], "end": s["end"], "lang": s["lang"],
                  "confidence": s["confidence"], "text": s["text"],

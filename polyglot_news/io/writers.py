@@ -178,6 +178,19 @@ def write_pairs(pairs: Iterable[tuple[str, str, float]], fmt: str, src_lang: str
     return [str(output)]
 
 
+def write_pair_files(by_pair: dict[tuple[str, str], list[tuple[str, str, float]]], fmt: str,
+                     base: str | Path) -> list[Path]:
+    """One file set per language pair, named after ``base``: ``BASE.az-ru.tsv`` (or ``.tmx``),
+    Moses ``BASE.az-ru.az`` + ``BASE.az-ru.ru``. Returns the paths written."""
+    base = Path(base)
+    written: list[Path] = []
+    for (sl, tl), pairs in sorted(by_pair.items()):
+        stem = base.with_name(f"{base.name}.{sl}-{tl}")
+        output = stem if fmt == "moses" else stem.with_name(f"{stem.name}.{fmt}")
+        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output))
+    return written
+
+
 def write_tsv(pairs: Iterable[tuple[str, str, float]], out: TextIO) -> None:
     """Source text, target text, score; tabs and newlines inside a text become spaces."""
     for src, tgt, score in pairs:

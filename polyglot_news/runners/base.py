@@ -109,18 +109,19 @@ def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
         return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message)
 
 
-def load(item: Document | FileRef) -> Document | dict[str, Any]:
-    """A document, reading it first when it is still a file; an error record when it cannot be read."""
+def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]:
+    """A document, reading it first when it is still a file; an error record when it cannot be
+    read (an error record given stays as it is)."""
     if not isinstance(item, FileRef):
         return item
     loaded = item.load()
     return error_record(loaded.id, loaded.source, loaded.message) if isinstance(loaded, ReadError) else loaded
 
 
-def process_many(processor: Processor, items: list[Document | FileRef]) -> list[dict[str, Any]]:
-    """The records of a batch of documents (files read here), in order: through the processor's
-    ``many`` where it has one (it may batch work across documents, e.g. translation), else one
-    by one."""
+def process_many(processor: Processor, items: list[Document | FileRef | dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of a batch of documents (files read here; an error record already made is
+    passed on), in order: through the processor's ``many`` where it has one (it may batch work
+    across documents, e.g. translation), else one by one."""
     loaded = [load(item) for item in items]
     docs = [item for item in loaded if isinstance(item, Document)]
     many = getattr(processor, "many", None)

@@ -18,8 +18,8 @@ from typing import Any, Callable, Iterator
 
 from ..config import RunnerConfig
 from ..types import Document
-from ..io.readers import FileRef, ReadError
-from .base import Processor, Runner, error_record, process_many
+from ..io.readers import FileRef
+from .base import Processor, Runner, error_record, load, process_many
 
 
 def _documents(batch: dict[str, Any]) -> list[Document | dict[str, Any]]:
@@ -40,11 +40,11 @@ def _read(batch: dict[str, Any]) -> dict[str, Any]:
     out["error"] = [""] * len(out["id"])
     for k, path in enumerate(out["path"]):
         if path:
-            loaded = FileRef(str(out["id"][k]), str(path), int(out["max_bytes"][k])).load()
-            if isinstance(loaded, ReadError):
-                out["error"][k] = loaded.message
-            else:
+            loaded = load(FileRef(str(out["id"][k]), str(path), int(out["max_bytes"][k])))
+            if isinstance(loaded, Document):
                 out["text"][k] = loaded.text
+            else:
+                out["error"][k] = loaded["error"]
     return out
 
 
@@ -63,16 +63,13 @@ class _Actor:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         items = _documents(batch)
-        docs = [d for d in items if isinstance(d, Document)]
         if self.mode == "state":
-            states = iter([self.step(d) for d in docs])
-            out = [json.dumps(next(states) if isinstance(d, Document) else d, ensure_ascii=False) for d in items]
+            out = [json.dumps(self.step(d) if isinstance(d, Document) else d, ensure_ascii=False) for d in items]
             return {**{k: list(v) for k, v in batch.items()}, "state": out}  # the document goes on
         if self.mode == "finish":  # an unreadable document's state is its error record already
             records = self.step([_as_document(d) for d in items], [json.loads(state) for state in batch["state"]])
         else:
-            done = iter(process_many(self.step, docs))
-            records = [next(done) if isinstance(d, Document) else d for d in items]
+            records = process_many(self.step, items)
         return {"id": [str(i) for i in batch["id"]], "record": [json.dumps(r, ensure_ascii=False) for r in records]}
 
 
