@@ -109,3 +109,16 @@ def test_the_matcher_recovers_a_permutation_of_noisy_vectors(exact_limit):
     pairs = match_vectors(x, y, exact_limit=exact_limit)
     right = sum(perm[p.src] == p.tgt for p in pairs)
     assert right / 2500 >= 0.99 and right / len(pairs) >= 0.99
+
+
+def test_documents_without_sentences_pair_with_nothing():
+    """Zero vectors (whitespace-only documents) on both sides: no 0/0 margin, no pair."""
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(50, 16)).astype(np.float32)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    x = y.copy()
+    x[:3] = 0.0
+    y[3:6] = 0.0
+    with np.errstate(all="raise"):
+        pairs = match_vectors(x, y)
+    assert {(p.src, p.tgt) for p in pairs} == {(k, k) for k in range(6, 50)}

@@ -124,7 +124,8 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
         for s, i in zip(y_sims[j], y_ids[j]):
             if i >= 0:
                 candidates[(int(i), j)] = float(s)
-    scored = sorted(((s / ((x_mean[i] + y_mean[j]) / 2), s, i, j) for (i, j), s in candidates.items()), reverse=True)
+    scored = sorted(((_margin(s, (x_mean[i] + y_mean[j]) / 2), s, i, j) for (i, j), s in candidates.items()),
+                    reverse=True)
     used_x, used_y, pairs = set(), set(), []
     for margin, sim, i, j in scored:
         if margin <= 1.0:
@@ -135,6 +136,12 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
         used_y.add(j)
         pairs.append(DocumentPair(i, j, float(margin), float(sim)))
     return pairs
+
+
+def _margin(similarity: float, neighbourhood: float) -> float:
+    """The ratio margin; 0 where the neighbourhood is not above 0 (a document without sentences
+    has a zero vector): never a pair, and never a nan that would disorder the ranking."""
+    return similarity / neighbourhood if neighbourhood > 0 else 0.0
 
 
 def document_sentences(doc: Document) -> list[str]:
