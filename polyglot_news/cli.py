@@ -560,6 +560,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"polyglot-news {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        if argv is None and threading.current_thread() is threading.main_thread():
+            # the command line's process ends now: a further Ctrl-C while the interpreter shuts
+            # down would find Python's handler gone and kill it by the signal, not exit 130
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:

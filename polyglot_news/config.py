@@ -26,8 +26,11 @@ class _Strict(BaseModel):
 class SegmentationConfig(_Strict):
     backend: Literal["ensemble", "lingua", "langdetect"] = "ensemble"
     detector: dict[str, Any] = Field(default_factory=dict, description="backend options, e.g. rival_prior")
-    full_weight_letters: int = Field(30, gt=0)
-    switch_cost_line: float = Field(1.0, ge=0)
+    full_weight_prose: int = Field(12, gt=0, description="letters of lower-case words for a unit's own evidence "
+                                   "to count fully")
+    full_weight_letters: int = Field(30, gt=0, description="a label (name, caption) this long counts ...")
+    label_weight: float = Field(0.1, ge=0, le=1, description="... this much of a sentence's full weight")
+    switch_cost_line: float = Field(0.5, ge=0)
     switch_cost_inline: float = Field(2.5, ge=0)
 
 

@@ -236,20 +236,37 @@ class DocumentProcessor:
         return "translate" in self.stages and self.config["translation"]["enabled"]
 
     def many(self, docs: list[Document]) -> list[dict[str, Any]]:
-        """The records of several documents (in order). With translation, their segments are
-        translated together (:meth:`finish_many`); without, one after the other."""
-        if not self._translates() or len(docs) < 2:
+        """The records of several documents (in order): segmented together (one detector call
+        for all their sentences), and with translation their segments translated together
+        (:meth:`finish_many`)."""
+        if len(docs) < 2:
             return [self(doc) for doc in docs]
-        return self.finish_many(docs, [self.segments_state(doc) for doc in docs])
+        states = self.segments_states(docs)
+        if self._translates():
+            return self.finish_many(docs, states)
+        return [self.finish(doc, state) for doc, state in zip(docs, states)]
 
     def split(self) -> tuple[Callable, Callable] | None:
         """Two steps that a runner may place apart (Ray: segmentation on CPU actors, translation
-        and passages on actors that hold the models and GPUs): ``first(doc)`` gives a JSON-able
-        state (or a finished error record), ``second(docs, states)`` the records of a batch of
+        and passages on actors that hold the models and GPUs): ``first(docs)`` gives a JSON-able
+        state for each (or a finished error record), ``second(docs, states)`` the records of a batch of
         documents (:meth:`finish_many`). ``None`` when there is no translation to separate."""
         if not self._translates():
             return None
-        return DocumentProcessor(self.config, ("segment",)).segments_state, self.finish_many
+        return DocumentProcessor(self.config, ("segment",)).segments_states, self.finish_many
+
+    def segments_states(self, docs: list[Document]) -> list[dict[str, Any]]:
+        """:meth:`segments_state` for a batch, segmented in one call. Should that fail, each
+        document is segmented on its own, so that only the one at fault gets an error record."""
+        started = time.monotonic()
+        try:
+            self.setup()
+            found = self._pipeline.segmenter.segment_many(docs)
+        except Exception as exc:  # noqa: BLE001 - found again, per document, below
+            logger.debug("batch segmentation failed (%s); one document at a time", exc)
+            return [self.segments_state(doc) for doc in docs]
+        seconds = (time.monotonic() - started) / max(1, len(docs))
+        return [{"segments": [s.to_dict() for s in segments], "seconds": seconds} for segments in found]
 
     def segments_state(self, doc: Document) -> dict[str, Any]:
         """The first step: ``{"segments": [...]}``, or an error record."""

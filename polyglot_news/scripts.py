@@ -1,29 +1,48 @@
 """Which writing system a text's letters belong to: Latin, Cyrillic or Other.
 
 One definition for every stage (sentence-splitting rules, detector normalisation, smoothing).
+Counting runs on compiled regular expressions: segmentation asks it of every sentence.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+
+# Letters only: Latin-1 and Latin Extended-A/B letters (not × ÷), ə, Latin Extended Additional;
+# the Cyrillic blocks without the thousands sign and combining marks (U+0482–U+0489).
+_LATIN = re.compile(r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u0259\u018f\u1e00-\u1eff]")
+_CYRILLIC = re.compile(r"[\u0400-\u0481\u048a-\u052f]")
+
+
+def letter_count(text: str) -> int:
+    """How many letters ``text`` has."""
+    return sum(map(str.isalpha, text))
 
 
 def letter_script(ch: str) -> str:
     """The script of one letter (call it on letters only)."""
-    if ch < "\u0250" or ch in "əƏ" or "\u1e00" <= ch <= "\u1eff":
+    if _LATIN.match(ch):
         return "Latin"
-    if "\u0400" <= ch <= "\u052f":
+    if _CYRILLIC.match(ch):
         return "Cyrillic"
     return "Other"
 
 
 def script_counts(text: str) -> Counter:
     """How many letters of ``text`` are in each script."""
-    return Counter(letter_script(ch) for ch in text if ch.isalpha())
+    letters = letter_count(text)
+    latin = len(_LATIN.findall(text))
+    cyrillic = len(_CYRILLIC.findall(text))
+    return Counter({"Latin": latin, "Cyrillic": cyrillic, "Other": max(0, letters - latin - cyrillic)})
 
 
-def script_of(text: str) -> str:
+def script_of(text: str, letters: int | None = None) -> str:
     """The dominant script of the letters of ``text``: Latin, Cyrillic or Other (Latin on a tie
-    or without letters)."""
-    counts = script_counts(text)
-    return max(("Latin", "Cyrillic", "Other"), key=lambda s: counts[s])
+    or without letters). ``letters``: the letter count of ``text``, when known."""
+    latin = len(_LATIN.findall(text))
+    cyrillic = len(_CYRILLIC.findall(text))
+    other = (letter_count(text) if letters is None else letters) - latin - cyrillic
+    if latin >= cyrillic and latin >= other:
+        return "Latin"
+    return "Cyrillic" if cyrillic >= other else "Other"

