@@ -31,6 +31,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/langid.py
+	$(PY) benchmarks/segment.py
 	$(PY) benchmarks/translate.py
 	$(PY) benchmarks/align.py
 	$(PY) benchmarks/bleualign.py

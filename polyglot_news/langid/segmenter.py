@@ -2,10 +2,12 @@
 
 Blocks are lines. Each line is split into sentences; a sentence is the smallest unit that gets a
 label, so no sentence is ever split by language. Sentence labels are smoothed with a Viterbi pass
-over the whole document: each sentence's detector scores count in proportion to how much text it
-has, and every change of language costs a penalty (more inside a line than between lines), so a
-short caption, headline or name takes the language its context supports while a clear sentence
-keeps its own. A label whose script contradicts the sentence's letters is never chosen.
+over the whole document: each sentence's detector scores count in proportion to how much prose it
+has (letters of lower-case words; capitalised words are names, captions, datelines), and every
+change of language costs a penalty (more inside a line than between lines), so a caption or a
+name takes the language its context supports while a clear sentence keeps its own. A label whose
+script contradicts the sentence's letters is never chosen; a line without letters takes the
+language around it.
 
 The segments partition the text exactly: ``"".join(s.text for s in segments) == text``.
 """
@@ -83,6 +85,7 @@ class Segmenter:
         self.detector = detector or make_detector(settings.backend, languages, **settings.detector)
         self.full_weight_letters = settings.full_weight_letters
         self.label_weight = settings.label_weight
+        self._und = self.detector.labels.index(UND)
         self.full_weight_prose = settings.full_weight_prose
         self.switch_cost_line = settings.switch_cost_line
         self.switch_cost_inline = settings.switch_cost_inline
@@ -149,6 +152,7 @@ class Segmenter:
                 out.append([Segment(0, len(text), UND, 1.0, text)])
             else:
                 self._smooth(text, with_letters)
+                _follow_context(units)
                 out.append(self._runs(text, units))
         return out
 
@@ -166,12 +170,18 @@ class Segmenter:
         """A unit's own evidence for each label: its log-probabilities, weighted by how much of
         it is prose; minus infinity for a language of another script."""
         unit_text = text[unit.start:unit.end]
-        weight = max(min(1.0, prose_letters(unit_text) / self.full_weight_prose),
+        prose = prose_letters(unit_text)
+        weight = max(min(1.0, prose / self.full_weight_prose),
                      self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
         script = script_of(unit_text, unit.letters)
         scores = unit.scores
-        return [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) != script
-                else weight * log_prob(scores.get(label, 0.0)) for label in self.detector.labels]
+        out = [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) != script
+               else weight * log_prob(scores.get(label, 0.0)) for label in self.detector.labels]
+        if not prose and max(scores, key=scores.get) != UND:
+            # a label (menu item, name) takes its language from its context, but "und" is no
+            # language to take: next to labels in other scripts it would bridge them all
+            out[self._und] = float("-inf")
+        return out
 
     def _smooth(self, text: str, units: list[Unit]) -> None:
         """Viterbi over the sentences: detector evidence against the cost of switching. Every
@@ -221,6 +231,19 @@ class Segmenter:
             else:
                 bounds.append([start, end, unit.label, conf * weight, weight])
         return [Segment(s, e, lab, c / w, text[s:e]) for s, e, lab, c, w in bounds]
+
+
+def _follow_context(units: list[Unit]) -> None:
+    """A line without letters (a dateline "13.07.2021 01:16", a score) takes the language of the
+    sentences around it when they agree, or of the only one there is; else it stays ``und``."""
+    labels = [u.label if u.letters else None for u in units]
+    for i, unit in enumerate(units):
+        if unit.letters:
+            continue
+        before = next((lab for lab in reversed(labels[:i]) if lab is not None), None)
+        after = next((lab for lab in labels[i + 1:] if lab is not None), None)
+        if before is None or after is None or before == after:
+            unit.label = before or after or UND
 
 
 def _attach_letterless(units: list[Unit]) -> list[Unit]:
