@@ -87,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS], default="jsonl")
     p.add_argument("--langs", help="the collections' languages, comma-separated (default: detected)")
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="where sentences are encoded: this process, or Ray actors (the cache stays here)")
+    p.add_argument("--workers", type=int, metavar="N", help="with --engine ray: encoder actors (default: one per CPU)")
+    p.add_argument("--ray-address", metavar="ADDR", help="with --engine ray: the cluster to join (default: a local Ray)")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary")
     p.set_defaults(func=cmd_align_corpus)
 
@@ -339,7 +343,20 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
     langs = args.langs.split(",") if args.langs else None
     if langs is not None and len(langs) != len(args.collections):
         raise UsageError(f"--langs names {len(langs)} languages for {len(args.collections)} collections")
+    if args.engine != "ray" and (args.workers or args.ray_address):
+        raise UsageError("--workers and --ray-address need --engine ray")
+    if args.workers is not None and args.workers < 1:
+        raise UsageError("--workers must be at least 1")
     _check_output_file(args.output)
+    encoder = None
+    if args.engine == "ray":
+        from .alignment.encoders import with_cache
+        from .runners.ray import RayEncoder
+
+        enc = cfg.alignment.encoder
+        if enc.backend == "none":
+            raise UsageError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
+        encoder = with_cache(RayEncoder(enc, args.ray_address, args.workers), enc.cache)
     try:
         collections, errors = read_collections(args.collections, cfg, langs)
     except ValueError as exc:
@@ -347,7 +364,7 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
     for error in errors:
         print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
     try:
-        summary = write_corpus(collections, cfg, args.format, args.output, errors)
+        summary = write_corpus(collections, cfg, args.format, args.output, errors, encoder)
     except OSError as exc:
         raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
     if not args.quiet:
@@ -501,7 +518,7 @@ def cmd_eval_align(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .alignment.encoders import make_encoder
+    from .alignment.encoders import encoder_from_config
     from .report import write_report
 
     if args.limit is not None and args.limit < 1:
@@ -509,7 +526,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     encoder = None
     if not args.no_heatmaps:
         enc = load_cli_config(args).alignment.encoder
-        encoder = make_encoder(enc.backend, enc.model, enc.batch_size)
+        encoder = encoder_from_config(enc)
     _check_output_file(args.output)
     try:
         summary = write_report(args.run_output, args.output, encoder, args.limit)

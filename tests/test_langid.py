@@ -134,12 +134,7 @@ def test_datelines_names_and_captions_follow_context(segmenter, line, around, la
 
 def test_segment_many_equals_one_at_a_time(segmenter, seed_text):
     texts = [seed_text, "", "   \n", _AZ + _EN, "Die Katze schläft. " + _RU, "2024 — 11 / 29"]
-    together, alone = segmenter.segment_many(texts), [segmenter(t) for t in texts]
-    assert [[(s.start, s.end, s.lang, s.text) for s in segs] for segs in together] == \
-        [[(s.start, s.end, s.lang, s.text) for s in segs] for segs in alone]
-    # lingua's parallel sums may differ in the last bits from batch to batch
-    assert [s.confidence for segs in together for s in segs] == \
-        pytest.approx([s.confidence for segs in alone for s in segs], rel=1e-9)
+    assert segmenter.segment_many(texts) == [segmenter(t) for t in texts]
 
 
 @pytest.mark.slow

