@@ -117,6 +117,10 @@ class AlignmentConfig(AlignSettings):
     min_pair_words: int = Field(3, ge=1, description="fewer words than this on a side: furniture, never a pair")
     min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
         "align-corpus: a document pair is kept when at least this share of each side's sentences align"))
+    feature_weight: float = Field(0.2, ge=0, le=1, description=(
+        "align-corpus: how much shared numbers and names and the length ratio scale a candidate's margin"))
+    max_days_apart: int = Field(7, ge=0, description=(
+        "align-corpus: documents whose publication dates (metadata date) are further apart never pair"))
 
     def align_settings(self) -> AlignSettings:
         return AlignSettings(**{k: getattr(self, k) for k in AlignSettings.model_fields})

@@ -122,3 +122,58 @@ def test_documents_without_sentences_pair_with_nothing():
     with np.errstate(all="raise"):
         pairs = match_vectors(x, y)
     assert {(p.src, p.tgt) for p in pairs} == {(k, k) for k in range(6, 50)}
+
+
+# --- cheap features: numbers, names across scripts, length, publication dates ---
+
+def test_feature_factor_reads_numbers_names_lengths_and_dates():
+    from polyglot_news.alignment.corpus import DocumentFeatures, feature_factor
+    from polyglot_news.types import Document
+
+    def features(text, lang_metadata=None):
+        doc = Document("d", text, lang_metadata or {})
+        return DocumentFeatures.of(doc, [text])
+
+    az = features("12 may tarixində Bakıda baş verən qəzada 5 nəfər yaralanıb, Əliyev bildirib.")
+    en = features("On 12 May 5 people were injured in an accident in Baku, Aliyev said.")
+    other = features("On 3 June 17 people were injured in an accident in Ganja, Mammadov said.")
+    assert feature_factor(az, en) > 1.0 > feature_factor(az, other)  # 12, 5, Bakı/Baku, Əliyev/Aliyev
+    short = features("Baku.")
+    assert feature_factor(en, short) < feature_factor(en, en)  # lengths far apart
+    dated = features("On 12 May 5 people were injured.", {"date": "2021-05-12T10:00:00"})
+    same_day = features("12 may tarixində 5 nəfər yaralanıb.", {"date": "2021-05-12"})
+    month_later = features("12 may tarixində 5 nəfər yaralanıb.", {"published": "2021-06-20"})
+    assert feature_factor(dated, same_day) > 0 and feature_factor(dated, month_later) == 0.0
+    assert feature_factor(dated, features("no date here 12 5")) > 0  # a date on one side only
+
+
+def test_features_decide_between_documents_the_vectors_cannot_tell_apart():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(1, 16)).astype(np.float32)
+    y = np.vstack([x, x, rng.normal(size=(6, 16)).astype(np.float32)])  # rows 0 and 1 tie exactly
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    assert match_vectors(x, y, features=lambda i, j: 1.1 if j == 1 else 1.0)[0].tgt == 1
+    assert match_vectors(x, y, features=lambda i, j: 1.1 if j == 0 else 1.0)[0].tgt == 0
+    assert match_vectors(x, y, features=lambda i, j: 0.0) == []  # dates apart: nothing pairs
+
+
+def test_publication_dates_keep_apart_a_story_and_its_rerun(tmp_path, dev_pairs):
+    """The same notice published twice a year apart in English, once in Azerbaijani (among
+    unrelated stories): the Azerbaijani one pairs with the English one of its own date."""
+    seed = SEED.read_text(encoding="utf-8")
+    notice_az, notice_en = seed[slice(*NOTICE["az"])], seed[slice(*NOTICE["en"])]
+    stories = [p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"][:24]
+    az = [{"id": "a1", "text": notice_az, "date": "2021-11-29"}]
+    az += [{"id": f"a{k + 2}", "text": " ".join(p.src for p in stories[k * 4:k * 4 + 4])} for k in range(3)]
+    # e-new first: on a tie of margins the later index wins, so without dates e-old would
+    en = [{"id": "e-new", "text": notice_en, "date": "2021-11-30"},
+          {"id": "e-old", "text": notice_en, "date": "2020-11-29"}]
+    en += [{"id": f"e{k}", "text": " ".join(p.tgt for p in stories[k * 4:k * 4 + 4])} for k in range(3, 6)]
+    for name, docs in (("az", az), ("en", en)):
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["align-corpus", str(tmp_path / "az.jsonl"), str(tmp_path / "en.jsonl"), "-o", str(out),
+                 "-c", OFFLINE, "--langs", "az,en", "-q"]) == 0
+    groups = [json.loads(line)["documents"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert {"az": f"{tmp_path / 'az.jsonl'}/a1", "en": f"{tmp_path / 'en.jsonl'}/e-new"} in groups

@@ -10,6 +10,10 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
 3. A candidate's score is its ratio margin: its cosine over the mean cosine of both documents'
    ``k`` nearest neighbours, so a pair scores by how much it stands out from each side's
    neighbourhood rather than by an absolute similarity that depends on the encoder and topic.
+   Cheap features that news translations keep scale it (:func:`feature_factor`): the numbers
+   and names they share (across scripts: Баку, Bakı, Baku), their length ratio against the
+   collections' usual one, and publication dates when the documents carry them (metadata
+   ``date``: too far apart, never a pair).
 4. One-to-one assignment by competitive linking: the best-scoring candidate first, each
    document used once; a candidate whose margin is not above 1 (no closer than an average
    neighbour) is never taken.
@@ -25,9 +29,10 @@ is matched to it, and a pivot document with counterparts in both gives a triple.
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -36,7 +41,7 @@ from ..sentences import split_sentences
 from ..types import AlignedGroup, Document
 from .documents import group_texts
 from .encoders import Encoder
-from .scoring import EmbeddingScorer
+from .scoring import EmbeddingScorer, anchors
 from .sentalign import align
 
 NEIGHBOURS = 4  # k of the margin, as in bitext mining
@@ -107,9 +112,11 @@ class NeighbourSearch:
 
 
 def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
-                  exact_limit: int = EXACT_LIMIT) -> list[DocumentPair]:
+                  exact_limit: int = EXACT_LIMIT,
+                  features: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
     """One-to-one pairs of rows of ``x`` and ``y`` (normalised document vectors) by margin,
-    best first (steps 2–4 of the module's method)."""
+    best first (steps 2–4 of the module's method). ``features(i, j)``: a factor on the margin
+    of candidate ``(i, j)`` (see :func:`feature_factor`)."""
     if len(x) == 0 or len(y) == 0:
         return []
     x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, k)  # x's neighbours among y
@@ -124,12 +131,18 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
         for s, i in zip(y_sims[j], y_ids[j]):
             if i >= 0:
                 candidates[(int(i), j)] = float(s)
-    scored = sorted(((_margin(s, (x_mean[i] + y_mean[j]) / 2), s, i, j) for (i, j), s in candidates.items()),
-                    reverse=True)
-    used_x, used_y, pairs = set(), set(), []
-    for margin, sim, i, j in scored:
+    factor = features or (lambda i, j: 1.0)
+    scored = []
+    for (i, j), s in candidates.items():
+        margin = _margin(s, (x_mean[i] + y_mean[j]) / 2)
         if margin <= 1.0:
-            break
+            continue  # no closer than an average neighbour: never a pair, whatever the features
+        f = factor(i, j)
+        if f > 0:
+            scored.append((margin * f, margin, s, i, j))
+    scored.sort(reverse=True)
+    used_x, used_y, pairs = set(), set(), []
+    for _, margin, sim, i, j in scored:
         if i in used_x or j in used_y:
             continue
         used_x.add(i)
@@ -138,10 +151,76 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
     return pairs
 
 
+@dataclass(frozen=True)
+class DocumentFeatures:
+    """What a translation of a news story keeps, cheap to compare: its numbers and names (as
+    name keys, across scripts), its length in characters, its publication date (if known)."""
+
+    anchors: frozenset[str]
+    length: int
+    date: datetime.date | None = None
+
+    @classmethod
+    def of(cls, doc: Document, sentences: Sequence[str]) -> "DocumentFeatures":
+        found: set[str] = set()
+        for sentence in sentences:
+            found |= anchors(sentence)
+        return cls(frozenset(found), len(doc.text), publication_date(doc))
+
+
+def publication_date(doc: Document) -> datetime.date | None:
+    """The date in a document's metadata (``date``, ``published`` or ``publication_date``, ISO
+    8601, date or date and time), or ``None``."""
+    for key in ("date", "published", "publication_date"):
+        value = doc.metadata.get(key) if isinstance(doc.metadata, dict) else None
+        if isinstance(value, str) and len(value) >= 10:
+            try:
+                return datetime.date.fromisoformat(value[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def feature_factor(a: DocumentFeatures, b: DocumentFeatures, length_ratio: float = 1.0,
+                   max_days: int = 7, weight: float = 0.2) -> float:
+    """The factor on a candidate pair's margin from its cheap features:
+
+    - publication dates more than ``max_days`` apart: 0, never a pair;
+    - shared anchors: with at least two on each side, ``1 + weight * (share - 0.5)``, where
+      ``share`` is the part of the smaller set found in the other (a translation keeps its
+      numbers and names; two stories on one topic share a few);
+    - length: only a gross mismatch counts (translations and partial translations vary a lot):
+      for ``r`` the ratio of the two lengths to ``length_ratio`` (the collections' usual one),
+      taken as at most 1, ``(2 r) ** weight`` below ``r = 0.5`` (three times as long: 0.92).
+
+    ``weight`` keeps the features to re-ranking close candidates: a candidate must still stand
+    out of its neighbourhood (margin above 1) on its vectors alone."""
+    if a.date is not None and b.date is not None and abs((a.date - b.date).days) > max_days:
+        return 0.0
+    factor = 1.0
+    if len(a.anchors) >= 2 and len(b.anchors) >= 2:
+        share = len(a.anchors & b.anchors) / min(len(a.anchors), len(b.anchors))
+        factor *= 1.0 + weight * (share - 0.5)
+    if a.length and b.length and length_ratio > 0:
+        r = a.length / (b.length * length_ratio)
+        r = min(r, 1.0 / r)
+        if r < 0.5:
+            factor *= (2.0 * r) ** weight
+    return factor
+
+
 def _margin(similarity: float, neighbourhood: float) -> float:
     """The ratio margin; 0 where the neighbourhood is not above 0 (a document without sentences
     has a zero vector): never a pair, and never a nan that would disorder the ranking."""
     return similarity / neighbourhood if neighbourhood > 0 else 0.0
+
+
+def _usual_length_ratio(a: Sequence[DocumentFeatures], b: Sequence[DocumentFeatures]) -> float:
+    """How much longer the first collection's documents are than the second's, typically (the
+    ratio of median lengths): az and ru run longer than en."""
+    la = [f.length for f in a if f.length]
+    lb = [f.length for f in b if f.length]
+    return float(np.median(la) / np.median(lb)) if la and lb else 1.0
 
 
 def document_sentences(doc: Document) -> list[str]:
@@ -204,15 +283,19 @@ class CorpusAlignment:
 
 def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
                  settings: AlignSettings | None = None, background: Sequence[str] = (),
-                 min_aligned_share: float | None = None) -> CorpusAlignment:
+                 min_aligned_share: float | None = None, feature_weight: float | None = None,
+                 max_days: int | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
     sentences of each pair. ``background``: sentences that calibrate the sentence scorer;
-    ``min_aligned_share``: as in the ``alignment`` config (its default)."""
+    ``min_aligned_share``, ``feature_weight``, ``max_days``: as in the ``alignment`` config
+    (its defaults)."""
     from ..config import AlignmentConfig
 
     defaults = AlignmentConfig()
     settings = settings or defaults.align_settings()
     min_aligned_share = defaults.min_aligned_share if min_aligned_share is None else min_aligned_share
+    feature_weight = defaults.feature_weight if feature_weight is None else feature_weight
+    max_days = defaults.max_days_apart if max_days is None else max_days
     langs = list(collections)
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
@@ -238,7 +321,14 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
         if lang == pivot:
             continue
         accepted[lang], rejected[lang] = [], []
-        for pair in match_vectors(doc_vectors[lang], doc_vectors[pivot]):
+        here = [DocumentFeatures.of(d, s) for d, s in zip(documents[lang], sentences[lang])]
+        there = [DocumentFeatures.of(d, s) for d, s in zip(documents[pivot], sentences[pivot])]
+        ratio = _usual_length_ratio(here, there)
+
+        def features(i: int, j: int) -> float:
+            return feature_factor(here[i], there[j], ratio, max_days, feature_weight)
+
+        for pair in match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features):
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt])

@@ -243,8 +243,8 @@ class AnchorScorer(PairScorer):
     """Encoder-free cost from shared numbers and names (across scripts) and length ratio."""
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> None:
-        self.src = [_anchors(s) for s in src]
-        self.tgt = [_anchors(t) for t in tgt]
+        self.src = [anchors(s) for s in src]
+        self.tgt = [anchors(t) for t in tgt]
         self.src_len = [len(s) for s in src]
         self.tgt_len = [len(t) for t in tgt]
 
@@ -266,7 +266,9 @@ class AnchorScorer(PairScorer):
         return {"encoder": "none", "score": "anchors(numbers,names,length)"}
 
 
-def _anchors(sentence: str) -> set[str]:
+def anchors(sentence: str) -> set[str]:
+    """Numbers and capitalised names (not a sentence's first word) as name keys: what a
+    translation keeps whatever its language."""
     found = set(_NUMBER.findall(sentence))
     words = _WORD.findall(sentence)
     for pos, word in enumerate(words):
