@@ -95,7 +95,7 @@ def test_config_errors_name_key_and_file(tmp_path, capsys):
 @pytest.mark.slow
 def test_kill_9_and_resume_loses_and_duplicates_nothing(tmp_path):
     docs = tmp_path / "docs.jsonl"
-    n = 60
+    n = 400  # enough that the kill lands mid-run, now that segmentation is fast
     texts = ["Bakı şəhərində yeni park açılıb. Sakinlər çox razıdır.",
              "The new park in Baku has opened. Residents are pleased.",
              "В Баку открылся новый парк. Жители довольны."]
