@@ -96,7 +96,7 @@ class AlignSettings(_Strict):
 
     max_group: int = Field(4, ge=1, le=8, description="most sentences on one side of an n-m group")
     max_group_total: int = Field(6, ge=2, le=16, description="most sentences in an n-m group, both sides")
-    skip_quantile: float = Field(0.2, gt=0, lt=1, description=(
+    skip_quantile: float = Field(0.1, gt=0, lt=1, description=(
         "a sentence left unaligned costs this quantile of the costs of random sentence pairs"))
     samples: int = Field(256, ge=8, description="random sentences that normalise each group's distance")
     band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
