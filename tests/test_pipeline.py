@@ -257,3 +257,20 @@ def test_tables_for_pandas_agree_across_jsonl_parquet_and_a_result(tmp_path):
     pipeline = Pipeline.from_config(OFFLINE)
     result = pipeline(SEED.read_text(encoding="utf-8"))
     assert result.to_pandas()["pairs"][["src_text", "tgt_text"]].equals(pairs[["src_text", "tgt_text"]])
+
+
+def test_a_batch_is_segmented_in_one_call_and_a_bad_document_fails_alone():
+    """``many`` segments its documents together; when that fails (here, a text that is not a
+    string, as a buggy caller might pass), each is segmented alone and only the bad one gets an
+    error record."""
+    from polyglot_news.pipeline import DocumentProcessor
+    from polyglot_news.types import Document
+
+    processor = DocumentProcessor(str(OFFLINE), ("segment",))
+    docs = [Document("a", "Salam, necəsən? Hello there."), Document("b", 42), Document("c", "Привет, как дела?")]
+    records = processor.many(docs)
+    assert [r["id"] for r in records] == ["a", "b", "c"]
+    assert "expected str or Document" in records[1]["error"]
+    good = processor.many([docs[0], docs[2]])
+    assert [r["segments"] for r in (records[0], records[2])] == [r["segments"] for r in good]
+    assert good == [processor(d) for d in (docs[0], docs[2])]  # together = one at a time
