@@ -3,11 +3,12 @@
 Each detector turns a text into a probability over the target languages plus ``und``.
 Three backends:
 
-* ``ensemble`` (default): lingua in tiers. A core detector over the targets and their closest
-  rivals (Turkish for Azerbaijani, Ukrainian for Russian); a pairwise detector that settles each
-  target against its rival with a prior for the target; letters that a language never uses
-  exclude it (``ə`` is never Turkish; ``і ї є ґ`` never Russian; ``ы э ъ ё`` never Ukrainian);
-  and a gate that sends text whose best match is another common language to ``und``.
+* ``ensemble`` (default): tiers, the expensive ones only where the cheap one is unsure. fastText
+  decides what letters leave no doubt about; lingua over the targets and their closest rivals
+  (Turkish for Azerbaijani, Ukrainian for Russian) settles each target against its rival with a
+  prior for the target, after letters and spellings a language never uses exclude it (``ə`` is
+  never Turkish; ``і ї є ґ`` never Russian; ``ы э ъ ё`` never Ukrainian); and a gate sends text
+  whose best match is another common language to ``und`` (see :class:`EnsembleDetector`).
 * ``lingua``: lingua restricted to the target languages alone. It cannot say ``und`` for text
   with letters, so Turkish comes out as Azerbaijani and Ukrainian as Russian.
 * ``langdetect``: langdetect with a fixed seed. It has no Azerbaijani profile.
@@ -212,7 +213,8 @@ class LinguaDetector(Detector):
 
 
 class EnsembleDetector(Detector):
-    """Tiered lingua detector that knows each target's rivals and says ``und`` for others.
+    """Tiered detector (fastText, then lingua) that knows each target's rivals and says ``und``
+    for other languages.
 
     The cheap tier runs on every text: fastText's language-id model (about 10 µs a text). It
     decides alone where it can: fastText gives a target and its rivals together a probability
@@ -225,10 +227,10 @@ class EnsembleDetector(Detector):
     ratio of two languages' confidences does not depend on which other languages are in the
     set, so no second call is needed), with ``rival_prior`` for the target, after letters and
     spellings rule languages out. The expensive tier, lingua over the broad set of other common
-    languages, runs only on texts that the router cannot vouch for (see :meth:`_needs_gate`);
-    it sends a text whose best match is another language to ``und``, with ``other_ratio`` as the
-    prior of a target over any other language. It runs only where fastText's first language is
-    none of the core ones: about 1 % of the dev sentences, nearly every German or French one.
+    languages, sends a text whose best match is another language to ``und``, with
+    ``other_ratio`` as the prior of a target over any other language. It runs only where
+    fastText's first language is none of the core ones: about 1 % of the dev sentences, nearly
+    every German or French one.
     """
 
     name = "ensemble"
