@@ -46,3 +46,14 @@ def script_of(text: str, letters: int | None = None) -> str:
     if latin >= cyrillic and latin >= other:
         return "Latin"
     return "Cyrillic" if cyrillic >= other else "Other"
+
+
+def latin_schwa(text: str) -> str:
+    """Azerbaijani typed with the Cyrillic schwa (ә, common in scraped text) in Latin script:
+    ``text`` with ə for ә when its letters are mostly Latin, else unchanged."""
+    if "ә" not in text and "Ә" not in text:
+        return text
+    counts = script_counts(text)
+    if counts["Latin"] > counts["Cyrillic"]:
+        return text.replace("ә", "ə").replace("Ә", "Ə")
+    return text

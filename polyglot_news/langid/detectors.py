@@ -28,7 +28,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..scripts import letter_count, script_counts
+from ..scripts import latin_schwa, letter_count
 
 UND = "und"
 
@@ -72,12 +72,7 @@ def ruled_out_languages(text: str) -> set[str]:
 
 def normalise_for_detection(text: str) -> str:
     """NFC, a bounded sample, and the Cyrillic schwa (ә, common in scraped Azerbaijani) as ə."""
-    text = unicodedata.normalize("NFC", text[:MAX_DETECT_CHARS])
-    if "ә" in text or "Ә" in text:
-        counts = script_counts(text)
-        if counts["Latin"] > counts["Cyrillic"]:
-            text = text.replace("ә", "ə").replace("Ә", "Ə")
-    return text
+    return latin_schwa(unicodedata.normalize("NFC", text[:MAX_DETECT_CHARS]))
 
 
 class Detector(ABC):
