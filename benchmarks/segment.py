@@ -70,7 +70,8 @@ def main() -> None:
     by_lang = sentences_by_language(read_parallel_dir(DEV))
     langs = list(by_lang)
     documents = build_mixed_documents(by_lang, TARGETS, args.documents, seed=args.seed)
-    sentences = [s for group in by_lang.values() for s in group]
+    labelled = [(lang, s) for lang, group in by_lang.items() for s in group]
+    sentences = [s for _, s in labelled]
     n_doc_sentences = sum(len(d.spans) for d in documents)
 
     segmenter = Segmenter(TARGETS)
@@ -89,11 +90,8 @@ def main() -> None:
         alone_segments += segmenter.segment_many(sentences[k:k + args.batch])
     alone_speed = len(sentences) / (time.perf_counter() - start)
     alone = LabelScores()
-    k = 0
-    for lang, group in by_lang.items():
-        for s in group:
-            alone.add(lang, lang if lang in TARGETS else "und", span_label(alone_segments[k], 0, len(s)), s)
-            k += 1
+    for (lang, s), segments in zip(labelled, alone_segments):
+        alone.add(lang, lang if lang in TARGETS else "und", span_label(segments, 0, len(s)), s)
 
     in_order = [d.text[s:e] for d in documents for s, e in d.spans]
     lingua = (lingua_speed(in_order), lingua_speed(sorted(in_order, key=lambda s: (script_of(s), s))))

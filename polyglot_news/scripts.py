@@ -29,20 +29,24 @@ def letter_script(ch: str) -> str:
     return "Other"
 
 
-def script_counts(text: str) -> Counter:
-    """How many letters of ``text`` are in each script."""
-    letters = letter_count(text)
+def _counts(text: str, letters: int | None = None) -> tuple[int, int, int]:
+    """Letters of ``text`` in Latin, Cyrillic and other scripts (``letters``: its letter count,
+    when known)."""
     latin = len(_LATIN.findall(text))
     cyrillic = len(_CYRILLIC.findall(text))
-    return Counter({"Latin": latin, "Cyrillic": cyrillic, "Other": max(0, letters - latin - cyrillic)})
+    letters = letter_count(text) if letters is None else letters
+    return latin, cyrillic, max(0, letters - latin - cyrillic)
+
+
+def script_counts(text: str) -> Counter:
+    """How many letters of ``text`` are in each script."""
+    return Counter(dict(zip(("Latin", "Cyrillic", "Other"), _counts(text))))
 
 
 def script_of(text: str, letters: int | None = None) -> str:
     """The dominant script of the letters of ``text``: Latin, Cyrillic or Other (Latin on a tie
     or without letters). ``letters``: the letter count of ``text``, when known."""
-    latin = len(_LATIN.findall(text))
-    cyrillic = len(_CYRILLIC.findall(text))
-    other = (letter_count(text) if letters is None else letters) - latin - cyrillic
+    latin, cyrillic, other = _counts(text, letters)
     if latin >= cyrillic and latin >= other:
         return "Latin"
     return "Cyrillic" if cyrillic >= other else "Other"

@@ -317,12 +317,14 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
     scorer = EmbeddingScorer(encoder, background)
     accepted: dict[str, list[DocumentPair]] = {}
     rejected: dict[str, list[DocumentPair]] = {}
+    features_of = {lang: [DocumentFeatures.of(d, s) for d, s in zip(documents[lang], sentences[lang])]
+                   for lang in langs}
+    there = features_of[pivot]
     for lang in langs:
         if lang == pivot:
             continue
         accepted[lang], rejected[lang] = [], []
-        here = [DocumentFeatures.of(d, s) for d, s in zip(documents[lang], sentences[lang])]
-        there = [DocumentFeatures.of(d, s) for d, s in zip(documents[pivot], sentences[pivot])]
+        here = features_of[lang]
         ratio = _usual_length_ratio(here, there)
 
         def features(i: int, j: int) -> float:

@@ -78,6 +78,8 @@ class CachedEncoder(Encoder):
         self.misses = 0
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return self.encoder.encode([])
         unique = list(dict.fromkeys(sentences))
         keys = {s: embedding_key(self._identity, s) for s in unique}
         found = self.cache.get_many(list(keys.values()))
@@ -92,8 +94,6 @@ class CachedEncoder(Encoder):
         dims = {v.shape[0] for v in vectors.values()}
         if len(dims) > 1:  # a damaged row under this encoder's key: encode afresh
             return self.encoder.encode(list(sentences))
-        if not sentences:
-            return self.encoder.encode([])
         return np.stack([vectors[s] for s in sentences]).astype(np.float32, copy=False)
 
     def settings(self) -> dict[str, Any]:

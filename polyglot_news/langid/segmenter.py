@@ -35,13 +35,7 @@ LANGUAGE_SCRIPTS = {
 }
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
-# How much of a unit is evidence of its language: the letters of its words in lower case. The
-# capitalised words of prose (its first word, names) and labels (names, captions, datelines,
-# "VIDEO") say little about the language around them: "Aliyev and Raisi" reads Azerbaijani to a
-# detector in any article.
 _TERMINAL_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s*$")
-
-
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
@@ -49,7 +43,11 @@ _SPACE = re.compile(r"\s")
 
 def prose_letters(text: str) -> int:
     """Letters in the words of ``text`` (a sentence, stripped) that start in lower case, its
-    first word aside; a one-word sentence ("Read!", "Извинись.") counts whole."""
+    first word aside; a one-word sentence ("Read!", "Извинись.") counts whole.
+
+    This is how much of a unit is evidence of its language. The capitalised words of prose (its
+    first word, names) and labels (names, captions, datelines, "VIDEO") say little about the
+    language around them: "Aliyev and Raisi" reads Azerbaijani to a detector in any article."""
     if not _SPACE.search(text.strip()):
         return letter_count(text) if _TERMINAL_END.search(text) else 0
     return letter_count("".join(_LOWER_WORD.findall(text)))
