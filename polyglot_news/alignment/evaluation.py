@@ -182,7 +182,7 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     - ``quote``: an article quoting a post in English (with a "— Name (@handle) date" line) and
       giving its translation later, bare or after a lead-in;
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
-      language that shares a word with it), ``turkish`` (a Turkish quote and its English
+      language that shares a word with it, and whose English shares under half its words), ``turkish`` (a Turkish quote and its English
       translation: Turkish is not ours), ``furniture`` (menu items in three languages).
 
     Pairs with a side in ``held_out`` (e.g. the bundled background sentences that calibrate
@@ -243,7 +243,8 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     for k in range(per_kind):
         p = rng.choice(by[("az", "en")])
         word = max(p.tgt.split(), key=len).strip(".,!?").lower()
-        related = [q.src for q in by[("az", "en")] if q is not p and word in q.tgt.lower()] or \
+        related = [q.src for q in by[("az", "en")]  # shares a word, but no translation of the post
+                   if q is not p and word in q.tgt.lower() and _word_overlap(q.tgt, p.tgt) < 0.5] or \
                   [q.src for q in rng.sample(by[("az", "en")], 1)]
         lines = body("az", rng.randint(2, 5), {p.src})
         at = len(lines)
@@ -268,6 +269,12 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         langs = [g for _, g in menu[:3]] + langs + [g for _, g in menu[3:]]
         pages.append(DevPage("furniture", lines, langs, set()))
     return pages
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of two sentences' lower-cased words."""
+    wa, wb = ({w.strip(".,!?\"'") for w in x.lower().split()} for x in (a, b))
+    return len(wa & wb) / max(len(wa | wb), 1)
 
 
 @dataclass

@@ -33,10 +33,23 @@ _QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
 ROW_CHUNK = 1024
 
 
-def background_sentences() -> list[str]:
-    """Bundled sentences (Tatoeba, CC BY 2.0 FR) that calibrate similarity for short inputs."""
+def background_by_language() -> dict[str, list[str]]:
+    """Bundled sentences (Tatoeba, CC BY 2.0 FR) that calibrate similarity for short inputs,
+    by language."""
     text = files("polyglot_news").joinpath("data/background.txt").read_text(encoding="utf-8")
-    return [line for line in text.splitlines() if line and not line.startswith("#")]
+    out: dict[str, list[str]] = {}
+    lang = "und"
+    for line in text.splitlines():
+        if line.startswith("## "):
+            lang = line[3:].strip()
+        elif line and not line.startswith("#"):
+            out.setdefault(lang, []).append(line)
+    return out
+
+
+def background_sentences() -> list[str]:
+    """All the bundled background sentences, whatever their language."""
+    return [s for sentences in background_by_language().values() for s in sentences]
 
 
 @dataclass
@@ -69,7 +82,7 @@ class PassageFinder:
         self.languages = tuple(languages or PipelineConfig().languages)
         self.config = settings or AlignmentConfig()
         self.align_settings = self.config.align_settings()
-        self._background = background_sentences()
+        self._background = background_by_language()
 
     @classmethod
     def from_config(cls, config: Any = None, to_english=None) -> "PassageFinder":
@@ -127,7 +140,8 @@ class PassageFinder:
         scorer = self._scorer(sentences[xs[0]].lang, sentences[ys[0]].lang)
         src, tgt = [texts[k] for k in xs], [texts[k] for k in ys]
         if vectors is not None:
-            scorer.prepare_vectors(vectors[xs], vectors[ys], [len(t) for t in src], [len(t) for t in tgt])
+            scorer.prepare_vectors(vectors[xs], vectors[ys], [len(t) for t in src], [len(t) for t in tgt],
+                                   langs=(sentences[xs[0]].lang, sentences[ys[0]].lang))
         else:
             scorer.prepare(src, tgt)
         mined = _mutual_best(scorer, len(xs), len(ys))

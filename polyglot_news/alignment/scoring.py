@@ -12,7 +12,7 @@ across scripts, so Баку, Bakı and Baku meet) and lengths.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -95,21 +95,30 @@ class EmbeddingScorer(PairScorer):
     #: group sizes up to this are precomputed for every position; larger ones on demand
     CACHED_SIZES = 8
 
-    def __init__(self, encoder: Encoder, background: Sequence[str] = (), samples: int = 256, seed: int = 0):
+    def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
+                 samples: int = 256, seed: int = 0):
+        """``background``: sentences, or sentences by language; with languages, a sentence's
+        distractors are taken in the other side's language (where its translation would be),
+        not in its own, which a multilingual encoder always finds closer."""
         self.encoder = encoder
         self.samples = samples
         self.seed = seed
-        self.background = encoder.encode(list(background)) if len(background) else None
+        by_lang = dict(background) if isinstance(background, Mapping) else {"": list(background)}
+        texts = [t for sentences in by_lang.values() for t in sentences]
+        self.background = encoder.encode(texts) if texts else None
+        self._background_langs = np.array([lang for lang, sentences in by_lang.items() for _ in sentences])
+        self._langs: tuple[str, str] | None = None
 
-    def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+    def prepare(self, src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str] | None = None) -> None:
         self.prepare_vectors(self.encoder.encode(list(src)), self.encoder.encode(list(tgt)),
-                             [len(s) for s in src], [len(t) for t in tgt])
+                             [len(s) for s in src], [len(t) for t in tgt], langs)
 
     def prepare_vectors(self, x: np.ndarray, y: np.ndarray, src_lengths: Sequence[int] | None = None,
-                        tgt_lengths: Sequence[int] | None = None) -> None:
+                        tgt_lengths: Sequence[int] | None = None, langs: tuple[str, str] | None = None) -> None:
         """Use embeddings computed elsewhere (e.g. once for a whole document), with the
-        sentences' lengths in characters when known."""
+        sentences' lengths in characters and the sides' languages when known."""
         self.x, self.y = x, y
+        self._langs = langs
         self._cum = (_cumsum(x), _cumsum(y))
         self._lengths = None
         if src_lengths is not None and tgt_lengths is not None:
@@ -187,11 +196,17 @@ class EmbeddingScorer(PairScorer):
         for side in (0, 1):
             vec, norm = self._cached(side, 1)
             # the background stands in for the other side: its distance to this side's samples
-            bg_norm = 1.0 - (self.background @ self._samples[side].T).mean(axis=1)
-            costs = _normalised(vec @ self.background.T, norm[:, None], bg_norm[None, :])
+            background = self._background_of(self._langs[1 - side] if self._langs else None)
+            bg_norm = 1.0 - (background @ self._samples[side].T).mean(axis=1)
+            costs = _normalised(vec @ background.T, norm[:, None], bg_norm[None, :])
             k = min(MARGIN_NEIGHBOURS, costs.shape[1])
             out.append(np.sort(costs, axis=1)[:, :k].mean(axis=1))
         return out[0], out[1]
+
+    def _background_of(self, lang: str | None) -> np.ndarray:
+        """The background sentences in ``lang``, or all of them where it has none in it."""
+        mask = self._background_langs == lang
+        return self.background[mask] if mask.any() else self.background
 
     def unit_costs(self, rows: np.ndarray) -> np.ndarray:
         """1–1 costs of the given source sentences against every target sentence (the length
