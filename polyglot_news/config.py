@@ -96,7 +96,7 @@ class AlignSettings(_Strict):
 
     max_group: int = Field(4, ge=1, le=8, description="most sentences on one side of an n-m group")
     max_group_total: int = Field(6, ge=2, le=16, description="most sentences in an n-m group, both sides")
-    skip_quantile: float = Field(0.1, gt=0, lt=1, description=(
+    skip_quantile: float = Field(0.02, gt=0, lt=1, description=(
         "a sentence left unaligned costs this quantile of the costs of random sentence pairs"))
     samples: int = Field(256, ge=8, description="random sentences that normalise each group's distance")
     band: int = Field(20, ge=1, description="half-width of the search band, in sentences")
@@ -117,6 +117,9 @@ class AlignmentConfig(AlignSettings):
     min_pair_words: int = Field(3, ge=1, description="fewer words than this on a side: furniture, never a pair")
     min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
         "align-corpus: a document pair is kept when at least this share of each side's sentences align"))
+    aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(
+        "align-corpus: a sentence group counts as aligned when it costs less than this quantile of "
+        "the costs of random sentence pairs"))
     feature_weight: float = Field(0.2, ge=0, le=1, description=(
         "align-corpus: how much shared numbers and names and the length ratio scale a candidate's margin"))
     max_days_apart: int = Field(7, ge=0, description=(

@@ -60,7 +60,7 @@ def test_document_alignment_f1(dev_pairs, encoder, langs):
     src, tgt, gold = _doc_pair(dev_pairs, *langs)
     assert any(len(g.tgt) == 2 for g in gold) and any(not g.src for g in gold) and any(not g.tgt for g in gold)
     predicted = align(src, tgt, EmbeddingScorer(encoder))
-    assert pair_f1(predicted, gold) >= 0.95
+    assert pair_f1(predicted, gold) >= 0.985  # the goal of the issue on corpora
     _assert_every_sentence_once(predicted, len(src), len(tgt))
 
 

@@ -79,6 +79,20 @@ def test_insertions_and_deletions_become_skips(dev_pairs, scorer):
     assert group_shapes(groups)["1-1"] == 38
 
 
+def test_a_deletion_beside_an_insertion_is_two_skips_not_a_pair(dev_pairs, scorer):
+    """A source sentence and a target sentence without counterparts, side by side, are no pair:
+    two unrelated sentences cost about 1, more than two skips at the default quantile."""
+    pairs = _pairs(dev_pairs, "az", "en", n=42, seed=4)
+    deleted, inserted = pairs[40].src, pairs[41].tgt  # from two different pairs: unrelated
+    src = [p.src for p in pairs[:40]]
+    tgt = [p.tgt for p in pairs[:40]]
+    src.insert(20, deleted)
+    tgt.insert(20, inserted)
+    keys = _keys(align(src, tgt, scorer))
+    assert ((20,), ()) in keys and ((), (20,)) in keys
+    assert {((i,), (i,)) for i in range(41) if i != 20} <= keys
+
+
 def test_one_line_against_five_thousand(dev_pairs, scorer):
     pool = [p for p in dev_pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
     needle = pool[0]

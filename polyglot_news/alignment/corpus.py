@@ -19,9 +19,9 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
    neighbour) is never taken.
 5. The sentences of each accepted pair are aligned (:func:`.sentalign.align`); a pair whose
    sentences mostly fail to align is rejected: fewer than half of either side's sentences in a
-   group that costs less than leaving one sentence unaligned (the DP's skip cost,
-   ``skip_quantile`` of the costs of random sentence pairs). Counting every group would not
-   do: the DP pairs unrelated sentences too, as two skips cost more than one random pair.
+   group that costs less than ``aligned_quantile`` of the costs of random sentence pairs.
+   Counting every group would not do: the DP pairs unrelated sentences too, as two skips can
+   cost more than one random pair.
 
 With three collections, the one in English (else the first) is the pivot: each other collection
 is matched to it, and a pivot document with counterparts in both gives a triple.
@@ -284,11 +284,11 @@ class CorpusAlignment:
 def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
                  settings: AlignSettings | None = None, background: Sequence[str] = (),
                  min_aligned_share: float | None = None, feature_weight: float | None = None,
-                 max_days: int | None = None) -> CorpusAlignment:
+                 max_days: int | None = None, aligned_quantile: float | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
     sentences of each pair. ``background``: sentences that calibrate the sentence scorer;
-    ``min_aligned_share``, ``feature_weight``, ``max_days``: as in the ``alignment`` config
-    (its defaults)."""
+    ``min_aligned_share``, ``feature_weight``, ``max_days``, ``aligned_quantile``: as in the
+    ``alignment`` config (its defaults)."""
     from ..config import AlignmentConfig
 
     defaults = AlignmentConfig()
@@ -296,6 +296,7 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
     min_aligned_share = defaults.min_aligned_share if min_aligned_share is None else min_aligned_share
     feature_weight = defaults.feature_weight if feature_weight is None else feature_weight
     max_days = defaults.max_days_apart if max_days is None else max_days
+    aligned_quantile = defaults.aligned_quantile if aligned_quantile is None else aligned_quantile
     langs = list(collections)
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
@@ -335,7 +336,7 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt])
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
-            pair.min_score = 1.0 - scorer.skip_cost(settings.skip_quantile) if src and tgt else 0.0
+            pair.min_score = 1.0 - scorer.skip_cost(aligned_quantile) if src and tgt else 0.0
             ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= min_aligned_share
             (accepted if ok else rejected)[lang].append(pair)
     return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected)

@@ -59,7 +59,7 @@ def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, 
     if encoder is None:
         raise ValueError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
     result = align_corpus(collections, encoder, ac.align_settings(), background_sentences(), ac.min_aligned_share,
-                          ac.feature_weight, ac.max_days_apart)
+                          ac.feature_weight, ac.max_days_apart, ac.aligned_quantile)
     records = result.records()
     written = [str(output)]
     if fmt == "jsonl":
