@@ -4,6 +4,7 @@ output formats round-trip; the matcher recovers permuted noisy vectors through f
 
 import json
 import random
+import re
 
 import numpy as np
 import pytest
@@ -60,6 +61,7 @@ def test_three_editions_give_triples_pairs_and_the_unmatched(editions, tmp_path,
     assert code == 1  # the unreadable file
     err = capsys.readouterr().err
     assert "broken.txt: binary file" in err and "groups: 1 triples, 16 pairs" in err
+    assert re.search(r"time: [\d.]+ s \(encoding [\d.]+ s, matching [\d.]+ s, sentence alignment [\d.]+ s\)", err)
     records = _records(out)
     groups = [r for r in records if "documents" in r]
     (triple,) = [r for r in groups if len(r["documents"]) == 3]

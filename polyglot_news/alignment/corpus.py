@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
@@ -242,6 +243,9 @@ class CorpusAlignment:
     pivot: str
     accepted: dict[str, list[DocumentPair]]
     rejected: dict[str, list[DocumentPair]]
+    #: seconds spent in each stage: ``encoding``, ``matching`` (features, neighbours, margins,
+    #: linking) and ``sentence alignment``
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
         """One record per document group (triples through the pivot, pairs, and every document
@@ -304,6 +308,8 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
     documents = {lang: list(docs) for lang, docs in collections.items()}
     sentences = {lang: [document_sentences(d) for d in docs] for lang, docs in documents.items()}
     vectors, doc_vectors = {}, {}
+    seconds = dict.fromkeys(("encoding", "matching", "sentence alignment"), 0.0)
+    clock = time.perf_counter()
     for lang in langs:
         flat = [s for sents in sentences[lang] for s in sents]
         encoded = encoder.encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
@@ -316,6 +322,8 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             rows.append(mean / (np.linalg.norm(mean) or 1.0))
         doc_vectors[lang] = np.array(rows, dtype=np.float32)
     scorer = EmbeddingScorer(encoder, background)
+    seconds["encoding"] += time.perf_counter() - clock
+    clock = time.perf_counter()
     accepted: dict[str, list[DocumentPair]] = {}
     rejected: dict[str, list[DocumentPair]] = {}
     features_of = {lang: [DocumentFeatures.of(d, s) for d, s in zip(documents[lang], sentences[lang])]
@@ -331,7 +339,10 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
         def features(i: int, j: int) -> float:
             return feature_factor(here[i], there[j], ratio, max_days, feature_weight)
 
-        for pair in match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features):
+        matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features)
+        seconds["matching"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        for pair in matched:
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt])
@@ -339,4 +350,6 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             pair.min_score = 1.0 - scorer.skip_cost(aligned_quantile) if src and tgt else 0.0
             ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= min_aligned_share
             (accepted if ok else rejected)[lang].append(pair)
-    return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected)
+        seconds["sentence alignment"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+    return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected, seconds)

@@ -73,4 +73,6 @@ def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, 
     return [f"documents: {sizes} ({len(errors)} unreadable)",
             f"groups: {shapes.get(3, 0)} triples, {shapes.get(2, 0)} pairs, {shapes.get(1, 0)} without counterpart"
             f" ({sum(len(v) for v in result.rejected.values())} candidate pairs rejected: sentences did not align)",
-            f"time: {time.perf_counter() - started:.1f} s", "written: " + ", ".join(written)]
+            f"time: {time.perf_counter() - started:.1f} s ("
+            + ", ".join(f"{stage} {secs:.1f} s" for stage, secs in result.seconds.items()) + ")",
+            "written: " + ", ".join(written)]
