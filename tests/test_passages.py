@@ -76,7 +76,7 @@ def test_page_furniture_in_three_languages_is_not_a_passage(pipeline):
     assert pipeline(text).passages == []
 
 
-def test_distractors_are_taken_in_the_other_sides_language():
+def test_background_sentences_are_taken_by_language():
     """A sentence's distractors are background sentences in its partner's language: a
     multilingual encoder puts a sentence nearer to any sentence of its own language than to
     many a translation, so same-language neighbours would veto true pairs."""
@@ -102,3 +102,11 @@ def test_distractors_are_taken_in_the_other_sides_language():
     np.testing.assert_allclose(by_lang[1], only_en[1], rtol=1e-6)  # the Azerbaijani side against en
     mixed = distractors([s for v in background.values() for s in v], None)
     assert (by_lang[0] > mixed[0]).all()  # its own language's sentences were the nearer ones
+
+    # a short side's random sentences (that normalise the other side's distances) are topped up
+    # with background sentences in its own language
+    scorer = EmbeddingScorer(encoder, background, samples=50)
+    scorer.prepare(en, az, ("en", "az"))
+    own_en, own_az = encoder.encode(en), encoder.encode(az)
+    np.testing.assert_allclose(scorer._samples[0], np.vstack([own_en, encoder.encode(background["en"][:48])]), atol=1e-6)
+    np.testing.assert_allclose(scorer._samples[1], np.vstack([own_az, encoder.encode(background["az"][:48])]), atol=1e-6)

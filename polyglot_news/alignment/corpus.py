@@ -33,7 +33,7 @@ import datetime
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -286,11 +286,12 @@ class CorpusAlignment:
 
 
 def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
-                 settings: AlignSettings | None = None, background: Sequence[str] = (),
+                 settings: AlignSettings | None = None, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
                  min_aligned_share: float | None = None, feature_weight: float | None = None,
                  max_days: int | None = None, aligned_quantile: float | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
-    sentences of each pair. ``background``: sentences that calibrate the sentence scorer;
+    sentences of each pair. ``background``: sentences (by language, best) that calibrate the
+    sentence scorer;
     ``min_aligned_share``, ``feature_weight``, ``max_days``, ``aligned_quantile``: as in the
     ``alignment`` config (its defaults)."""
     from ..config import AlignmentConfig
@@ -345,7 +346,7 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
         for pair in matched:
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
-                                   [len(s) for s in src], [len(t) for t in tgt])
+                                   [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
             pair.min_score = 1.0 - scorer.skip_cost(aligned_quantile) if src and tgt else 0.0
             ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= min_aligned_share

@@ -11,7 +11,7 @@ from ..langid import make_detector
 from ..sentences import split_sentences
 from ..types import AlignedGroup
 from .encoders import encoder_from_config
-from .passages import background_sentences
+from .passages import background_by_language
 from .scoring import AnchorScorer, EmbeddingScorer
 from .sentalign import align
 
@@ -46,16 +46,20 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_sents = src if isinstance(src, list) else _sentences(src)
     tgt_sents = tgt if isinstance(tgt, list) else _sentences(tgt)
     ac = cfg.alignment
-    encoder = encoder_from_config(ac.encoder)
-    scorer = (EmbeddingScorer(encoder, background_sentences(), ac.samples) if encoder is not None
-              else AnchorScorer())
-    settings = ac.align_settings()
-    groups = align(src_sents, tgt_sents, scorer, settings)
     detector = None
     if not (src_lang and tgt_lang):
         detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector)
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
+    encoder = encoder_from_config(ac.encoder)
+    settings = ac.align_settings()
+    if encoder is not None:
+        scorer = EmbeddingScorer(encoder, background_by_language(), ac.samples)
+        scorer.prepare(src_sents, tgt_sents, (src_lang, tgt_lang))
+        groups = align(src_sents, tgt_sents, scorer, settings, prepared=True)
+    else:
+        scorer = AnchorScorer()
+        groups = align(src_sents, tgt_sents, scorer, settings)
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
                              {**scorer.settings(), **settings.model_dump()})
 

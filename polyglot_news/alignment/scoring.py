@@ -127,14 +127,17 @@ class EmbeddingScorer(PairScorer):
             ly = np.concatenate([[0.0], np.cumsum(b)])
             self._lengths = (lx, ly * _length_ratio(a, b))
         rng = np.random.default_rng(self.seed)
-        self._samples = (self._sample(x, rng), self._sample(y, rng))  # random sentences of each side
+        langs = langs or (None, None)
+        self._samples = (self._sample(x, rng, langs[0]), self._sample(y, rng, langs[1]))  # random sentences of each side
         self._groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
-    def _sample(self, vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _sample(self, vectors: np.ndarray, rng: np.random.Generator, lang: str | None) -> np.ndarray:
+        """``samples`` of a side's own sentences, topped up with background sentences in the
+        side's language (where the background has it) when the side is short."""
         own = vectors[rng.choice(len(vectors), self.samples, replace=False)] if len(vectors) > self.samples else vectors
         if self.background is None or len(own) >= self.samples:
             return own
-        extra = self.background[: self.samples - len(own)]
+        extra = self._background_of(lang)[: self.samples - len(own)]
         return np.vstack([own, extra])
 
     def sizes(self) -> tuple[int, int]:
