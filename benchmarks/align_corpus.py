@@ -61,15 +61,22 @@ def quality(n: int) -> None:
           f"{again.hits} sentences from the cache, {again.misses} encoded; same records: {same}\n")
 
 
+def noisy_copies(n: int, dim: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` random unit vectors ``y``, and ``x``: noisy copies of them in the order ``perm``
+    (``x[i]`` is a copy of ``y[perm[i]]``)."""
+    y = rng.normal(size=(n, dim)).astype(np.float32)
+    perm = rng.permutation(n)
+    x = y[perm] + 0.8 * rng.normal(size=(n, dim)).astype(np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y /= np.linalg.norm(y, axis=1, keepdims=True)
+    return x, y, perm
+
+
 def scaling(sizes: list[int], dim: int = 384) -> None:
     print(f"{'documents a side':>17}{'exact s':>10}{'faiss IVF s':>13}{'right (exact / IVF)':>22}{'peak MB':>9}")
     rng = np.random.default_rng(0)
     for n in sizes:
-        y = rng.normal(size=(n, dim)).astype(np.float32)
-        perm = rng.permutation(n)
-        x = y[perm] + 0.8 * rng.normal(size=(n, dim)).astype(np.float32)
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        y /= np.linalg.norm(y, axis=1, keepdims=True)
+        x, y, perm = noisy_copies(n, dim, rng)
         rows = []
         for limit in (10**9, 0):
             if limit and n > 20_000:
@@ -97,11 +104,7 @@ def index_comparison(sizes: list[int], dim: int = 384) -> None:
     print(f"\n{'neighbour search, both ways':>28}{'faiss IVF':>18}{'usearch HNSW f32':>20}{'usearch HNSW i8':>20}")
     rng = np.random.default_rng(0)
     for n in sizes:
-        y = rng.normal(size=(n, dim)).astype(np.float32)
-        perm = rng.permutation(n)
-        x = y[perm] + 0.8 * rng.normal(size=(n, dim)).astype(np.float32)
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        y /= np.linalg.norm(y, axis=1, keepdims=True)
+        x, y, perm = noisy_copies(n, dim, rng)
         started = time.perf_counter()
         ids = NeighbourSearch(y, exact_limit=0).search(x, NEIGHBOURS)[1]
         NeighbourSearch(x, exact_limit=0).search(y, NEIGHBOURS)
