@@ -290,10 +290,10 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
                  min_aligned_share: float | None = None, feature_weight: float | None = None,
                  max_days: int | None = None, aligned_quantile: float | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
-    sentences of each pair. ``background``: sentences (by language, best) that calibrate the
-    sentence scorer;
-    ``min_aligned_share``, ``feature_weight``, ``max_days``, ``aligned_quantile``: as in the
-    ``alignment`` config (its defaults)."""
+    sentences of each pair. ``background``: sentences that calibrate the sentence scorer, best
+    by language (:func:`.passages.background_by_language`); ``min_aligned_share``,
+    ``feature_weight``, ``max_days``, ``aligned_quantile``: as in the ``alignment`` config (its
+    defaults)."""
     from ..config import AlignmentConfig
 
     defaults = AlignmentConfig()

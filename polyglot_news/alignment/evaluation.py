@@ -182,8 +182,9 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     - ``quote``: an article quoting a post in English (with a "— Name (@handle) date" line) and
       giving its translation later, bare or after a lead-in;
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
-      language that shares a word with it, and whose English shares under half its words), ``turkish`` (a Turkish quote and its English
-      translation: Turkish is not ours), ``furniture`` (menu items in three languages).
+      language that shares a word with it, and whose English shares under half its words),
+      ``turkish`` (a Turkish quote and its English translation: Turkish is not ours),
+      ``furniture`` (menu items in three languages).
 
     Pairs with a side in ``held_out`` (e.g. the bundled background sentences that calibrate
     the scores) are left out, so the pages test what the calibration has not seen.

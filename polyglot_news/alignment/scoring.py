@@ -97,9 +97,11 @@ class EmbeddingScorer(PairScorer):
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
                  samples: int = 256, seed: int = 0):
-        """``background``: sentences, or sentences by language; with languages, a sentence's
-        distractors are taken in the other side's language (where its translation would be),
-        not in its own, which a multilingual encoder always finds closer."""
+        """``background``: sentences, or sentences by language. With languages (and the sides'
+        languages given to :meth:`prepare_vectors`), a sentence's distractors are taken in the
+        other side's language (where its translation would be), and a short side is topped up
+        with sentences in its own: a multilingual encoder finds any sentence of the same
+        language closer than many a translation, so mixed languages skew both."""
         self.encoder = encoder
         self.samples = samples
         self.seed = seed
@@ -127,8 +129,8 @@ class EmbeddingScorer(PairScorer):
             ly = np.concatenate([[0.0], np.cumsum(b)])
             self._lengths = (lx, ly * _length_ratio(a, b))
         rng = np.random.default_rng(self.seed)
-        langs = langs or (None, None)
-        self._samples = (self._sample(x, rng, langs[0]), self._sample(y, rng, langs[1]))  # random sentences of each side
+        langs = langs or (None, None)  # random sentences of each side:
+        self._samples = (self._sample(x, rng, langs[0]), self._sample(y, rng, langs[1]))
         self._groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
     def _sample(self, vectors: np.ndarray, rng: np.random.Generator, lang: str | None) -> np.ndarray:
@@ -230,7 +232,9 @@ class EmbeddingScorer(PairScorer):
         return float(np.quantile(costs, quantile))
 
     def settings(self) -> dict:
-        return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples}
+        by_language = len(set(self._background_langs.tolist()) - {""}) > 0
+        return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples,
+                "background": "by language" if by_language else "mixed"}
 
 
 def _normalised(cos: np.ndarray, norm_x, norm_y) -> np.ndarray:
