@@ -37,7 +37,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..config import AlignSettings
+from ..config import AlignmentConfig
 from ..sentences import split_sentences
 from ..types import AlignedGroup, Document
 from .documents import group_texts
@@ -286,22 +286,15 @@ class CorpusAlignment:
 
 
 def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
-                 settings: AlignSettings | None = None, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 min_aligned_share: float | None = None, feature_weight: float | None = None,
-                 max_days: int | None = None, aligned_quantile: float | None = None) -> CorpusAlignment:
+                 config: AlignmentConfig | None = None,
+                 background: Sequence[str] | Mapping[str, Sequence[str]] = ()) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
-    sentences of each pair. ``background``: sentences that calibrate the sentence scorer, best
-    by language (:func:`.passages.background_by_language`); ``min_aligned_share``,
-    ``feature_weight``, ``max_days``, ``aligned_quantile``: as in the ``alignment`` config (its
-    defaults)."""
-    from ..config import AlignmentConfig
-
-    defaults = AlignmentConfig()
-    settings = settings or defaults.align_settings()
-    min_aligned_share = defaults.min_aligned_share if min_aligned_share is None else min_aligned_share
-    feature_weight = defaults.feature_weight if feature_weight is None else feature_weight
-    max_days = defaults.max_days_apart if max_days is None else max_days
-    aligned_quantile = defaults.aligned_quantile if aligned_quantile is None else aligned_quantile
+    sentences of each pair. ``config``: the ``alignment`` config section (the sentence search,
+    ``min_aligned_share``, ``aligned_quantile``, ``feature_weight``, ``max_days_apart``; its
+    defaults when not given). ``background``: sentences that calibrate the sentence scorer, best
+    by language (:func:`.passages.background_by_language`)."""
+    config = config or AlignmentConfig()
+    settings = config.align_settings()
     langs = list(collections)
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
@@ -338,7 +331,7 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
         ratio = _usual_length_ratio(here, there)
 
         def features(i: int, j: int) -> float:
-            return feature_factor(here[i], there[j], ratio, max_days, feature_weight)
+            return feature_factor(here[i], there[j], ratio, config.max_days_apart, config.feature_weight)
 
         matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features)
         seconds["matching"] += time.perf_counter() - clock
@@ -348,8 +341,8 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
-            pair.min_score = 1.0 - scorer.skip_cost(aligned_quantile) if src and tgt else 0.0
-            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= min_aligned_share
+            pair.min_score = 1.0 - scorer.skip_cost(config.aligned_quantile) if src and tgt else 0.0
+            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= config.min_aligned_share
             (accepted if ok else rejected)[lang].append(pair)
         seconds["sentence alignment"] += time.perf_counter() - clock
         clock = time.perf_counter()

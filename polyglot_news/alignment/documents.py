@@ -56,10 +56,10 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     if encoder is not None:
         scorer = EmbeddingScorer(encoder, background_by_language(), ac.samples)
         scorer.prepare(src_sents, tgt_sents, (src_lang, tgt_lang))
-        groups = align(src_sents, tgt_sents, scorer, settings, prepared=True)
     else:
         scorer = AnchorScorer()
-        groups = align(src_sents, tgt_sents, scorer, settings)
+        scorer.prepare(src_sents, tgt_sents)
+    groups = align(src_sents, tgt_sents, scorer, settings, prepared=True)
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
                              {**scorer.settings(), **settings.model_dump()})
 

@@ -58,8 +58,7 @@ def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, 
     encoder = encoder if encoder is not None else encoder_from_config(ac.encoder)
     if encoder is None:
         raise ValueError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
-    result = align_corpus(collections, encoder, ac.align_settings(), background_by_language(), ac.min_aligned_share,
-                          ac.feature_weight, ac.max_days_apart, ac.aligned_quantile)
+    result = align_corpus(collections, encoder, ac, background_by_language())
     records = result.records()
     written = [str(output)]
     if fmt == "jsonl":
