@@ -14,7 +14,9 @@ its own process (so each reports its own peak memory), each greedy and with 4 be
 
 The translator's cache is off, so the ratios are batching and the engine alone.
 
-Usage: python benchmarks/translate.py [--sentences N] [--max-new-tokens N] [--threads N]
+Each path runs once on a few sentences to warm up, then ``--repeat`` times; the fastest run counts.
+
+Usage: python benchmarks/translate.py [--sentences N] [--max-new-tokens N] [--threads N] [--repeat N]
 """
 
 from __future__ import annotations
@@ -52,8 +54,11 @@ def _config(model: Path, backend: str, compute_type: str, beams: int, max_new: i
                             "generation": {"num_beams": beams, "max_new_tokens": max_new}}}
 
 
-def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: int, threads: int, queue) -> None:
-    """One path in a fresh process: (outputs, seconds, peak MB)."""
+def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: int, threads: int, repeat: int,
+             queue) -> None:
+    """One path in a fresh process: (outputs, seconds, peak MB). The path runs once on a few
+    sentences first (one-time costs: thread pools, allocations), then ``repeat`` times on all of
+    them; the fastest run counts, as ``timeit`` takes the best."""
     import torch
 
     torch.set_num_threads(threads)
@@ -64,13 +69,15 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
 
         tok = AutoTokenizer.from_pretrained(model)
         net = AutoModelForSeq2SeqLM.from_pretrained(model).eval()
-        start = time.perf_counter()
-        out = []
-        for i in range(0, len(sentences), 16):
-            batch = tok(sentences[i:i + 16], return_tensors="pt", padding=True)
-            with torch.no_grad():
-                generated = net.generate(**batch, num_beams=beams, max_new_tokens=max_new)
-            out.extend(t.strip() for t in tok.batch_decode(generated, skip_special_tokens=True))
+
+        def run(texts):
+            out = []
+            for i in range(0, len(texts), 16):
+                batch = tok(texts[i:i + 16], return_tensors="pt", padding=True)
+                with torch.no_grad():
+                    generated = net.generate(**batch, num_beams=beams, max_new_tokens=max_new)
+                out.extend(t.strip() for t in tok.batch_decode(generated, skip_special_tokens=True))
+            return out
     elif path.startswith("direct"):
         import ctranslate2
 
@@ -82,27 +89,33 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
         direct = ctranslate2.Translator(str(backend.converted), device="cpu", compute_type="int8",
                                         inter_threads=threads if parallel else 1,
                                         intra_threads=1 if parallel else threads)
-        ids = backend.encode(sentences, None)
-        tokens = [backend.tokenizer.convert_ids_to_tokens(row) for row in ids]
-        start = time.perf_counter()
-        results = direct.translate_batch(tokens, beam_size=beams, max_decoding_length=max_new - 1,
-                                         max_batch_size=16 if parallel else 64, batch_type="examples")
-        rows = [backend.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        out = backend.decode(rows, None)
+        tokens = [backend.tokenizer.convert_ids_to_tokens(row) for row in backend.encode(sentences, None)]
+
+        def run(texts):
+            results = direct.translate_batch(tokens[:len(texts)], beam_size=beams, max_decoding_length=max_new - 1,
+                                             max_batch_size=16 if parallel else 64, batch_type="examples")
+            rows = [backend.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+            return backend.decode(rows, None)
     else:
         backend, compute_type = path.split(":") if ":" in path else (path, "auto")
         tr = Translator.from_config(_config(model, backend, compute_type, beams, max_new))
         tr.model_for("az")
+
+        def run(texts):
+            return tr.translate(texts, "az")
+    run(sentences[:16])
+    seconds = []
+    for _ in range(repeat):
         start = time.perf_counter()
-        out = tr.translate(sentences, "az")
-    seconds = time.perf_counter() - start
-    queue.put((out, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+        out = run(sentences)
+        seconds.append(time.perf_counter() - start)
+    queue.put((out, min(seconds), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
 
 
-def measure(path, model, sentences, beams, max_new, threads):
+def measure(path, model, sentences, beams, max_new, threads, repeat):
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    proc = ctx.Process(target=run_path, args=(path, model, sentences, beams, max_new, threads, queue))
+    proc = ctx.Process(target=run_path, args=(path, model, sentences, beams, max_new, threads, repeat, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -119,6 +132,7 @@ def main() -> None:
     ap.add_argument("--max-new-tokens", type=int, default=48)
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--beams", type=int, nargs="+", default=[1, 4])
+    ap.add_argument("--repeat", type=int, default=3, help="timed runs per path after a warm-up; the fastest counts")
     args = ap.parse_args()
 
     from polyglot_news.testing import OPUS_MT_SIZE, build_tiny_marian
@@ -132,10 +146,11 @@ def main() -> None:
         print(f"model: MarianMT 6+6, d_model 512, vocab 58,101, release layout, random weights; "
               f"{folder_mb(model):.0f} MB safetensors")
         print(f"inputs: {len(sentences)} az sentences; max_new_tokens {args.max_new_tokens}; "
-              f"{args.threads} threads; cache off\n")
+              f"{args.threads} threads; cache off; best of {args.repeat} runs after a warm-up\n")
         paths = ["naive", "transformers", "ctranslate2:float32", "ctranslate2:int8", "direct", "direct:parallel"]
         for beams in args.beams:
-            rows = {p: measure(p, model, sentences, beams, args.max_new_tokens, args.threads) for p in paths}
+            rows = {p: measure(p, model, sentences, beams, args.max_new_tokens, args.threads, args.repeat)
+                    for p in paths}
             naive_s, tf_s = rows["naive"][1], rows["transformers"][1]
             print(f"{'greedy' if beams == 1 else f'{beams} beams'}:")
             print(f"  {'path':<34}{'sent/s':>8}{'vs naive':>10}{'vs transformers':>17}{'peak MB':>9}{'same as transformers':>22}")
