@@ -114,7 +114,9 @@ class AlignmentConfig(AlignSettings):
     min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
-    min_pair_words: int = Field(3, ge=1, description="fewer words than this on a side: furniture, never a pair")
+    min_pair_words: int = Field(3, ge=1, description=(
+        "fewer words than this on the longer side (or under two on the shorter): furniture, never a pair, "
+        "unless both sides end as sentences do"))
     min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
         "align-corpus: a document pair is kept when at least this share of each side's sentences align"))
     aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(

@@ -76,6 +76,17 @@ def test_page_furniture_in_three_languages_is_not_a_passage(pipeline):
     assert pipeline(text).passages == []
 
 
+def test_short_sentences_pair_but_short_labels_do_not(pipeline):
+    """Two words a side pair when both sides end as sentences ("We won!"); the same words
+    without the stop are a label, like a menu item, and never pair."""
+    for post, translation, expected in [("We won!", "Qalib gəldik!", True), ("We won", "Qalib gəldik", False)]:
+        text = "\n".join([*AZ_BODY[:2], post, "— John Smith (@jsmith) November 3, 2021", AZ_BODY[2], translation,
+                          *AZ_BODY[3:]]) + "\n"
+        pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
+                 for q in pipeline(text).passages for p in q.pairs]
+        assert pairs == ([(post, translation)] if expected else [])
+
+
 def test_background_sentences_are_taken_by_language():
     """A sentence's distractors are background sentences in its partner's language: a
     multilingual encoder puts a sentence nearer to any sentence of its own language than to

@@ -4,8 +4,10 @@ languages, a quoted post and its translation, a notice printed three times).
 
 As in bitext mining: every sentence of each target language is compared with every sentence
 of each other language; a pair is kept when each side is the other's best match, its cost is
-below a low quantile of the costs of random pairs (the same calibration the sentence aligner
-uses for skips), and both sides have a few words (menu items and datelines never pair). Runs
+below the mean of both sides' costs to their nearest background sentences in the other
+language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
+quantile of the costs of random pairs), and both sides have a few words or end as sentences
+do (menu items and datelines never pair). Runs
 of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
 sentence join into one passage with one span per language.
 """
@@ -29,6 +31,7 @@ from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScore
 from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_END = re.compile(r"[.!?…。]['\"»”’)\]]*\s*$")
 _QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
 ROW_CHUNK = 1024
 
@@ -146,8 +149,8 @@ class PassageFinder:
             scorer.prepare(src, tgt)
         mined = _mutual_best(scorer, len(xs), len(ys))
         distractors = scorer.distractor_costs()
-        if distractors is not None:  # each side must prefer the other to every reference sentence
-            mined = [(i, j, c) for i, j, c in mined if c < distractors[0][i] and c < distractors[1][j]]
+        if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
+            mined = [(i, j, c) for i, j, c in mined if c < (distractors[0][i] + distractors[1][j]) / 2]
         else:
             threshold = scorer.skip_cost(self.config.pair_quantile)
             mined = [(i, j, c) for i, j, c in mined if c <= threshold]
@@ -266,7 +269,10 @@ def _lines(segment: Segment) -> list[tuple[int, str]]:
 
 
 def _enough_words(a: str, b: str, least: int) -> bool:
-    """Menu items and labels ("Home", "Follow us") are one or two words in every language; a
-    sentence pair needs ``least`` words on its longer side and two on the shorter."""
+    """Menu items and labels ("Home", "Follow us") are one or two words in every language and
+    end without a full stop; a pair needs ``least`` words on its longer side and two on the
+    shorter, unless both sides end as sentences do ("Ask Alex." / "Спросите у Алекса.")."""
     counts = sorted((len(_WORD.findall(a)), len(_WORD.findall(b))))
+    if counts[0] >= 1 and _SENTENCE_END.search(a) and _SENTENCE_END.search(b):
+        return True
     return counts[0] >= 2 and counts[1] >= least
