@@ -167,7 +167,8 @@ class Backend(TranslationBackend):
         return self.translator.translate_batch(
             tokens, target_prefix=prefix, beam_size=gen.num_beams, max_decoding_length=self._max_decoding_length,
             length_penalty=gen.length_penalty, repetition_penalty=gen.repetition_penalty,
-            no_repeat_ngram_size=gen.no_repeat_ngram_size, max_batch_size=0, asynchronous=asynchronous)
+            no_repeat_ngram_size=gen.no_repeat_ngram_size, max_batch_size=0, asynchronous=asynchronous,
+            return_scores=False)  # only the best hypothesis's tokens are used
 
     def _ids(self, result) -> list[int]:
         return self.tokenizer.convert_tokens_to_ids(result.hypotheses[0])
