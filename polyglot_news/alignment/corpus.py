@@ -42,6 +42,7 @@ from ..sentences import split_sentences
 from ..types import AlignedGroup, Document
 from .documents import group_texts
 from .encoders import Encoder
+from .passages import background_by_language
 from .scoring import EmbeddingScorer, anchors
 from .sentalign import align
 
@@ -287,12 +288,15 @@ class CorpusAlignment:
 
 def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
                  config: AlignmentConfig | None = None,
-                 background: Sequence[str] | Mapping[str, Sequence[str]] = ()) -> CorpusAlignment:
+                 background: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
     sentences of each pair. ``config``: the ``alignment`` config section (the sentence search,
     ``min_aligned_share``, ``aligned_quantile``, ``feature_weight``, ``max_days_apart``; its
     defaults when not given). ``background``: sentences that calibrate the sentence scorer, best
-    by language (:func:`.passages.background_by_language`)."""
+    by language; by default the bundled ones (:func:`.passages.background_by_language`), as the
+    command line uses; ``()`` for none."""
+    if background is None:
+        background = background_by_language()
     config = config or AlignmentConfig()
     settings = config.align_settings()
     langs = list(collections)
