@@ -109,14 +109,16 @@ def test_problems_at_the_edge_are_one_line_and_exit_2(tmp_path, case, capsys):
 
 
 def _run_with_workers_until_a_record(tmp_path, dev_pairs):
-    """`run --workers 2` over 40 documents, once its first record is out: the process, its
-    output and its child processes."""
+    """`run --workers 2` over 400 documents, once its first record is out: the process, its
+    output and its child processes. Enough documents that the run is still going when the
+    test's signal lands (with 40, a fast run could finish first and exit 0)."""
     import time
 
     folder = tmp_path / "in"
     folder.mkdir()
-    for k in range(40):
-        (folder / f"d{k:02d}.txt").write_text(f"{dev_pairs[k].src}\n{dev_pairs[k].tgt}\n", encoding="utf-8")
+    for k in range(400):
+        pair = dev_pairs[k % len(dev_pairs)]
+        (folder / f"d{k:03d}.txt").write_text(f"{pair.src}\n{pair.tgt}\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen([sys.executable, "-m", "polyglot_news.cli", "run", str(folder), "-o", str(out),
                              "-c", OFFLINE, "-q", "--workers", "2"], stderr=subprocess.PIPE, text=True)
