@@ -274,3 +274,22 @@ def test_a_batch_is_segmented_in_one_call_and_a_bad_document_fails_alone():
     good = processor.many([docs[0], docs[2]])
     assert [r["segments"] for r in (records[0], records[2])] == [r["segments"] for r in good]
     assert good == [processor(d) for d in (docs[0], docs[2])]  # together = one at a time
+
+
+def test_building_the_pipeline_is_not_counted_in_the_first_documents_time(monkeypatch):
+    """The per-document seconds of a batch (which its documents' time budgets start from)
+    leave out the one-time building of the pipeline in a fresh process."""
+    import polyglot_news.pipeline as module
+    from polyglot_news.types import Document
+
+    built = module.Pipeline.__init__
+
+    def slow_build(self, *args, **kwargs):  # a pipeline whose models take a while to load
+        time.sleep(2.0)
+        built(self, *args, **kwargs)
+
+    monkeypatch.setattr(module.Pipeline, "__init__", slow_build)
+    processor = module.DocumentProcessor(str(OFFLINE), ("segment",))
+    states = processor.segments_states([Document("a", "Salam, necəsən?"), Document("b", "Hello there.")])
+    assert [len(s["segments"]) for s in states] == [1, 1]
+    assert all(s["seconds"] < 1.0 for s in states)
