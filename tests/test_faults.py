@@ -199,10 +199,15 @@ def test_two_ctrl_c_20_ms_apart_end_a_run_with_workers(tmp_path, dev_pairs):
     import time
 
     proc, out, children = _run_with_workers_until_a_record(tmp_path, dev_pairs)
+    at_signal = out.read_text(encoding="utf-8").count("\n")
     proc.send_signal(signal.SIGINT)
     time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=60) == 130
+    code = proc.wait(timeout=60)
+    assert code == 130, (f"exit {code}; records at the first signal {at_signal}, at the end "
+                         f"{out.read_text(encoding='utf-8').count(chr(10))}; SIGINT in this process: "
+                         f"{signal.getsignal(signal.SIGINT)}, blocked {signal.pthread_sigmask(signal.SIG_BLOCK, [])}; "
+                         f"stderr: {proc.stderr.read()[-2000:]}")
     time.sleep(1)
     alive = [pid for pid in children if subprocess.run(["ps", "-o", "stat=", "-p", pid], capture_output=True,
                                                        text=True).stdout.strip() not in ("", "Z")]
