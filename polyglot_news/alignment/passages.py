@@ -7,9 +7,9 @@ of each other language; a pair is kept when each side is the other's best match,
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
 quantile of the costs of random pairs), and both sides have a few words or end as sentences
-do (menu items and datelines never pair). Runs
-of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
-sentence join into one passage with one span per language.
+do (menu items and datelines never pair). Runs of kept pairs are then aligned sentence by
+sentence (:mod:`.sentalign`), and runs that share a sentence join into one passage with one
+span per language.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ class PassageFinder:
             scorer = AnchorScorer().settings()
         c = self.config
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
-                "min_pair_words": c.min_pair_words, **self.align_settings.model_dump()}
+                "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
+                "short_pairs": "both sides end as sentences", **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
         if self.encoder is not None:
