@@ -11,6 +11,7 @@ lower-case letter ("т.е. дерево" goes on).
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 
 import sentencex
@@ -18,6 +19,10 @@ import sentencex
 from .scripts import script_counts
 
 SPLITTER = {"name": "sentencex", "version": version("sentencex")}
+
+#: a text that ends as a sentence does: a full stop, ! ? or …, then perhaps closing quotes or
+#: brackets (labels, menu items and captions end without one)
+ENDS_AS_SENTENCE = re.compile(r"[.!?…]+[\"'»”’)\]]*\s*$")
 
 
 def dominant_script_language(text: str) -> str:

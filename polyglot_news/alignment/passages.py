@@ -24,14 +24,13 @@ import numpy as np
 
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
-from ..sentences import split_sentences
+from ..sentences import ENDS_AS_SENTENCE, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, encoder_from_config
 from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
 from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_SENTENCE_END = re.compile(r"[.!?…。]['\"»”’)\]]*\s*$")
 _QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
 ROW_CHUNK = 1024
 
@@ -274,6 +273,6 @@ def _enough_words(a: str, b: str, least: int) -> bool:
     end without a full stop; a pair needs ``least`` words on its longer side and two on the
     shorter, unless both sides end as sentences do ("Ask Alex." / "Спросите у Алекса.")."""
     counts = sorted((len(_WORD.findall(a)), len(_WORD.findall(b))))
-    if counts[0] >= 1 and _SENTENCE_END.search(a) and _SENTENCE_END.search(b):
+    if counts[0] >= 1 and ENDS_AS_SENTENCE.search(a) and ENDS_AS_SENTENCE.search(b):
         return True
     return counts[0] >= 2 and counts[1] >= least

@@ -22,7 +22,7 @@ import regex
 
 from ..config import PipelineConfig, SegmentationConfig
 from ..scripts import letter_count, script_of
-from ..sentences import SPLITTER, split_sentences
+from ..sentences import ENDS_AS_SENTENCE, SPLITTER, split_sentences
 from ..types import Document, Segment, Signature
 from .detectors import UND, Detector, log_prob, make_detector
 
@@ -35,7 +35,6 @@ LANGUAGE_SCRIPTS = {
 }
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
-_TERMINAL_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s*$")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
@@ -49,7 +48,7 @@ def prose_letters(text: str) -> int:
     first word, names) and labels (names, captions, datelines, "VIDEO") say little about the
     language around them: "Aliyev and Raisi" reads Azerbaijani to a detector in any article."""
     if not _SPACE.search(text.strip()):
-        return letter_count(text) if _TERMINAL_END.search(text) else 0
+        return letter_count(text) if ENDS_AS_SENTENCE.search(text) else 0
     return letter_count("".join(_LOWER_WORD.findall(text)))
 
 
