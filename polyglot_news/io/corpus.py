@@ -51,14 +51,13 @@ def write_corpus(collections: dict[str, list[Document]], config: Any, fmt: str, 
     :class:`~..runners.ray.RayEncoder` behind the cache). Returns the summary lines."""
     from ..alignment.corpus import align_corpus
     from ..alignment.encoders import encoder_from_config
-    from ..alignment.passages import background_by_language
 
     started = time.perf_counter()
     ac = config.alignment
     encoder = encoder if encoder is not None else encoder_from_config(ac.encoder)
     if encoder is None:
         raise ValueError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
-    result = align_corpus(collections, encoder, ac, background_by_language())
+    result = align_corpus(collections, encoder, ac)  # calibrated by the bundled background
     records = result.records()
     written = [str(output)]
     if fmt == "jsonl":
