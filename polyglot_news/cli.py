@@ -116,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("models", help="download and list translation models",
-                       description="Manage translation models in the Hugging Face cache.")
+                       description="Manage translation models: the Hugging Face cache and CTranslate2 conversions.")
     msub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     pp = msub.add_parser("pull", help="download models into the cache (needs a network)")
     pp.add_argument("names", nargs="*", metavar="NAME", help="hub ids; default: the models of the config")
@@ -131,6 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
     pc.add_argument("-c", "--config", metavar="FILE")
     pc.add_argument("--compute-type", choices=_choices("compute_type"))
     pc.set_defaults(func=cmd_models_convert)
+    pr = msub.add_parser("remove", help="delete converted CTranslate2 models (ids as 'models list' shows them)")
+    pr.add_argument("ids", nargs="+", metavar="ID")
+    pr.set_defaults(func=cmd_models_remove)
+    pn = msub.add_parser("prune", help="delete CTranslate2 conversions whose source model is gone, and "
+                                       "what killed conversions left behind")
+    pn.set_defaults(func=cmd_models_prune)
 
     p = sub.add_parser("eval", help="score translations, language labels or alignments",
                        description="Evaluation in the spirit of sacrebleu: scores with their signatures.")
@@ -409,10 +415,35 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     print("converted for CTranslate2:")
     converted = list_converted() if _has("ctranslate2") else []
     for row in converted:
-        print(f"  {row['id']}  {row['size_mb']} MB")
+        gone = "  (source gone: 'models prune' removes it)" if row["source_exists"] is False else ""
+        print(f"  {row['id']}  {row['size_mb']} MB{gone}")
     if not converted:
         print("  (none)")
     return 0
+
+
+def cmd_models_remove(args: argparse.Namespace) -> int:
+    from .translation.backends.ctranslate2 import remove_converted
+
+    try:
+        removed = remove_converted(args.ids)
+    except KeyError as exc:
+        raise UsageError(f"{exc.args[0]} (see 'polyglot-news models list')") from None
+    _print_removed(removed)
+    return 0
+
+
+def cmd_models_prune(args: argparse.Namespace) -> int:
+    from .translation.backends.ctranslate2 import prune_converted
+
+    _print_removed(prune_converted())
+    return 0
+
+
+def _print_removed(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        print(f"removed {row['id']}  {row['size_mb']} MB")
+    print(f"{len(rows)} removed, {sum(row['size_mb'] for row in rows):.1f} MB freed")
 
 
 def _has(module: str) -> bool:

@@ -1,6 +1,7 @@
 """The CTranslate2 backend with tiny Marian models of the release layout: float32 output equal
 to the transformers backend, int8, the conversion cache (reused, atomic under kill -9), clear
-errors, and the backend in cache keys and signatures."""
+errors, the backend in cache keys and signatures, and managing conversions (one conversion
+for workers started together, prune, remove)."""
 
 import os
 import signal
@@ -69,7 +70,8 @@ def test_conversion_is_reused(marian):
     assert not second.converted_now and second.converted == first.converted
 
 
-def test_killed_conversion_leaves_no_half_model(marian, tmp_path):
+def _kill_during_conversion(marian) -> None:
+    """A process killed after CTranslate2 wrote the files, before they were moved into place."""
     script = textwrap.dedent(f"""
         import os, signal, ctranslate2
         real = ctranslate2.converters.TransformersConverter.convert
@@ -83,12 +85,71 @@ def test_killed_conversion_leaves_no_half_model(marian, tmp_path):
     """)
     proc = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), capture_output=True)
     assert proc.returncode == -signal.SIGKILL
-    from polyglot_news.translation.backends.ctranslate2 import conversion_root, list_converted
 
+
+def _leftovers():
+    from polyglot_news.translation.backends.ctranslate2 import conversion_root
+
+    return [p for p in conversion_root().iterdir() if p.name.startswith(".") and p.is_dir()]
+
+
+def test_killed_conversion_leaves_no_half_model(marian, capsys):
+    from polyglot_news.cli import main
+    from polyglot_news.translation.backends.ctranslate2 import list_converted
+
+    _kill_during_conversion(marian)
     assert list_converted() == []  # only a hidden temporary folder, never loaded
-    assert any(p.name.startswith(".") for p in conversion_root().iterdir())
+    assert len(_leftovers()) == 1
+    assert main(["models", "prune"]) == 0  # removes what the killed process left
+    assert _leftovers() == [] and "1 removed" in capsys.readouterr().out
+
+    _kill_during_conversion(marian)
+    assert len(_leftovers()) == 1
     backend = _translator(marian, compute_type="int8").model_for("az")
     assert backend.converted_now and (backend.converted / "model.bin").is_file()
+    assert _leftovers() == []  # the next conversion of the model cleared it first
+
+
+def test_workers_starting_together_convert_once(marian):
+    """Workers started at once on one machine (a Ray node, a shell loop) share one conversion:
+    the others wait for the first instead of each converting the same model."""
+    script = textwrap.dedent(f"""
+        from polyglot_news.translation import Translator
+        backend = Translator.from_config({{"translation": {{"models": {{"az": {str(marian)!r}, "ru": {str(marian)!r}}},
+                                          "backend": "ctranslate2", "compute_type": "int8"}}}}).model_for("az")
+        print(backend.converted_now, backend.converted)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script], env=os.environ.copy(), stdout=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    outputs = [proc.communicate()[0].split() for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs)
+    assert sorted(now for now, _ in outputs) == ["False", "False", "True"]
+    assert len({folder for _, folder in outputs}) == 1
+
+
+def test_models_prune_removes_conversions_whose_source_is_gone(marian, tmp_path, capsys):
+    import shutil
+
+    from polyglot_news.cli import main
+    from polyglot_news.translation.backends.ctranslate2 import list_converted
+
+    copy = tmp_path / "throwaway-marian"
+    shutil.copytree(marian, copy)
+    kept = _translator(marian, compute_type="int8").model_for("az").converted
+    gone = _translator(copy, compute_type="int8").model_for("az").converted
+    assert {row["source_exists"] for row in list_converted()} == {True}
+    shutil.rmtree(copy)
+    assert main(["models", "list"]) == 0
+    assert f"{gone.name}" in capsys.readouterr().out.split("source gone")[0].splitlines()[-1]
+    assert main(["models", "prune"]) == 0
+    assert f"removed {gone.name}" in capsys.readouterr().out
+    assert [row["id"] for row in list_converted()] == [kept.name]
+
+    assert main(["models", "remove", "no-such-conversion"]) == 2
+    assert "no converted model no-such-conversion" in capsys.readouterr().err
+    assert main(["models", "remove", kept.name]) == 0
+    assert list_converted() == []
+    assert list(kept.parent.iterdir()) == []  # nor their locks
 
 
 def test_a_model_ctranslate2_cannot_convert_fails_before_any_document(marian, tmp_path):

@@ -193,6 +193,17 @@ for backend, compute_type, rate in rows:
 assert outputs[("ctranslate2", "float32")] == reference
 """),
     md("""
+Conversions live in the user cache (`polyglot-news models list` shows them). This model is a
+throwaway, so its conversions go too (`models remove ID`; `models prune` deletes every
+conversion whose source folder is gone):
+"""),
+    code("""
+from polyglot_news.translation.backends.ctranslate2 import list_converted, remove_converted
+
+throwaway = [row["id"] for row in list_converted() if row["source"] == str(wide_dir.resolve())]
+[(row["id"], row["size_mb"]) for row in remove_converted(throwaway)]
+"""),
+    md("""
 How to choose: `ctranslate2` with `compute_type: auto` for batch work (the default in
 `configs/default.yaml`; on a CPU it runs one batch per core side by side, `inter_threads`);
 `float32` when results must match the transformers reference exactly;

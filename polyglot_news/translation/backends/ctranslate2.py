@@ -1,7 +1,9 @@
 """CTranslate2 backend: the same model converted once (int8 on CPU by default), run by
 CTranslate2's translator. The conversion is stored under the user cache directory, keyed by
 model, revision, compute type and ctranslate2 version, and written atomically: a conversion
-killed half-way leaves only a temporary folder that no run loads.
+killed half-way leaves only a hidden temporary folder that no run loads (the next conversion of
+that model, or ``polyglot-news models prune``, removes it). One process at a time converts a
+given model.
 
 With ``compute_type: float32`` the output equals the transformers backend's (greedy or beams):
 transformers' ``max_new_tokens = n`` ends with a forced ``</s>`` where the model forces one
@@ -24,11 +26,12 @@ from typing import Any
 from platformdirs import user_cache_dir
 
 from ... import budget
-from ...logs import quiet_transformers
+from ...logs import logger, quiet_transformers
 from ..models import ModelNotAvailable
 from .base import TranslationBackend
 
 MARKER = "model.bin"
+SOURCE = "polyglot_news_source.json"  # what the conversion was made from
 
 
 def conversion_root() -> Path:
@@ -60,44 +63,126 @@ def converted_path(model_name: str, path: Path, revision: str, compute_type: str
 
 def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tuple[Path, bool]:
     """The converted model's folder, converting first if needed; ``True`` when converted now.
-    ``compute_type`` is a resolved one (:func:`resolve_compute_type`)."""
+    ``compute_type`` is a resolved one (:func:`resolve_compute_type`).
+
+    One process converts a given model at a time (a lock beside the folder): workers started
+    together on one machine wait for the first one's conversion and reuse it. Inside the lock,
+    what a killed conversion of the same model left behind is removed first."""
     import ctranslate2
+    from filelock import FileLock, Timeout
 
     target = converted_path(model_name, path, revision, compute_type)
     if (target / MARKER).is_file():
         return target, False
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    lock = FileLock(_lock_path(target))
     try:
-        quantization = None if compute_type == "default" else compute_type
+        lock.acquire(timeout=0)
+    except Timeout:
+        logger.info("waiting for another process converting %s (%s)", model_name, compute_type)
+        lock.acquire()
+    try:
+        if (target / MARKER).is_file():  # converted by the process we waited for
+            return target, False
+        for leftover in _temporaries(target):  # nobody else converts this model now: we hold the lock
+            shutil.rmtree(leftover, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
-            with quiet_transformers():
-                ctranslate2.converters.TransformersConverter(str(path)).convert(
-                    str(tmp / "model"), quantization=quantization, force=True)
-        except Exception as exc:
-            raise ModelNotAvailable(
-                f"CTranslate2 cannot convert model {model_name!r} ({type(exc).__name__}: {exc})".splitlines()[0]
-                + "; set translation.backend: transformers to run it as it is") from None
-        try:
+            quantization = None if compute_type == "default" else compute_type
+            try:
+                with quiet_transformers():
+                    ctranslate2.converters.TransformersConverter(str(path)).convert(
+                        str(tmp / "model"), quantization=quantization, force=True)
+            except Exception as exc:
+                raise ModelNotAvailable(
+                    f"CTranslate2 cannot convert model {model_name!r} ({type(exc).__name__}: {exc})".splitlines()[0]
+                    + "; set translation.backend: transformers to run it as it is") from None
+            source = {"model": model_name, "path": str(Path(path).resolve()), "revision": revision,
+                      "compute_type": compute_type, "ctranslate2": ctranslate2.__version__}
+            (tmp / "model" / SOURCE).write_text(json.dumps(source, indent=1), encoding="utf-8")
             os.rename(tmp / "model", target)  # atomic: the folder appears whole or not at all
-        except OSError:
-            if not (target / MARKER).is_file():  # not another process that got there first
-                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        lock.release()
     return target, True
 
 
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".{target.name}.lock"
+
+
+def _temporaries(target: Path) -> list[Path]:
+    """Hidden folders that conversions of ``target`` are (or were, if killed) writing."""
+    return [p for p in target.parent.glob(f".{target.name}.*") if p.is_dir()]
+
+
 def list_converted() -> list[dict[str, Any]]:
-    """Converted models in the cache: folder name and size."""
+    """Converted models in the cache: folder name, size, and the model it was converted from
+    (``source``: its folder; ``source_exists``: ``None`` for conversions that did not record it)."""
     root = conversion_root()
     if not root.is_dir():
         return []
     rows = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-        rows.append({"id": folder.name, "size_mb": round(size / 1e6, 1)})
+        source = _read_source(folder)
+        rows.append({"id": folder.name, "size_mb": round(_size(folder) / 1e6, 1),
+                     "source": source.get("path"),
+                     "source_exists": Path(source["path"]).is_dir() if "path" in source else None})
     return rows
+
+
+def _read_source(folder: Path) -> dict[str, Any]:
+    try:
+        return json.loads((folder / SOURCE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def remove_converted(ids: list[str]) -> list[dict[str, Any]]:
+    """Delete the named conversions (ids as :func:`list_converted` gives them); returns what
+    was removed. An id that is not there raises ``KeyError`` before anything is deleted."""
+    rows = {row["id"]: row for row in list_converted()}
+    missing = [i for i in ids if i not in rows]
+    if missing:
+        raise KeyError(f"no converted model {', '.join(missing)} in {conversion_root()}")
+    for i in ids:
+        target = conversion_root() / i
+        shutil.rmtree(target)
+        _lock_path(target).unlink(missing_ok=True)
+    return [rows[i] for i in ids]
+
+
+def prune_converted() -> list[dict[str, Any]]:
+    """Delete what no run will load again: conversions whose source folder is gone (a model
+    removed from the Hugging Face cache, a temporary folder), and what killed conversions left
+    behind (only where no process holds that model's conversion lock). Returns what was removed."""
+    from filelock import FileLock, Timeout
+
+    removed = remove_converted([row["id"] for row in list_converted() if row["source_exists"] is False])
+    root = conversion_root()
+    # hidden entries: ".ID.lock" files and ".ID.RANDOM" folders of conversions, finished or not
+    targets = {root / p.name[1:].rsplit(".", 1)[0] for p in root.glob(".*")} if root.is_dir() else set()
+    for target in sorted(targets):
+        lock = FileLock(_lock_path(target))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # being converted now
+        try:
+            for leftover in _temporaries(target):
+                removed.append({"id": leftover.name, "size_mb": round(_size(leftover) / 1e6, 1),
+                                "source": None, "source_exists": None})
+                shutil.rmtree(leftover, ignore_errors=True)
+        finally:
+            lock.release()
+        if not target.exists():
+            _lock_path(target).unlink(missing_ok=True)
+    return removed
 
 
 # CPU, batches side by side: 16–24 rows greedy and 8 rows × 4 beams ran fastest on 2 cores
