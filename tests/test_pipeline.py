@@ -82,6 +82,19 @@ def test_run_over_directory_with_bad_files(tmp_path, capsys):
     assert tsvs and all(p.count("-") == 1 for p in tsvs)
 
 
+def test_summary_reports_only_what_the_command_computed(tmp_path, capsys):
+    """``segment`` looks for no passages and ``align``'s records carry no segments: neither
+    summary may print a count of what it never computed ("parallel passages: 0")."""
+    page = tmp_path / "page.txt"
+    page.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["segment", str(page), "-o", str(tmp_path / "seg.jsonl"), "-c", str(OFFLINE)]) == 0
+    err = capsys.readouterr().err
+    assert "segments per language: az=" in err and "passages" not in err
+    assert main(["align", str(page), "-o", str(tmp_path / "align.jsonl"), "-c", str(OFFLINE)]) == 0
+    err = capsys.readouterr().err
+    assert "parallel passages: 1" in err and "segments per language" not in err
+
+
 def test_config_errors_name_key_and_file(tmp_path, capsys):
     cfg = tmp_path / "bad.yaml"
     cfg.write_text("alignment:\n  encoder:\n    backend: laser\n")

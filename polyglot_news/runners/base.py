@@ -67,13 +67,15 @@ class Runner(ABC):
 
 @dataclass
 class BatchSummary:
-    """What a batch did: counts per outcome, segments per language, passages, seconds."""
+    """What a batch did: counts per outcome, segments per language, passages, seconds. Segments
+    and passages are counted (and reported) only where the records carry them: ``segment``
+    looks for no passages, and ``align``'s records hold passages only."""
 
     done: int = 0
     failed: int = 0
     skipped: int = 0
-    segments: Counter = field(default_factory=Counter)
-    passages: int = 0
+    segments: Counter | None = None
+    passages: int | None = None
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -82,18 +84,20 @@ class BatchSummary:
             self.failed += 1
             return
         self.done += 1
-        for seg in record.get("segments", []):
-            self.segments[seg["lang"]] += 1
-        self.passages += len(record.get("passages", []))
+        if "segments" in record:
+            self.segments = self.segments if self.segments is not None else Counter()
+            self.segments.update(seg["lang"] for seg in record["segments"])
+        if "passages" in record:
+            self.passages = (self.passages or 0) + len(record["passages"])
 
     def lines(self) -> list[str]:
-        langs = ", ".join(f"{k}={v}" for k, v in sorted(self.segments.items())) or "none"
-        return [
-            f"documents: {self.done} done, {self.failed} failed, {self.skipped} skipped (already in output)",
-            f"segments per language: {langs}",
-            f"parallel passages: {self.passages}",
-            f"time: {self.seconds:.1f} s",
-        ]
+        out = [f"documents: {self.done} done, {self.failed} failed, {self.skipped} skipped (already in output)"]
+        if self.segments is not None:
+            langs = ", ".join(f"{k}={v}" for k, v in sorted(self.segments.items())) or "none"
+            out.append(f"segments per language: {langs}")
+        if self.passages is not None:
+            out.append(f"parallel passages: {self.passages}")
+        return out + [f"time: {self.seconds:.1f} s"]
 
 
 def error_record(doc_id: str, source: str, message: str) -> dict[str, Any]:
