@@ -2,6 +2,7 @@
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -10,6 +11,8 @@ from polyglot_news.alignment import AlignSettings, AnchorScorer, EmbeddingScorer
 from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
 from polyglot_news.alignment.scoring import name_key
 from polyglot_news.cli import main
+
+OFFLINE = Path(__file__).resolve().parent.parent / "configs" / "offline.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +161,25 @@ def test_align_docs_bad_input_names_the_file(tmp_path, capsys, per_line):
     assert f"{bad}: invalid UTF-8" in capsys.readouterr().err
     assert main(["align-docs", str(tmp_path / "none.txt"), str(good)]) == 2
     assert "none.txt: No such file or directory" in capsys.readouterr().err
+
+
+def test_blank_lines_are_groups_of_their_own(dev_pairs):
+    """A sentence-per-line file with blank lines between paragraphs: each blank line is a 1–0
+    or 0–1 group, the sentences align as without them, and every line is in one group, in order."""
+    from polyglot_news.alignment.documents import align_documents
+
+    src, tgt, gold = _doc_pair(dev_pairs, "az", "en", n=30, seed=4)
+    plain = align_documents(src, tgt, OFFLINE, sentence_per_line=True, src_lang="az", tgt_lang="en")
+    src_blank = src[:5] + [""] + src[5:20] + ["  "] + src[20:]
+    tgt_blank = [""] + tgt[:12] + [""] + tgt[12:]
+    spaced = align_documents(src_blank, tgt_blank, OFFLINE, sentence_per_line=True,
+                             src_lang="az", tgt_lang="en")
+    assert [i for g in spaced.groups for i in g.src] == list(range(len(src_blank)))
+    assert [j for g in spaced.groups for j in g.tgt] == list(range(len(tgt_blank)))
+    blank_groups = [(g.src, g.tgt) for g in spaced.groups
+                    if any(not src_blank[i].strip() for i in g.src) or any(not tgt_blank[j].strip() for j in g.tgt)]
+    assert sorted(blank_groups) == sorted([([5], []), ([21], []), ([], [0]), ([], [13])])
+    texts = [(tuple(src[i] for i in g.src), tuple(tgt[j] for j in g.tgt)) for g in plain.groups]
+    spaced_texts = [(tuple(src_blank[i] for i in g.src), tuple(tgt_blank[j] for j in g.tgt))
+                    for g in spaced.groups if (g.src, g.tgt) not in blank_groups]
+    assert spaced_texts == texts

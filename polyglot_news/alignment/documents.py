@@ -53,15 +53,46 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
     encoder = encoder_from_config(ac.encoder)
     settings = ac.align_settings()
+    # blank lines (paragraph breaks in a sentence-per-line file) have no counterpart: each is
+    # a group of its own, and the sentences around it are aligned as if it were not there
+    src_keep = [i for i, t in enumerate(src_sents) if t.strip()]
+    tgt_keep = [j for j, t in enumerate(tgt_sents) if t.strip()]
+    src_text, tgt_text = [src_sents[i] for i in src_keep], [tgt_sents[j] for j in tgt_keep]
     if encoder is not None:
         scorer = EmbeddingScorer(encoder, background_by_language(), ac.samples)
-        scorer.prepare(src_sents, tgt_sents, (src_lang, tgt_lang))
+        scorer.prepare(src_text, tgt_text, (src_lang, tgt_lang))
     else:
         scorer = AnchorScorer()
-        scorer.prepare(src_sents, tgt_sents)
-    groups = align(src_sents, tgt_sents, scorer, settings, prepared=True)
+        scorer.prepare(src_text, tgt_text)
+    groups = align(src_text, tgt_text, scorer, settings, prepared=True)
+    groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
                              {**scorer.settings(), **settings.model_dump()})
+
+
+def _with_blank_lines(groups: list[AlignedGroup], src_keep: list[int], tgt_keep: list[int], n: int,
+                      m: int) -> list[AlignedGroup]:
+    """Groups over the kept sentences, renumbered to the full lists, with a 1–0 or 0–1 group
+    for each left-out (blank) one, in document order."""
+    out: list[AlignedGroup] = []
+    i = j = 0  # next sentence of each side not yet in a group
+
+    def blanks_before(si: int, tj: int) -> None:
+        nonlocal i, j
+        while i < si:
+            out.append(AlignedGroup([i], [], 0.0))
+            i += 1
+        while j < tj:
+            out.append(AlignedGroup([], [j], 0.0))
+            j += 1
+
+    for g in groups:
+        src, tgt = [src_keep[k] for k in g.src], [tgt_keep[k] for k in g.tgt]
+        blanks_before(src[0] if src else i, tgt[0] if tgt else j)
+        out.append(AlignedGroup(src, tgt, g.score))
+        i, j = (src[-1] + 1 if src else i), (tgt[-1] + 1 if tgt else j)
+    blanks_before(n, m)
+    return out
 
 
 def _sentences(text: str) -> list[str]:
