@@ -61,12 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("align-docs", help="sentence-align two documents that translate each other",
-                       description="Align SRC and TGT sentence by sentence: 1-1, 1-2, 2-1, 2-2 groups and 1-0/0-1 "
-                                   "for sentences without counterpart. Every sentence appears in exactly one group.")
+                       description="Align SRC and TGT sentence by sentence: 1-1 and n-m groups (up to "
+                                   "alignment.max_group sentences a side) and 1-0/0-1 for sentences without "
+                                   "counterpart. Every sentence appears in exactly one group, in order.")
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")
     p.add_argument("--sentence-per-line", action="store_true",
-                   help="each line is one sentence (hunalign/vecalign format); indices are 0-based lines")
+                   help="each line is one sentence (hunalign/vecalign format); indices are 0-based lines; a blank "
+                        "line is a 1-0/0-1 group of its own")
     p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS], default="jsonl",
                    help="jsonl: {src, tgt, score} groups; tsv: source, target, score; tmx: TMX 1.4b; "
                         "moses: OUT.<src-lang> and OUT.<tgt-lang> line-parallel files")
