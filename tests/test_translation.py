@@ -154,6 +154,9 @@ def test_cli_translate_and_missing_model_message(tiny_marian, tmp_path, capsys, 
     assert tr["model"] == str(tiny_marian) and tr["chunks"][0]["start"] == rec["segments"][1]["start"]
     assert rec["signature"]["translation"]["routes"]["az"]["model"] == str(tiny_marian)
     capsys.readouterr()
+    assert main(["translate", str(doc), "--model", str(tiny_marian), "-o", str(tmp_path / "again.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert "translated segments: az=1, ru=1" in err and "passages" not in err
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     assert main(["translate", str(doc), "--model", "Helsinki-NLP/opus-mt-az-en", "-q"]) == 2
     err = capsys.readouterr().err

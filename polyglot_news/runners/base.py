@@ -67,14 +67,15 @@ class Runner(ABC):
 
 @dataclass
 class BatchSummary:
-    """What a batch did: counts per outcome, segments per language, passages, seconds. Segments
-    and passages are counted (and reported) only where the records carry them: ``segment``
+    """What a batch did: counts per outcome, segments per language (and translated ones),
+    passages, seconds. Segments and passages are counted (and reported) only where the records carry them: ``segment``
     looks for no passages, and ``align``'s records hold passages only."""
 
     done: int = 0
     failed: int = 0
     skipped: int = 0
     segments: Counter | None = None
+    translated: Counter = field(default_factory=Counter)
     passages: int | None = None
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -87,6 +88,7 @@ class BatchSummary:
         if "segments" in record:
             self.segments = self.segments if self.segments is not None else Counter()
             self.segments.update(seg["lang"] for seg in record["segments"])
+            self.translated.update(seg["lang"] for seg in record["segments"] if "translation" in seg)
         if "passages" in record:
             self.passages = (self.passages or 0) + len(record["passages"])
 
@@ -95,6 +97,8 @@ class BatchSummary:
         if self.segments is not None:
             langs = ", ".join(f"{k}={v}" for k, v in sorted(self.segments.items())) or "none"
             out.append(f"segments per language: {langs}")
+        if self.translated:
+            out.append("translated segments: " + ", ".join(f"{k}={v}" for k, v in sorted(self.translated.items())))
         if self.passages is not None:
             out.append(f"parallel passages: {self.passages}")
         return out + [f"time: {self.seconds:.1f} s"]
