@@ -100,7 +100,14 @@ def convert(model_name: str, path: Path, revision: str, compute_type: str) -> tu
             source = {"model": model_name, "path": str(Path(path).resolve()), "revision": revision,
                       "compute_type": compute_type, "ctranslate2": ctranslate2.__version__}
             (tmp / "model" / SOURCE).write_text(json.dumps(source, indent=1), encoding="utf-8")
-            os.rename(tmp / "model", target)  # atomic: the folder appears whole or not at all
+            try:
+                os.rename(tmp / "model", target)  # atomic: the folder appears whole or not at all
+            except OSError:
+                # where file locks do not hold (some network file systems), another machine
+                # may have got there first; its conversion is as good as ours
+                if not (target / MARKER).is_file():
+                    raise
+                return target, False
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     finally:
