@@ -68,8 +68,8 @@ class Runner(ABC):
 @dataclass
 class BatchSummary:
     """What a batch did: counts per outcome, segments per language (and translated ones),
-    passages, seconds. Segments and passages are counted (and reported) only where the records carry them: ``segment``
-    looks for no passages, and ``align``'s records hold passages only."""
+    passages, seconds. Segments and passages are counted (and reported) only where the records
+    carry them: ``segment`` looks for no passages, and ``align``'s records hold passages only."""
 
     done: int = 0
     failed: int = 0
