@@ -130,24 +130,19 @@ def list_converted() -> list[dict[str, Any]]:
     root = conversion_root()
     if not root.is_dir():
         return []
-    rows = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        source = _read_source(folder)
-        rows.append({"id": folder.name, "size_mb": round(_size(folder) / 1e6, 1),
-                     "source": source.get("path"),
-                     "source_exists": Path(source["path"]).is_dir() if "path" in source else None})
-    return rows
+    return [_row(p) for p in sorted(root.iterdir()) if p.is_dir() and not p.name.startswith(".")]
 
 
-def _read_source(folder: Path) -> dict[str, Any]:
+def _row(folder: Path) -> dict[str, Any]:
+    """A folder of the conversion cache as :func:`list_converted` describes it (a killed
+    conversion's leftover has no source record)."""
     try:
-        return json.loads((folder / SOURCE).read_text(encoding="utf-8"))
+        source = json.loads((folder / SOURCE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-
-
-def _size(folder: Path) -> int:
-    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        source = {}
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    return {"id": folder.name, "size_mb": round(size / 1e6, 1), "source": source.get("path"),
+            "source_exists": Path(source["path"]).is_dir() if "path" in source else None}
 
 
 def remove_converted(ids: list[str]) -> list[dict[str, Any]]:
@@ -157,11 +152,15 @@ def remove_converted(ids: list[str]) -> list[dict[str, Any]]:
     missing = [i for i in ids if i not in rows]
     if missing:
         raise KeyError(f"no converted model {', '.join(missing)} in {conversion_root()}")
-    for i in ids:
-        target = conversion_root() / i
+    return _delete([rows[i] for i in ids])
+
+
+def _delete(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
+        target = conversion_root() / row["id"]
         shutil.rmtree(target)
         _lock_path(target).unlink(missing_ok=True)
-    return [rows[i] for i in ids]
+    return rows
 
 
 def prune_converted() -> list[dict[str, Any]]:
@@ -170,7 +169,7 @@ def prune_converted() -> list[dict[str, Any]]:
     behind (only where no process holds that model's conversion lock). Returns what was removed."""
     from filelock import FileLock, Timeout
 
-    removed = remove_converted([row["id"] for row in list_converted() if row["source_exists"] is False])
+    removed = _delete([row for row in list_converted() if row["source_exists"] is False])
     root = conversion_root()
     # hidden entries: ".ID.lock" files and ".ID.RANDOM" folders of conversions, finished or not
     targets = {root / p.name[1:].rsplit(".", 1)[0] for p in root.glob(".*")} if root.is_dir() else set()
@@ -182,8 +181,7 @@ def prune_converted() -> list[dict[str, Any]]:
             continue  # being converted now
         try:
             for leftover in _temporaries(target):
-                removed.append({"id": leftover.name, "size_mb": round(_size(leftover) / 1e6, 1),
-                                "source": None, "source_exists": None})
+                removed.append(_row(leftover))
                 shutil.rmtree(leftover, ignore_errors=True)
         finally:
             lock.release()
