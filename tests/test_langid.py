@@ -123,6 +123,22 @@ def test_clear_one_line_paragraph_keeps_its_language(segmenter, line, lang, arou
         [(s.lang, s.text[:30]) for s in segments]
 
 
+_TR = "Bugün hava çok güzel, parka gidelim mi? Akşam yemeğini birlikte yiyeceğiz.\n\n"
+_UK = "Сьогодні в Києві буде хмарно. Увечері очікується невеликий дощ.\n\n"
+
+
+def test_und_of_one_script_is_no_context_for_another(segmenter):
+    """"und" is no one language: a Turkish paragraph says nothing about the short Russian line
+    after it (once, "und" ran on across the change of script and took the line along)."""
+    text = _TR + "Он дома.\n\n" + _TR
+    segments = segmenter(text)
+    start = text.index("Он дома.")
+    assert next(s.lang for s in segments if s.start <= start < s.end) == "ru", \
+        [(s.lang, s.text[:30]) for s in segments]
+    # text in languages that are not ours stays "und", whatever its script
+    assert [s.lang for s in segmenter(_TR + _UK + _TR)] == ["und"]
+
+
 @pytest.mark.parametrize("line, around, lang", [
     ("Baku, 29 November 2021", _AZ, "az"), ("Bakı, 29.11.2021", _EN, "en"), ("Ilham Aliyev", _EN, "en"),
     ("Ильхам Алиев", _RU, "ru"), ("Photo: Reuters", _AZ, "az"), ("VIDEO", _AZ, "az"), ("ВИДЕО", _RU, "ru"),

@@ -6,8 +6,9 @@ over the whole document: each sentence's detector scores count in proportion to 
 has (letters of lower-case words; capitalised words are names, captions, datelines), and every
 change of language costs a penalty (more inside a line than between lines), so a caption or a
 name takes the language its context supports while a clear sentence keeps its own. A label whose
-script contradicts the sentence's letters is never chosen; a line without letters takes the
-language around it.
+script contradicts the sentence's letters is never chosen, and ``und`` is a state of its own in
+each script (Turkish then Ukrainian is a change of language too); a line without letters takes
+the language around it.
 
 The segments partition the text exactly: ``"".join(s.text for s in segments) == text``.
 """
@@ -33,6 +34,9 @@ LANGUAGE_SCRIPTS = {
     "ru": "Cyrillic", "uk": "Cyrillic", "be": "Cyrillic", "bg": "Cyrillic", "kk": "Cyrillic",
     "sr": "Cyrillic", "mk": "Cyrillic",
 }
+
+# "und" is no one language: a run of it stays in one script (Turkish, then Ukrainian, is a switch)
+UND_SCRIPTS = ("Latin", "Cyrillic", "Other")
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
@@ -82,7 +86,10 @@ class Segmenter:
         self.detector = detector or make_detector(settings.backend, languages, **settings.detector)
         self.full_weight_letters = settings.full_weight_letters
         self.label_weight = settings.label_weight
-        self._und = self.detector.labels.index(UND)
+        # the Viterbi's states: the languages, then "und" once per script, so that Turkish next to
+        # a Russian sentence is no context for calling that sentence "und" too
+        self._states = list(self.detector.languages) + [UND] * len(UND_SCRIPTS)
+        self._und = len(self.detector.languages)  # the first "und" state
         self.full_weight_prose = settings.full_weight_prose
         self.switch_cost_line = settings.switch_cost_line
         self.switch_cost_inline = settings.switch_cost_inline
@@ -114,6 +121,7 @@ class Segmenter:
                     "full_weight_prose": self.full_weight_prose,
                     "switch_cost_line": self.switch_cost_line,
                     "switch_cost_inline": self.switch_cost_inline,
+                    "und_states": "one per script",
                 },
             }
         )
@@ -164,8 +172,9 @@ class Segmenter:
         return units
 
     def _emissions(self, text: str, unit: Unit) -> list[float]:
-        """A unit's own evidence for each label: its log-probabilities, weighted by how much of
-        it is prose; minus infinity for a language of another script."""
+        """A unit's own evidence for each state (the labels, ``und`` once per script): its
+        log-probabilities, weighted by how much of it is prose; minus infinity for a language of
+        another script, and for the ``und`` of another script."""
         unit_text = text[unit.start:unit.end]
         prose = prose_letters(unit_text)
         weight = max(min(1.0, prose / self.full_weight_prose),
@@ -173,11 +182,12 @@ class Segmenter:
         script = script_of(unit_text, unit.letters)
         scores = unit.scores
         out = [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) != script
-               else weight * log_prob(scores.get(label, 0.0)) for label in self.detector.labels]
-        if not prose and max(scores, key=scores.get) != UND:
-            # a label (menu item, name) takes its language from its context, but "und" is no
-            # language to take: next to labels in other scripts it would bridge them all
-            out[self._und] = float("-inf")
+               else weight * log_prob(scores.get(label, 0.0)) for label in self._states]
+        for k, und_script in enumerate(UND_SCRIPTS):
+            if und_script != script or (not prose and max(scores, key=scores.get) != UND):
+                # a label (menu item, name) takes its language from its context, but "und" is
+                # no language to take: next to labels in other scripts it would bridge them all
+                out[self._und + k] = float("-inf")
         return out
 
     def _smooth(self, text: str, units: list[Unit]) -> None:
@@ -186,7 +196,7 @@ class Segmenter:
         best label so far: linear in the number of labels."""
         if not units:
             return
-        labels = self.detector.labels
+        labels = self._states
         n = len(labels)
         score = self._emissions(text, units[0])
         back: list[list[int]] = [[]]
