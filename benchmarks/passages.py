@@ -2,7 +2,9 @@
 sentences (``build_dev_pages``): articles ending with their headline in the other languages,
 quoted English posts with their translation, and negatives (a paraphrase, a Turkish quote,
 menu furniture in three languages). Prints the four figures of the issue and the seed page's
-passages, and the time per page.
+passages, and the time per page. Then, as many pages with text in several of our languages and
+no translation on them (``build_unrelated_pages``: the commonest page of a multilingual archive),
+and how many of them get a passage, every one of them wrong.
 
 The pages of ``--seeds`` draws are scored together (8 pages of each kind a draw): one draw
 holds only 16 parallel pairs, and its figures swing by ±0.2 from draw to draw.
@@ -17,7 +19,7 @@ import time
 from pathlib import Path
 
 from polyglot_news import Pipeline
-from polyglot_news.alignment.evaluation import build_dev_pages, score_pages
+from polyglot_news.alignment.evaluation import build_dev_pages, build_unrelated_pages, score_pages
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.io.datasets import read_parallel_dir
 
@@ -44,6 +46,11 @@ def main() -> None:
     print(f"{len(pages)} dev pages ({', '.join(kinds)}; {args.seeds} draws), {sum(len(p.lines) for p in pages)} lines")
     print("\n".join(scores.lines()))
     print(f"time: {seconds / len(pages) * 1000:.0f} ms per page (segmentation and passages)")
+    unrelated = [page for seed in range(args.seeds)
+                 for page in build_unrelated_pages(pairs, 5 * args.per_kind, seed=seed, held_out=background_sentences())]
+    found = [pipeline(page.text).passages or [] for page in unrelated]
+    print(f"unrelated pages (az/en/ru text, no translation on them): {sum(1 for f in found if f)} / {len(unrelated)}"
+          f" with a passage, {sum(len(p.pairs) for f in found for p in f)} sentence pairs in them")
     seed = pipeline(SEED.read_text(encoding="utf-8"))
     print(f"seed page: {len(seed.passages)} passage(s): " + "; ".join(
         "+".join(m.lang for m in p.members) + f" ({len(p.pairs)} pairs)" for p in seed.passages))

@@ -121,3 +121,30 @@ def test_background_sentences_are_taken_by_language():
     own_en, own_az = encoder.encode(en), encoder.encode(az)
     np.testing.assert_allclose(scorer._samples[0], np.vstack([own_en, encoder.encode(background["en"][:48])]), atol=1e-6)
     np.testing.assert_allclose(scorer._samples[1], np.vstack([own_az, encoder.encode(background["az"][:48])]), atol=1e-6)
+
+
+def test_unrelated_pages_hold_no_translation(dev_pairs):
+    """The benchmark's pages without parallel text: several of our languages, each line in
+    one, no sentence beside one of its translations, none of the held-out sentences."""
+    from polyglot_news.alignment.evaluation import build_unrelated_pages
+
+    held = [p.src for p in dev_pairs[:50]]
+    pages = build_unrelated_pages(dev_pairs, 30, seed=1, held_out=held)
+    assert len(pages) == 30 and all(not p.parallel and p.kind == "unrelated" for p in pages)
+    translations: dict[str, set[str]] = {}
+    language = {}
+    for p in dev_pairs:
+        translations.setdefault(p.src, set()).add(p.tgt)
+        translations.setdefault(p.tgt, set()).add(p.src)
+        language[p.src], language[p.tgt] = p.src_lang, p.tgt_lang
+    many = 0
+    for page in pages:
+        assert 4 <= len(page.lines) <= 10 and len(page.langs) == len(page.lines)
+        many += len(set(page.langs)) > 1
+        on_page = set()
+        for line, lang in zip(page.lines, page.langs):
+            sentences = [s for s in language if s in line and language[s] == lang]
+            assert sentences and not set(sentences) & set(held), line
+            on_page.update(sentences)
+        assert not any(translations[s] & on_page for s in on_page), page.lines
+    assert many >= 20  # most pages mix languages

@@ -272,6 +272,46 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     return pages
 
 
+def build_unrelated_pages(pairs: Sequence[ParallelPair], count: int, seed: int = 0,
+                          held_out: Sequence[str] = ()) -> list[DevPage]:
+    """Pages with text in several of our languages and no translation on them: 4–10 lines
+    of 1–3 dev sentences each, most lines in the page's main language (az, en, ru in turn),
+    the others in any of the three, and no two sentences of a page translations of each other
+    (by the dev pairs). The commonest page in a multilingual news archive: a sidebar of other
+    stories, readers' comments. Every passage found on one is wrong."""
+    rng = random.Random(seed)
+    held = set(held_out)
+    linked: dict[str, set[str]] = {}
+    mono: dict[str, set[str]] = {}
+    for p in pairs:
+        if p.src in held or p.tgt in held:
+            continue
+        linked.setdefault(p.src, set()).add(p.tgt)
+        linked.setdefault(p.tgt, set()).add(p.src)
+        for text, lang in ((p.src, p.src_lang), (p.tgt, p.tgt_lang)):
+            if lang in ("az", "en", "ru"):
+                mono.setdefault(lang, set()).add(text)
+    pools = {lang: sorted(texts) for lang, texts in mono.items()}
+    pages = []
+    for k in range(count):
+        main = ("az", "en", "ru")[k % 3]
+        used: set[str] = set()
+        lines, langs = [], []
+        for _ in range(rng.randint(4, 10)):
+            lang = main if rng.random() < 0.6 else rng.choice(("az", "en", "ru"))
+            chosen: list[str] = []
+            want = rng.randint(1, 3)
+            while len(chosen) < want:
+                text = rng.choice(pools[lang])
+                if text not in used and not linked.get(text, set()) & used:
+                    used.add(text)
+                    chosen.append(text)
+            lines.append(" ".join(chosen))
+            langs.append(lang)
+        pages.append(DevPage("unrelated", lines, langs, set()))
+    return pages
+
+
 def _word_overlap(a: str, b: str) -> float:
     """Jaccard overlap of two sentences' lower-cased words."""
     wa, wb = ({w.strip(".,!?\"'") for w in x.lower().split()} for x in (a, b))
