@@ -94,7 +94,7 @@ class EncoderConfig(_Strict):
 class AlignSettings(_Strict):
     """The sentence-alignment search: group sizes, what a skip costs, the band."""
 
-    max_group: int = Field(4, ge=1, le=8, description="most sentences on one side of an n-m group")
+    max_group: int = Field(5, ge=1, le=8, description="most sentences on one side of an n-m group")
     max_group_total: int = Field(6, ge=2, le=16, description="most sentences in an n-m group, both sides")
     skip_quantile: float = Field(0.02, gt=0, lt=1, description=(
         "a sentence left unaligned costs this quantile of the costs of random sentence pairs"))

@@ -116,6 +116,15 @@ def test_groups_larger_than_two_are_configurable(dev_pairs, scorer):
     assert all(len(g.tgt) <= 2 for g in narrow)
 
 
+def test_one_sentence_against_five_by_default(dev_pairs, scorer):
+    """A sentence that lists what the other side says in five (Bleualign's dev document has
+    two such, where a German sentence lists five French list items)."""
+    pairs = _pairs(dev_pairs, "en", "ru", n=14, seed=5)
+    src = [p.src for p in pairs[:4]] + [" ".join(p.src for p in pairs[4:9])] + [p.src for p in pairs[9:]]
+    tgt = [p.tgt for p in pairs]
+    assert ((4,), (4, 5, 6, 7, 8)) in _keys(align(src, tgt, scorer))
+
+
 def test_strict_and_lax_scoring_as_published(tmp_path):
     gold_file = tmp_path / "gold"
     gold_file.write_text("[0]:[0]\n[1]:[1,2]\n[]:[3]\n[2]:[4]\n", encoding="utf-8")
