@@ -5,7 +5,7 @@ The data is GPL-2.0 and is read from ``../shared/data/bleualign-dev`` (or ``--da
 copied into this repository. Prints the scores beside the published figures of Vecalign and
 Bertalign on the test set, the group shapes against the gold, and the time.
 
-Usage: python benchmarks/bleualign.py [--data DIR] [--config configs/offline.yaml] [--out PRED]
+Usage: python benchmarks/bleualign.py [--data DIR] [--config configs/offline.yaml] [--out PRED] [--diagnose]
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import argparse
 import time
 from pathlib import Path
 
-from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, strict_lax_scores
-from polyglot_news.alignment.documents import align_documents
+from polyglot_news.alignment.documents import align_documents, document_scorer
+from polyglot_news.alignment.encoders import encoder_from_config
+from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
+                                                strict_lax_scores)
+from polyglot_news.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "bleualign-dev"
@@ -34,6 +37,9 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--config", default=str(ROOT / "configs" / "offline.yaml"))
     ap.add_argument("--out", type=Path, help="write the predicted groups here, one '[..]:[..]' a line")
+    ap.add_argument("--diagnose", action="store_true",
+                    help="for each stretch where ours and the gold differ, whether the gold costs less under our "
+                         "cost (the search missed it) or more (the cost ranks it lower)")
     args = ap.parse_args()
     src, tgt = read_lines(args.data / "dev.de"), read_lines(args.data / "dev.fr")
     gold = read_gold_groups(args.data / "dev.defr")
@@ -60,6 +66,31 @@ def main() -> None:
                     and group_shapes([g]).get(shape))
         print(f"{shape:<13}{gold_shapes[shape]:>6}{pred_shapes[shape]:>6}{exact:>12}")
     print(f"\ntime: {seconds:.1f} s (encoding included; {(len(src) + len(tgt)) / seconds:.0f} sentences/s)")
+    if args.diagnose:
+        diagnose(src, tgt, pred, gold, args.config)
+
+
+def diagnose(src: list[str], tgt: list[str], pred, gold, config: str) -> None:
+    """Cost both alignments of every stretch where they differ, as the search does."""
+    ac = load_config(config).alignment
+    scorer = document_scorer(encoder_from_config(ac.encoder), src, tgt, "de", "fr", ac.samples)
+    skip = scorer.skip_cost(ac.skip_quantile)
+    stretches = differing_stretches(pred, gold)
+    missed = []
+    for ours, theirs in stretches:
+        # the gold leaves a few sentences out of every group: count them as left alone
+        covered = [{(side, k) for g in gs for side, ks in ((0, g.src), (1, g.tgt)) for k in ks} for gs in (ours, theirs)]
+        gold_cost = path_cost(theirs, scorer, skip) + skip * len(covered[0] - covered[1])
+        if gold_cost < path_cost(ours, scorer, skip) + skip * len(covered[1] - covered[0]):
+            missed.append((ours, theirs))
+    print(f"\nstretches where ours and the gold differ: {len(stretches)}; the gold costs less under our cost "
+          f"(the search missed it): {len(missed)}; more (the cost ranks it lower): {len(stretches) - len(missed)}")
+    for ours, theirs in missed:
+        print(f"  gold {_show(theirs)}  ours {_show(ours)}")
+
+
+def _show(groups) -> str:
+    return " ".join(f"{g.src}:{g.tgt}".replace(" ", "") for g in sorted(groups, key=lambda g: (g.src, g.tgt)))
 
 
 if __name__ == "__main__":

