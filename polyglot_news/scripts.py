@@ -52,6 +52,27 @@ def script_of(text: str, letters: int | None = None) -> str:
     return "Cyrillic" if cyrillic >= other else "Other"
 
 
+# Links and e-mail addresses: letters that are no evidence of any language
+# ("https://report.az/xeber/123", "pic.twitter.com/AbC1", "info@apa.az"). An @handle stays: in a
+# post's byline ("— Anna Smith (@anna_smith) November 3, 2021") it is often all the lower-case
+# words there are, and it is mostly in the post's language.
+_TLD = r"\.(?:com|org|net|info|biz|io|me|co|tv|news|gov|edu|int|eu|az|ru|ua|tr|uk|de|fr)\b"
+_LINK = re.compile(
+    r"(?:https?://|www\.)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b(?:[\w-]+\.)*[\w-]+" + _TLD + r"(?:/\S*)?",
+    re.IGNORECASE)
+_MAYBE_DOMAIN = re.compile(_TLD, re.IGNORECASE)
+
+
+def mask_links(text: str) -> str:
+    """``text`` with its links and e-mail addresses blanked out (same length, so offsets
+    hold): what is left is what tells the language."""
+    if "/" not in text and "@" not in text and not _MAYBE_DOMAIN.search(text):
+        return text  # the common case, a tenth of the cost of the full pattern
+    return _LINK.sub(lambda m: " " * len(m.group()), text)
+
+
 def latin_schwa(text: str) -> str:
     """Azerbaijani typed with the Cyrillic schwa (ә, common in scraped text) in Latin script:
     ``text`` with ə for ә when its letters are mostly Latin, else unchanged."""

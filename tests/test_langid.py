@@ -139,6 +139,25 @@ def test_und_of_one_script_is_no_context_for_another(segmenter):
     assert [s.lang for s in segmenter(_TR + _UK + _TR)] == ["und"]
 
 
+def test_links_are_no_evidence_of_a_language(segmenter):
+    from polyglot_news.scripts import letter_count, mask_links
+
+    assert mask_links("Mənbə: Report.az") == "Mənbə:          "
+    assert mask_links("— Anna Smith (@anna_smith) November 3, 2021").count("anna") == 1  # a handle stays
+    masked = mask_links("Yazın: info@apa.az, https://apa.az/x?id=1")
+    assert len(masked) == 41 and letter_count(masked) == len("Yazın")
+    for plain in ("Dr. Smith paid 3.5 million.", "İ.Əliyev met U.S. officials.", "and/or"):
+        assert mask_links(plain) == plain
+    # a line that is only a link follows the language around it, like a dateline
+    for line in ("https://report.az/xeber/iqtisadiyyat-123", "pic.twitter.com/AbC123xyz"):
+        for around, lang in ((_RU, "ru"), (_AZ, "az")):
+            assert [s.lang for s in segmenter(around + line + "\n\n" + around)] == [lang], line
+    # a post with its link keeps its own language
+    post = "Great to meet the President of the bank today https://t.co/Xyz123"
+    text = _RU + post + "\n\n" + _RU
+    assert [s.lang for s in segmenter(text)] == ["ru", "en", "ru"]
+
+
 @pytest.mark.parametrize("line, around, lang", [
     ("Baku, 29 November 2021", _AZ, "az"), ("Bakı, 29.11.2021", _EN, "en"), ("Ilham Aliyev", _EN, "en"),
     ("Ильхам Алиев", _RU, "ru"), ("Photo: Reuters", _AZ, "az"), ("VIDEO", _AZ, "az"), ("ВИДЕО", _RU, "ru"),

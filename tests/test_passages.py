@@ -76,6 +76,17 @@ def test_page_furniture_in_three_languages_is_not_a_passage(pipeline):
     assert pipeline(text).passages == []
 
 
+def test_links_under_labels_in_two_languages_are_not_a_passage(pipeline):
+    """A "More: <link>" line in each edition's article: the link's words are no translation."""
+    az = "Bakıda yeni metro stansiyası açılıb. Stansiya şəhərin mərkəzində yerləşir.\n"
+    ru = "В Москве прошёл большой концерт. Тысячи зрителей пришли на площадь, несмотря на дождь.\n"
+    link = "https://report.az/xeber/iqtisadiyyat-123"
+    text = az + f"Ətraflı: {link}\n" + az + "\n" + ru + f"Подробнее: {link}\n" + ru
+    result = pipeline(text)
+    assert {s.lang for s in result.segments} == {"az", "ru"}
+    assert result.passages == []
+
+
 def test_short_sentences_pair_but_short_labels_do_not(pipeline):
     """Two words a side pair when both sides end as sentences ("We won!"); the same words
     without the stop are a label, like a menu item, and never pair."""

@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
+from ..scripts import mask_links
 from ..sentences import ENDS_AS_SENTENCE, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, encoder_from_config
@@ -105,7 +106,7 @@ class PassageFinder:
         c = self.config
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
                 "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
-                "short_pairs": "both sides end as sentences", **self.align_settings.model_dump()}
+                "short_pairs": "both sides end as sentences", "links": "not words", **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
         if self.encoder is not None:
@@ -271,8 +272,9 @@ def _lines(segment: Segment) -> list[tuple[int, str]]:
 def _enough_words(a: str, b: str, least: int) -> bool:
     """Menu items and labels ("Home", "Follow us") are one or two words in every language and
     end without a full stop; a pair needs ``least`` words on its longer side and two on the
-    shorter, unless both sides end as sentences do ("Ask Alex." / "Спросите у Алекса.")."""
-    counts = sorted((len(_WORD.findall(a)), len(_WORD.findall(b))))
+    shorter, unless both sides end as sentences do ("Ask Alex." / "Спросите у Алекса."). The
+    words of links do not count: the same link in two editions is no translation."""
+    counts = sorted((len(_WORD.findall(mask_links(a))), len(_WORD.findall(mask_links(b)))))
     if counts[0] >= 1 and ENDS_AS_SENTENCE.search(a) and ENDS_AS_SENTENCE.search(b):
         return True
     return counts[0] >= 2 and counts[1] >= least

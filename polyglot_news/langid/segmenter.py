@@ -8,7 +8,9 @@ change of language costs a penalty (more inside a line than between lines), so a
 name takes the language its context supports while a clear sentence keeps its own. A label whose
 script contradicts the sentence's letters is never chosen, and ``und`` is a state of its own in
 each script (Turkish then Ukrainian is a change of language too); a line without letters takes
-the language around it.
+the language around it. Links and e-mail addresses are no evidence: their letters are not
+counted, nor shown to the detector (:func:`..scripts.mask_links`), so a line that is only a link
+is such a line.
 
 The segments partition the text exactly: ``"".join(s.text for s in segments) == text``.
 """
@@ -22,7 +24,7 @@ from typing import Any, Sequence
 import regex
 
 from ..config import PipelineConfig, SegmentationConfig
-from ..scripts import letter_count, script_of
+from ..scripts import letter_count, mask_links, script_of
 from ..sentences import ENDS_AS_SENTENCE, SPLITTER, split_sentences
 from ..types import Document, Segment, Signature
 from .detectors import UND, Detector, log_prob, make_detector
@@ -122,6 +124,7 @@ class Segmenter:
                     "switch_cost_line": self.switch_cost_line,
                     "switch_cost_inline": self.switch_cost_inline,
                     "und_states": "one per script",
+                    "links": "no evidence",
                 },
             }
         )
@@ -145,7 +148,7 @@ class Segmenter:
             plain.append(text)
         all_units = [self._units(text) if text else [] for text in plain]
         scored = [[u for u in units if u.letters] for units in all_units]
-        sentences = [text[u.start:u.end] for text, units in zip(plain, scored) for u in units]
+        sentences = [mask_links(text[u.start:u.end]) for text, units in zip(plain, scored) for u in units]
         found = iter(self.detector.scores_many(sentences))
         out = []
         for text, units, with_letters in zip(plain, all_units, scored):
@@ -167,7 +170,7 @@ class Segmenter:
             line_units: list[Unit] = []
             for s, e in split_sentences(match.group()):
                 start, end = match.start() + s, match.start() + e
-                line_units.append(Unit(start, end, line_no, letter_count(text[start:end])))
+                line_units.append(Unit(start, end, line_no, letter_count(mask_links(text[start:end]))))
             units.extend(_attach_letterless(line_units))
         return units
 
@@ -175,7 +178,7 @@ class Segmenter:
         """A unit's own evidence for each state (the labels, ``und`` once per script): its
         log-probabilities, weighted by how much of it is prose; minus infinity for a language of
         another script, and for the ``und`` of another script."""
-        unit_text = text[unit.start:unit.end]
+        unit_text = mask_links(text[unit.start:unit.end])
         prose = prose_letters(unit_text)
         weight = max(min(1.0, prose / self.full_weight_prose),
                      self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
