@@ -87,6 +87,20 @@ def test_unbroken_run_is_cut_without_losing_characters():
     assert "".join(text[s:e] for s, e in spans) == text and all(e - s <= 64 for s, e in spans)
 
 
+def test_datelines_and_links_are_copied_not_translated(tiny_marian, tmp_path, dev_pairs):
+    """A sentence with no letters outside links is a chunk of its own, and its "translation"
+    is itself: a model (here, random weights) has nothing to translate in it."""
+    az = [p.src for p in dev_pairs if p.src_lang == "az"][:2]
+    plain = ["29.11.2021 10:15", "https://report.az/xeber/iqtisadiyyat-123", "pic.twitter.com/AbC123"]
+    text = "\n".join([az[0], plain[0], az[1], plain[1], plain[2]]) + "\n"
+    tr = _translator(tiny_marian, tmp_path, cache={"enabled": False})
+    (translation,) = tr.translate_spans([text], "az")
+    assert "".join(c.source for c in translation.chunks) == text
+    copied = {c.source.strip(): c.text for c in translation.chunks if c.source.strip() in plain}
+    assert copied == {p: p for p in plain}  # each alone, verbatim
+    assert tr.translate(plain, "ru") == plain and tr.stats.model_calls == 1  # only the az text ran
+
+
 def test_batching_and_order_do_not_change_results(tiny_marian, tmp_path, dev_pairs):
     sentences = [p.src for p in dev_pairs if p.src_lang == "az"][:40]
     one = _translator(tiny_marian, tmp_path / "a", cache={"enabled": False}, max_batch_size=1)

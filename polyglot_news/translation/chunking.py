@@ -1,10 +1,15 @@
 """Cut a segment into chunks that fit a model's source limit, without dropping a character.
 
-Sentences are packed greedily into chunks whose token count stays within the limit. A sentence
-that alone is too long is cut at the best boundary inside it: clause punctuation first, then
-whitespace, then (for a run of characters with no space at all) between characters. The chunks
+Sentences (none across a line) are packed greedily into chunks whose token count stays within
+the limit. A sentence that alone is too long is cut at the best boundary inside it: clause
+punctuation first, then whitespace, then (for a run of characters with no space at all) between
+characters. The chunks
 tile the text: whitespace between chunks belongs to the chunk before it, so the chunk spans
 cover the segment exactly, with no gaps and no overlap.
+
+A sentence with no letters outside links and e-mail addresses (a dateline, a score, a link on a
+line of its own) is a chunk of its own and is copied, not translated: there is nothing in it
+for a model to translate, and much for it to garble.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from ..scripts import letter_count, mask_links
 from ..sentences import split_sentences
 
 TokenCounter = Callable[[str], int]
 
 _CLAUSE = re.compile(r"[;:,—–)\]»\"]\s+")
 _SPACE = re.compile(r"\s+")
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
@@ -27,11 +34,12 @@ def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[
     if not text:
         return []
     pieces: list[tuple[int, int]] = []
-    for start, end in split_sentences(text):
-        pieces.extend(_fit(text, start, end, count_tokens, max_tokens))
+    for line in _LINE.finditer(text):  # as in segmentation, no sentence crosses a line
+        for start, end in split_sentences(line.group()):
+            pieces.extend(_fit(text, line.start() + start, line.start() + end, count_tokens, max_tokens))
     if not pieces:  # whitespace only: one chunk, nothing to translate
         return [(0, len(text))]
-    packed = _pack(text, pieces, count_tokens, max_tokens)
+    packed = _pack(text, pieces, count_tokens, max_tokens, {p for p in pieces if is_verbatim(text[p[0]:p[1]])})
     # tile: leading whitespace to the first chunk, each gap to the chunk before it
     tiles = []
     for i, (start, _) in enumerate(packed):
@@ -41,13 +49,23 @@ def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[
     return tiles
 
 
-def _pack(text: str, pieces: list[tuple[int, int]], count: TokenCounter, limit: int) -> list[tuple[int, int]]:
+def is_verbatim(text: str) -> bool:
+    """Whether ``text`` is copied instead of translated: no letters outside links."""
+    return letter_count(mask_links(text)) == 0
+
+
+def _pack(text: str, pieces: list[tuple[int, int]], count: TokenCounter, limit: int,
+          alone: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Consecutive pieces joined while they fit, except those in ``alone``."""
     chunks: list[tuple[int, int]] = []
-    for start, end in pieces:
-        if chunks and count(text[chunks[-1][0]:end]) <= limit:
+    joinable = False
+    for piece in pieces:
+        start, end = piece
+        if joinable and piece not in alone and count(text[chunks[-1][0]:end]) <= limit:
             chunks[-1] = (chunks[-1][0], end)
         else:
             chunks.append((start, end))
+            joinable = piece not in alone
     return chunks
 
 

@@ -18,7 +18,7 @@ from ..config import PipelineConfig, TranslationConfig, load_config
 from ..logs import logger
 from ..types import Document, Segment, Signature, Translation, TranslationChunk
 from .cache import TranslationCache, cache_key
-from .chunking import plan_chunks
+from .chunking import is_verbatim, plan_chunks
 from .backends import TranslationBackend
 from .models import ModelNotAvailable, load
 
@@ -145,6 +145,7 @@ class Translator:
                 "routes": parts,
                 "generation": self.config.generation.model_dump(),
                 "batch_tokens": self.config.batch_tokens,
+                "chunks": "within lines; copied where no letters outside links",
             },
         })
 
@@ -160,7 +161,10 @@ class Translator:
         limit = self.max_source_tokens(src_lang)
         plans = [plan_chunks(text, loaded.count_tokens, limit) for text in texts]
         sources = [text[s:e].strip() for text, plan in zip(texts, plans) for s, e in plan]
-        outputs = dict(zip(sources, self._translate_unique(sources, src_lang)))
+        copied = {s for s in sources if is_verbatim(s)}  # datelines, links: nothing to translate
+        model_sources = [s for s in sources if s not in copied]
+        outputs = dict(zip(model_sources, self._translate_unique(model_sources, src_lang)))
+        outputs.update((s, s) for s in copied)
         results = []
         for i, (text, plan) in enumerate(zip(texts, plans)):
             base = offsets[i] if offsets is not None else 0
