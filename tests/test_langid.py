@@ -127,6 +127,22 @@ _TR = "Bugün hava çok güzel, parka gidelim mi? Akşam yemeğini birlikte yiye
 _UK = "Сьогодні в Києві буде хмарно. Увечері очікується невеликий дощ.\n\n"
 
 
+@pytest.mark.parametrize("line, lang, around", [
+    ("PRESIDENT MEETS THE DELEGATION FROM GERMANY", "en", _AZ),
+    ("SABAH PAYTAXTDA HAVA SOYUQ OLACAQ", "az", _EN),
+])
+def test_headline_in_capitals_keeps_its_language(segmenter, line, lang, around):
+    """Case says nothing in a line of capitals: it is read as prose, not as a label."""
+    text = around + line + "\n\n" + around
+    segments = segmenter(text)
+    start = text.index(line)
+    assert next(s.lang for s in segments if s.start <= start < s.end) == lang, \
+        [(s.lang, s.text[:30]) for s in segments]
+    # short labels in capitals still take their language from their context
+    label = {"en": "SON XƏBƏRLƏR", "az": "LATEST NEWS"}[lang]
+    assert [s.lang for s in segmenter(around + label + "\n\n" + around)] == [{"en": "az", "az": "en"}[lang]]
+
+
 def test_und_of_one_script_is_no_context_for_another(segmenter):
     """"und" is no one language: a Turkish paragraph says nothing about the short Russian line
     after it (once, "und" ran on across the change of script and took the line along)."""

@@ -44,6 +44,8 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
+_LOWER = regex.compile(r"\p{Ll}")
+_WORDS = regex.compile(r"\p{L}{2,}")
 
 
 def prose_letters(text: str) -> int:
@@ -52,9 +54,15 @@ def prose_letters(text: str) -> int:
 
     This is how much of a unit is evidence of its language. The capitalised words of prose (its
     first word, names) and labels (names, captions, datelines, "VIDEO") say little about the
-    language around them: "Aliyev and Raisi" reads Azerbaijani to a detector in any article."""
+    language around them: "Aliyev and Raisi" reads Azerbaijani to a detector in any article.
+
+    In a line of capitals, of three words or more, case says nothing: it is read as if in lower
+    case ("PRESIDENT MEETS THE DELEGATION", a headline set in capitals, is prose; "VIDEO" and
+    "SON XƏBƏRLƏR" stay labels)."""
     if not _SPACE.search(text.strip()):
         return letter_count(text) if ENDS_AS_SENTENCE.search(text) else 0
+    if not _LOWER.search(text) and len(_WORDS.findall(text)) >= 3:
+        text = text.lower()
     return letter_count("".join(_LOWER_WORD.findall(text)))
 
 
@@ -125,6 +133,7 @@ class Segmenter:
                     "switch_cost_inline": self.switch_cost_inline,
                     "und_states": "one per script",
                     "links": "no evidence",
+                    "capitals": "a line of 3+ words read as lower case",
                 },
             }
         )
