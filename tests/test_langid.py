@@ -129,10 +129,12 @@ _UK = "Сьогодні в Києві буде хмарно. Увечері оч
 
 @pytest.mark.parametrize("line, lang, around", [
     ("PRESIDENT MEETS THE DELEGATION FROM GERMANY", "en", _AZ),
+    ("President Meets The Delegation From Germany", "en", _AZ),
     ("SABAH PAYTAXTDA HAVA SOYUQ OLACAQ", "az", _EN),
 ])
 def test_headline_in_capitals_keeps_its_language(segmenter, line, lang, around):
-    """Case says nothing in a line of capitals: it is read as prose, not as a label."""
+    """Case says nothing in a headline set in capitals or Title Case: it is read as prose, not
+    as a label."""
     text = around + line + "\n\n" + around
     segments = segmenter(text)
     start = text.index(line)

@@ -44,7 +44,6 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
-_LOWER = regex.compile(r"\p{Ll}")
 _WORDS = regex.compile(r"\p{L}{2,}")
 
 
@@ -56,14 +55,16 @@ def prose_letters(text: str) -> int:
     first word, names) and labels (names, captions, datelines, "VIDEO") say little about the
     language around them: "Aliyev and Raisi" reads Azerbaijani to a detector in any article.
 
-    In a line of capitals, of three words or more, case says nothing: it is read as if in lower
-    case ("PRESIDENT MEETS THE DELEGATION", a headline set in capitals, is prose; "VIDEO" and
-    "SON XƏBƏRLƏR" stay labels)."""
+    Where no word starts in lower case and there are four words or more, case says nothing: a
+    headline set in capitals or in Title Case ("PRESIDENT MEETS THE DELEGATION", "President
+    Meets The Delegation") is prose and is read as if in lower case, while "VIDEO", "Ilham
+    Aliyev" and "Son Xəbərlər" stay labels."""
     if not _SPACE.search(text.strip()):
         return letter_count(text) if ENDS_AS_SENTENCE.search(text) else 0
-    if not _LOWER.search(text) and len(_WORDS.findall(text)) >= 3:
-        text = text.lower()
-    return letter_count("".join(_LOWER_WORD.findall(text)))
+    lower = _LOWER_WORD.findall(text)
+    if not lower and len(_WORDS.findall(text)) >= 4:
+        lower = _LOWER_WORD.findall(text.lower())
+    return letter_count("".join(lower))
 
 
 @dataclass
@@ -133,7 +134,7 @@ class Segmenter:
                     "switch_cost_inline": self.switch_cost_inline,
                     "und_states": "one per script",
                     "links": "no evidence",
-                    "capitals": "a line of 3+ words read as lower case",
+                    "capitals": "4+ words, none in lower case: read as lower case",
                 },
             }
         )
