@@ -69,7 +69,7 @@ def mask_links(text: str) -> str:
     """``text`` with its links and e-mail addresses blanked out (same length, so offsets
     hold): what is left is what tells the language."""
     if "/" not in text and "@" not in text and not _MAYBE_DOMAIN.search(text):
-        return text  # the common case, a tenth of the cost of the full pattern
+        return text  # the common case: a thirtieth of the full pattern's cost
     return _LINK.sub(lambda m: " " * len(m.group()), text)
 
 

@@ -3,9 +3,8 @@
 Sentences (none across a line) are packed greedily into chunks whose token count stays within
 the limit. A sentence that alone is too long is cut at the best boundary inside it: clause
 punctuation first, then whitespace, then (for a run of characters with no space at all) between
-characters. The chunks
-tile the text: whitespace between chunks belongs to the chunk before it, so the chunk spans
-cover the segment exactly, with no gaps and no overlap.
+characters. The chunks tile the text: whitespace between chunks belongs to the chunk before it,
+so the chunk spans cover the segment exactly, with no gaps and no overlap.
 
 A sentence with no letters outside links and e-mail addresses (a dateline, a score, a link on a
 line of its own) is a chunk of its own and is copied, not translated: there is nothing in it
