@@ -53,3 +53,14 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
         else:
             spans.append((s, e))
     return spans
+
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def sentences_by_line(text: str) -> list[list[tuple[int, int]]]:
+    """:func:`split_sentences` line by line: for each line of ``text`` (blank ones too), its
+    sentence spans in offsets of ``text``. No sentence crosses a line: a headline, a dateline or
+    a menu item is never run into the line after it."""
+    return [[(line.start() + s, line.start() + e) for s, e in split_sentences(line.group())]
+            for line in _LINE.finditer(text)]

@@ -25,7 +25,7 @@ import regex
 
 from ..config import PipelineConfig, SegmentationConfig
 from ..scripts import letter_count, mask_links, script_of
-from ..sentences import ENDS_AS_SENTENCE, SPLITTER, split_sentences
+from ..sentences import ENDS_AS_SENTENCE, SPLITTER, sentences_by_line
 from ..types import Document, Segment, Signature
 from .detectors import UND, Detector, log_prob, make_detector
 
@@ -40,7 +40,6 @@ LANGUAGE_SCRIPTS = {
 # "und" is no one language: a run of it stays in one script (Turkish, then Ukrainian, is a switch)
 UND_SCRIPTS = ("Latin", "Cyrillic", "Other")
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
@@ -176,11 +175,8 @@ class Segmenter:
 
     def _units(self, text: str) -> list[Unit]:
         units: list[Unit] = []
-        for line_no, match in enumerate(_LINE.finditer(text)):
-            line_units: list[Unit] = []
-            for s, e in split_sentences(match.group()):
-                start, end = match.start() + s, match.start() + e
-                line_units.append(Unit(start, end, line_no, letter_count(mask_links(text[start:end]))))
+        for line_no, spans in enumerate(sentences_by_line(text)):
+            line_units = [Unit(start, end, line_no, letter_count(mask_links(text[start:end]))) for start, end in spans]
             units.extend(_attach_letterless(line_units))
         return units
 

@@ -17,13 +17,12 @@ import re
 from typing import Callable
 
 from ..scripts import letter_count, mask_links
-from ..sentences import split_sentences
+from ..sentences import sentences_by_line
 
 TokenCounter = Callable[[str], int]
 
 _CLAUSE = re.compile(r"[;:,—–)\]»\"]\s+")
 _SPACE = re.compile(r"\s+")
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[tuple[int, int]]:
@@ -33,9 +32,9 @@ def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[
     if not text:
         return []
     pieces: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):  # as in segmentation, no sentence crosses a line
-        for start, end in split_sentences(line.group()):
-            pieces.extend(_fit(text, line.start() + start, line.start() + end, count_tokens, max_tokens))
+    for spans in sentences_by_line(text):  # as in segmentation
+        for start, end in spans:
+            pieces.extend(_fit(text, start, end, count_tokens, max_tokens))
     if not pieces:  # whitespace only: one chunk, nothing to translate
         return [(0, len(text))]
     packed = _pack(text, pieces, count_tokens, max_tokens, {p for p in pieces if is_verbatim(text[p[0]:p[1]])})
