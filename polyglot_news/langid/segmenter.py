@@ -155,12 +155,14 @@ class Segmenter:
             if not isinstance(text, str):
                 raise TypeError(f"expected str or Document, got {type(text).__name__}")
             plain.append(text)
-        all_units = [self._units(text) if text else [] for text in plain]
+        # what the detector and the smoothing read: the texts with their links blanked out
+        evidence = [mask_links(text) for text in plain]
+        all_units = [self._units(text, ev) if text else [] for text, ev in zip(plain, evidence)]
         scored = [[u for u in units if u.letters] for units in all_units]
-        sentences = [mask_links(text[u.start:u.end]) for text, units in zip(plain, scored) for u in units]
+        sentences = [ev[u.start:u.end] for ev, units in zip(evidence, scored) for u in units]
         found = iter(self.detector.scores_many(sentences))
         out = []
-        for text, units, with_letters in zip(plain, all_units, scored):
+        for text, ev, units, with_letters in zip(plain, evidence, all_units, scored):
             for unit in with_letters:
                 unit.scores = next(found)
             if not text:
@@ -168,23 +170,25 @@ class Segmenter:
             elif not units:  # whitespace only
                 out.append([Segment(0, len(text), UND, 1.0, text)])
             else:
-                self._smooth(text, with_letters)
+                self._smooth(ev, with_letters)
                 _follow_context(units)
                 out.append(self._runs(text, units))
         return out
 
-    def _units(self, text: str) -> list[Unit]:
+    def _units(self, text: str, evidence: str) -> list[Unit]:
+        """The sentences of ``text``, each with the letters it has in ``evidence`` (the text
+        with its links blanked out)."""
         units: list[Unit] = []
         for line_no, spans in enumerate(sentences_by_line(text)):
-            line_units = [Unit(start, end, line_no, letter_count(mask_links(text[start:end]))) for start, end in spans]
+            line_units = [Unit(start, end, line_no, letter_count(evidence[start:end])) for start, end in spans]
             units.extend(_attach_letterless(line_units))
         return units
 
-    def _emissions(self, text: str, unit: Unit) -> list[float]:
+    def _emissions(self, evidence: str, unit: Unit) -> list[float]:
         """A unit's own evidence for each state (the labels, ``und`` once per script): its
         log-probabilities, weighted by how much of it is prose; minus infinity for a language of
         another script, and for the ``und`` of another script."""
-        unit_text = mask_links(text[unit.start:unit.end])
+        unit_text = evidence[unit.start:unit.end]
         prose = prose_letters(unit_text)
         weight = max(min(1.0, prose / self.full_weight_prose),
                      self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
@@ -199,7 +203,7 @@ class Segmenter:
                 out[self._und + k] = float("-inf")
         return out
 
-    def _smooth(self, text: str, units: list[Unit]) -> None:
+    def _smooth(self, evidence: str, units: list[Unit]) -> None:
         """Viterbi over the sentences: detector evidence against the cost of switching. Every
         switch costs the same, so the best way into a label is staying in it or leaving the
         best label so far: linear in the number of labels."""
@@ -207,14 +211,14 @@ class Segmenter:
             return
         labels = self._states
         n = len(labels)
-        score = self._emissions(text, units[0])
+        score = self._emissions(evidence, units[0])
         back: list[list[int]] = [[]]
         for i in range(1, len(units)):
             unit = units[i]
             cost = self.switch_cost_inline if unit.line == units[i - 1].line else self.switch_cost_line
             best = max(range(n), key=score.__getitem__)
             leave = score[best] - cost
-            emission = self._emissions(text, unit)
+            emission = self._emissions(evidence, unit)
             pointers = []
             new = []
             for k in range(n):
