@@ -237,18 +237,10 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     the scores) are left out, so the pages test what the calibration has not seen.
     """
     rng = random.Random(seed)
-    held = set(held_out)
-    pairs = [p for p in pairs if p.src not in held and p.tgt not in held]
+    pairs, mono, linked = _page_material(pairs, held_out)
     by = {}
     for p in pairs:
         by.setdefault((p.src_lang, p.tgt_lang), []).append(p)
-    mono: dict[str, list[str]] = {}
-    linked: dict[str, set[str]] = {}  # every sentence's translations, to keep them out of bodies
-    for p in pairs:
-        mono.setdefault(p.src_lang, []).append(p.src)
-        mono.setdefault(p.tgt_lang, []).append(p.tgt)
-        linked.setdefault(p.src, set()).add(p.tgt)
-        linked.setdefault(p.tgt, set()).add(p.src)
 
     def body(lang: str, count: int, avoid: set[str]) -> list[str]:
         avoid = avoid | {t for s in avoid for t in linked.get(s, ())}
@@ -327,18 +319,8 @@ def build_unrelated_pages(pairs: Sequence[ParallelPair], count: int, seed: int =
     (by the dev pairs). The commonest page in a multilingual news archive: a sidebar of other
     stories, readers' comments. Every passage found on one is wrong."""
     rng = random.Random(seed)
-    held = set(held_out)
-    linked: dict[str, set[str]] = {}
-    mono: dict[str, set[str]] = {}
-    for p in pairs:
-        if p.src in held or p.tgt in held:
-            continue
-        linked.setdefault(p.src, set()).add(p.tgt)
-        linked.setdefault(p.tgt, set()).add(p.src)
-        for text, lang in ((p.src, p.src_lang), (p.tgt, p.tgt_lang)):
-            if lang in ("az", "en", "ru"):
-                mono.setdefault(lang, set()).add(text)
-    pools = {lang: sorted(texts) for lang, texts in mono.items()}
+    _, mono, linked = _page_material(pairs, held_out)
+    pools = {lang: sorted(set(mono[lang])) for lang in ("az", "en", "ru")}
     pages = []
     for k in range(count):
         main = ("az", "en", "ru")[k % 3]
@@ -357,6 +339,22 @@ def build_unrelated_pages(pairs: Sequence[ParallelPair], count: int, seed: int =
             langs.append(lang)
         pages.append(DevPage("unrelated", lines, langs, set()))
     return pages
+
+
+def _page_material(pairs: Sequence[ParallelPair], held_out: Sequence[str]
+                   ) -> tuple[list[ParallelPair], dict[str, list[str]], dict[str, set[str]]]:
+    """The pairs with no side in ``held_out``; their sentences by language, in order; and every
+    sentence's translations (to keep them apart on a page)."""
+    held = set(held_out)
+    kept = [p for p in pairs if p.src not in held and p.tgt not in held]
+    mono: dict[str, list[str]] = {}
+    linked: dict[str, set[str]] = {}
+    for p in kept:
+        mono.setdefault(p.src_lang, []).append(p.src)
+        mono.setdefault(p.tgt_lang, []).append(p.tgt)
+        linked.setdefault(p.src, set()).add(p.tgt)
+        linked.setdefault(p.tgt, set()).add(p.src)
+    return kept, mono, linked
 
 
 def _word_overlap(a: str, b: str) -> float:
