@@ -101,6 +101,24 @@ def test_datelines_and_links_are_copied_not_translated(tiny_marian, tmp_path, de
     assert tr.translate(plain, "ru") == plain and tr.stats.model_calls == 1  # only the az text ran
 
 
+def test_a_link_inside_a_sentence_is_copied_and_the_text_around_it_translated(tiny_marian, tmp_path):
+    """A model spells a link anew (random weights here, a real one token by token), and a link is
+    no use unless exact: it is a chunk of its own, copied, and only the words on each side of it
+    go to the model."""
+    text = "Ətraflı məlumat https://report.az/xeber/iqtisadiyyat-123 saytında. Yazın: info@apa.az."
+    assert [text[s:e].strip() for s, e in plan_chunks(text, len, 200)] == [
+        "Ətraflı məlumat", "https://report.az/xeber/iqtisadiyyat-123", "saytında. Yazın:", "info@apa.az", "."]
+    tr = _translator(tiny_marian, tmp_path, cache={"enabled": False})
+    (translation,) = tr.translate_spans([text], "az")
+    assert tr.stats.chunks_generated == 2  # the two stretches of words; no link reaches the model
+    assert "".join(c.source for c in translation.chunks) == text
+    by_source = {c.source.strip(): c.text for c in translation.chunks}
+    assert by_source["https://report.az/xeber/iqtisadiyyat-123"] == "https://report.az/xeber/iqtisadiyyat-123"
+    # each link whole in the English, and the full stop after the address joined without a space
+    assert " https://report.az/xeber/iqtisadiyyat-123 " in translation.text
+    assert translation.text.endswith(" info@apa.az.")
+
+
 def test_batching_and_order_do_not_change_results(tiny_marian, tmp_path, dev_pairs):
     sentences = [p.src for p in dev_pairs if p.src_lang == "az"][:40]
     one = _translator(tiny_marian, tmp_path / "a", cache={"enabled": False}, max_batch_size=1)

@@ -8,7 +8,10 @@ so the chunk spans cover the segment exactly, with no gaps and no overlap.
 
 A sentence with no letters outside links and e-mail addresses (a dateline, a score, a link on a
 line of its own) is a chunk of its own and is copied, not translated: there is nothing in it
-for a model to translate, and much for it to garble.
+for a model to translate, and much for it to garble. A link inside a sentence ("Ətraflı:
+https://report.az/…", "пишите на info@apa.az") is a chunk of its own too, copied as it is, and
+the text on each side of it is translated without it: a model would spell it anew, and a link
+is no use unless exact.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..scripts import letter_count, mask_links
+from ..scripts import letter_count, link_spans, mask_links
 from ..sentences import sentences_by_line
 
 TokenCounter = Callable[[str], int]
@@ -32,9 +35,11 @@ def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[
     if not text:
         return []
     pieces: list[tuple[int, int]] = []
+    links = link_spans(text)
     for spans in sentences_by_line(text):  # as in segmentation
         for start, end in spans:
-            pieces.extend(_fit(text, start, end, count_tokens, max_tokens))
+            for s, e in _around_links(text, start, end, links):
+                pieces.extend(_fit(text, s, e, count_tokens, max_tokens))
     if not pieces:  # whitespace only: one chunk, nothing to translate
         return [(0, len(text))]
     packed = _pack(text, pieces, count_tokens, max_tokens, {p for p in pieces if is_verbatim(text[p[0]:p[1]])})
@@ -50,6 +55,23 @@ def plan_chunks(text: str, count_tokens: TokenCounter, max_tokens: int) -> list[
 def is_verbatim(text: str) -> bool:
     """Whether ``text`` is copied instead of translated: no letters outside links."""
     return letter_count(mask_links(text)) == 0
+
+
+def _around_links(text: str, start: int, end: int, links: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut into the links inside it and the stretches between them (each
+    stripped of whitespace; a link is never longer than what holds it)."""
+    cuts = [(max(s, start), min(e, end)) for s, e in links if s < end and e > start]
+    if not cuts:
+        return [(start, end)]
+    out, pos = [], start
+    for s, e in cuts + [(end, end)]:
+        for a, b in ((pos, s), (s, e)):
+            part = text[a:b]
+            a, b = a + len(part) - len(part.lstrip()), b - (len(part) - len(part.rstrip()))
+            if b > a:
+                out.append((a, b))
+        pos = e
+    return out
 
 
 def _pack(text: str, pieces: list[tuple[int, int]], count: TokenCounter, limit: int,

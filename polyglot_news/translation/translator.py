@@ -145,7 +145,7 @@ class Translator:
                 "routes": parts,
                 "generation": self.config.generation.model_dump(),
                 "batch_tokens": self.config.batch_tokens,
-                "chunks": "within lines; copied where no letters outside links",
+                "chunks": "within lines; links, and sentences with no letters outside links, copied",
             },
         })
 
@@ -255,13 +255,14 @@ def _batches(order: list[int], lengths: list[int], budget: int, max_size: int) -
 
 
 def _join(chunks: list[TranslationChunk]) -> str:
-    """Chunk translations joined with the kind of whitespace that followed each source chunk."""
+    """Chunk translations joined with the kind of whitespace that followed each source chunk
+    (none where none did: "info@apa.az." is a copied address and a copied full stop)."""
     parts = []
     for i, chunk in enumerate(chunks):
         parts.append(chunk.text)
         if i + 1 < len(chunks):
             tail = chunk.source[len(chunk.source.rstrip()):]
-            parts.append("\n\n" if tail.count("\n") >= 2 else "\n" if "\n" in tail else " ")
+            parts.append("\n\n" if tail.count("\n") >= 2 else "\n" if "\n" in tail else " " if tail else "")
     return "".join(parts).strip()
 
 
