@@ -73,7 +73,7 @@ def main() -> None:
 def diagnose(src: list[str], tgt: list[str], pred, gold, config: str) -> None:
     """Cost both alignments of every stretch where they differ, as the search does."""
     ac = load_config(config).alignment
-    scorer = document_scorer(encoder_from_config(ac.encoder), src, tgt, "de", "fr", ac.samples)
+    scorer = document_scorer(encoder_from_config(ac.encoder), src, tgt, "de", "fr", ac)
     skip = scorer.skip_cost(ac.skip_quantile)
     stretches = differing_stretches(pred, gold)
     missed = []

@@ -111,6 +111,18 @@ class AlignSettings(_Strict):
 class AlignmentConfig(AlignSettings):
     enabled: bool = True
     encoder: EncoderConfig = Field(default_factory=EncoderConfig)
+    scoring: Literal["distance", "margin"] = Field("distance", description=(
+        "align-docs: how the search weighs a group: 'distance' (Vecalign's: normalised distance times "
+        "n·m; a skip costs skip_quantile of random pairs) or 'margin' (Bertalign's: its similarity less "
+        "its similarity to the sentences next to it, summed; a skip costs margin_skip)"))
+    group_vectors: Literal["summed", "joined"] = Field("summed", description=(
+        "align-docs: a group's vector is the sum of its sentence vectors (no encoding beyond the "
+        "sentences) or the encoder's vector of its sentences joined (as Vecalign and Bertalign; every "
+        "group of up to max_group sentences is encoded, about ten times the sentences' encoding)"))
+    margin_skip: float = Field(0.05, ge=0, le=1, description=(
+        "scoring 'margin': what a sentence left unaligned costs (Bertalign: 0.1 on LaBSE's cosine; "
+        "0.05 on our normalised one, where neither the Bleualign dev document nor the dev-built pairs "
+        "fall below the distance scoring)"))
     min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))

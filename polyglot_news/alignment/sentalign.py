@@ -1,10 +1,12 @@
 """Sentence alignment by dynamic programming over group costs (as in Vecalign / Gale–Church).
 
 Moves are 1–0 and 0–1 for sentences without a counterpart, and n–m groups up to
-``max_group`` sentences per side (``max_group_total`` in all). A group costs its scorer's
+``max_group`` sentences per side (``max_group_total`` in all). A group costs what its scorer
+says times the scorer's weight for its size: for :class:`.scoring.EmbeddingScorer` the
 normalised distance times n·m, so a merge must be much better than the 1–1 pairs it replaces
-(Vecalign's weighting); a skipped sentence costs a quantile of the costs of random sentence
-pairs, so the DP needs no absolute threshold. The search runs inside a band: for long inputs
+(Vecalign's weighting), and a skipped sentence costs a quantile of the costs of random
+sentence pairs, so the DP needs no absolute threshold; :class:`.scoring.MarginScorer` charges
+Bertalign's negated margin, unweighted. The search runs inside a band: for long inputs
 a coarse alignment of sentence blocks is found first and the fine search stays within
 ``band`` sentences of it, so the work grows about linearly with the number of sentences.
 Each DP row is computed with vectorised numpy.
@@ -99,6 +101,9 @@ class _BlockScorer(PairScorer):
     def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         return _cost_row(self.fine, int(self.se[i0]), int(self.se[i1]), self.te[j0s], self.te[j1s])
 
+    def weight(self, a: int, b: int) -> float:
+        return self.fine.weight(a, b)
+
 
 def _cost_row(scorer: PairScorer, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
     fn = getattr(scorer, "cost_row", None)
@@ -112,6 +117,10 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
     rows: list[np.ndarray] = []
     back: list[np.ndarray] = []
     group_cost: list[np.ndarray] = []
+    weight = {(a, b): scorer.weight(a, b) for a, b in moves if a and b}
+    expect = getattr(scorer, "expect_groups", None)
+    if expect is not None:  # e.g. encode joined groups in one go
+        expect(moves, lo, hi)
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i] + 1)
         best = np.full(len(js), INF)
@@ -135,7 +144,7 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
                 live = ok & (prev < INF)
                 step = np.full(len(js), INF)
                 if live.any():
-                    step[live] = _cost_row(scorer, i - a, i, prev_js[live], js[live]) * (a * b)
+                    step[live] = _cost_row(scorer, i - a, i, prev_js[live], js[live]) * weight[a, b]
             total = prev + step
             better = total < best
             best[better] = total[better]
@@ -153,10 +162,10 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
         rows.append(best)
         back.append(arg)
         group_cost.append(gcost)
-    return _trace(n, m, moves, lo, back, group_cost)
+    return _trace(n, m, moves, lo, back, group_cost, weight, scorer)
 
 
-def _trace(n, m, moves, lo, back, group_cost) -> list[AlignedGroup]:
+def _trace(n, m, moves, lo, back, group_cost, weight, scorer: PairScorer) -> list[AlignedGroup]:
     groups: list[AlignedGroup] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -169,8 +178,9 @@ def _trace(n, m, moves, lo, back, group_cost) -> list[AlignedGroup]:
         elif b == 0:
             groups.append(AlignedGroup([i - 1], [], 0.0))
         else:
-            raw = float(group_cost[i][j - lo[i]]) / (a * b)
-            groups.append(AlignedGroup(list(range(i - a, i)), list(range(j - b, j)), max(0.0, 1.0 - raw)))
+            cost = float(group_cost[i][j - lo[i]]) / weight[a, b]
+            groups.append(AlignedGroup(list(range(i - a, i)), list(range(j - b, j)),
+                                       scorer.group_score(i - a, i, j - b, j, cost)))
         i, j = i - a, j - b
     groups.reverse()
     return groups
