@@ -107,7 +107,7 @@ class EmbeddingScorer(PairScorer):
     CACHED_SIZES = 8
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 samples: int = 256, seed: int = 0, group_vectors: str = "summed"):
+                 samples: int = 256, seed: int = 0, group_vectors: str | None = None):
         """``background``: sentences, or sentences by language. With languages (and the sides'
         languages given to :meth:`prepare_vectors`), a sentence's distractors are taken in the
         other side's language (where its translation would be), and a short side is topped up
@@ -118,14 +118,15 @@ class EmbeddingScorer(PairScorer):
         vectors: no encoding beyond the sentences) or ``joined`` (the encoder's vector of the
         group's sentences joined by spaces, as Vecalign and Bertalign do; each group of up to
         :attr:`CACHED_SIZES` sentences is encoded once). Joined needs the texts, so it applies
-        after :meth:`prepare`; :meth:`prepare_vectors` alone sums."""
+        after :meth:`prepare`; :meth:`prepare_vectors` alone sums. Where not given: the
+        ``alignment`` config's ``group_vectors``."""
+        group_vectors = group_vectors or AlignmentConfig().group_vectors
         if group_vectors not in ("summed", "joined"):
             raise ValueError(f"group_vectors must be 'summed' or 'joined', not {group_vectors!r}")
         self.encoder = encoder
         self.samples = samples
         self.seed = seed
         self.group_vectors = group_vectors
-        self.max_joined = self.CACHED_SIZES
         self._texts: tuple[list[str], list[str]] | None = None
         by_lang = dict(background) if isinstance(background, Mapping) else {"": list(background)}
         texts = [t for sentences in by_lang.values() for t in sentences]
@@ -205,11 +206,11 @@ class EmbeddingScorer(PairScorer):
         if self._texts is None:
             return
         n, m = len(self.x), len(self.y)
-        for size in sorted({a for a, b in moves if 1 < a <= self.max_joined and b}):
+        for size in sorted({a for a, b in moves if 1 < a <= self.CACHED_SIZES and b}):
             self._joined(0, size, np.arange(max(n - size + 1, 0)))
         wanted: dict[int, np.ndarray] = {}
         for a, b in moves:
-            if not a or not 1 < b <= self.max_joined or a > n:
+            if not a or not 1 < b <= self.CACHED_SIZES or a > n:
                 continue
             first = np.maximum(lo[a:] - b, lo[:len(lo) - a])  # start columns, for rows a..n
             last = np.minimum(hi[a:] - b, hi[:len(hi) - a])
@@ -233,7 +234,7 @@ class EmbeddingScorer(PairScorer):
         sizes = ends - starts
         size = int(sizes[0])
         if size <= self.CACHED_SIZES and np.all(sizes == size):
-            if self._texts is not None and 1 < size <= self.max_joined:
+            if self._texts is not None and size > 1:
                 return self._joined(side, size, starts)
             vec, norm = self._cached(side, size)
             return vec[starts], norm[starts]
@@ -327,9 +328,8 @@ class MarginScorer(EmbeddingScorer):
                  samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None):
         """``group_vectors`` and ``skip``: the ``alignment`` config's ``group_vectors`` and
         ``margin_skip`` where not given (Bertalign joins: ``group_vectors="joined"``)."""
-        defaults = AlignmentConfig()
-        super().__init__(encoder, background, samples, seed, group_vectors or defaults.group_vectors)
-        self.skip = defaults.margin_skip if skip is None else skip
+        super().__init__(encoder, background, samples, seed, group_vectors)
+        self.skip = AlignmentConfig().margin_skip if skip is None else skip
 
     def weight(self, a: int, b: int) -> float:
         return 1.0
