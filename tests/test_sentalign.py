@@ -116,7 +116,7 @@ def test_true_two_to_one_and_one_to_two_are_found(dev_pairs, scorer):
 
 def test_insertions_and_deletions_become_skips(dev_pairs, distance_scorer):
     """With the default distance scoring. (The margin takes the inserted sentence 12 into a 2–1
-    group with its neighbour: the README's table says so.)"""
+    group with its neighbour: the README says so.)"""
     scorer = distance_scorer
     pairs = _pairs(dev_pairs, "az", "en", n=40, seed=2)
     src = [p.src for p in pairs]
