@@ -7,7 +7,9 @@ configuration error (nothing processed).
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -593,14 +595,29 @@ def _terminated(signum, frame) -> None:
     raise SystemExit(128 + signum)
 
 
-def main(argv: list[str] | None = None) -> int:
-    import signal
-    import threading
+_stopping = False
 
+
+def _interrupted(signum, frame) -> None:
+    """The first Ctrl-C stops the command as Python's own handler does (KeyboardInterrupt:
+    workers are stopped, the output keeps whole records, exit 130). Later ones are ignored:
+    raised while the first is stopping the workers, they broke off that clean-up, or found
+    Python's handler gone at shutdown and killed the process by the signal instead."""
+    global _stopping
+    if _stopping:  # a second signal before the line below took effect
+        return
+    _stopping = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
+        if argv is None:  # the command line's own process (main() called in-process keeps its handler)
+            signal.signal(signal.SIGINT, _interrupted)
     from .logs import configure_cli_logging
 
     configure_cli_logging(verbose=args.verbose, quiet=getattr(args, "quiet", False))
@@ -610,10 +627,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"polyglot-news {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        if argv is None and threading.current_thread() is threading.main_thread():
-            # the command line's process ends now: a further Ctrl-C while the interpreter shuts
-            # down would find Python's handler gone and kill it by the signal, not exit 130
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
