@@ -123,6 +123,9 @@ class AlignmentConfig(AlignSettings):
         "scoring 'margin': what a sentence left unaligned costs (Bertalign: 0.1 on LaBSE's cosine; "
         "0.05 on our normalised one, where neither the Bleualign dev document nor the dev-built pairs "
         "fall below the distance scoring)"))
+    number_penalty: float = Field(0.5, ge=0, description=(
+        "align-docs: each number (a run of digits found on both sides) that a group has on one side "
+        "and not the other, or that a sentence left alone has, adds this share of a skip's cost; 0: off"))
     min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))

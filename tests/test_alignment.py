@@ -198,7 +198,28 @@ def test_align_docs_scoring_is_configurable(dev_pairs):
     assert (default.settings["score"], default.settings["group_vectors"]) == ("random-normalised-cosine", "summed")
     assert margin.settings["score"].startswith("neighbour-margin") and margin.settings["group_vectors"] == "joined"
     assert margin.settings["skip"] == 0.05
+    assert default.settings["number_penalty"] == margin.settings["number_penalty"] == 0.5
     for result in (default, margin):
         _assert_every_sentence_once(result.groups, len(src), len(tgt))
     # a short pair with 5 % insertions, deletions and merges: the margin takes in more of them
     assert pair_f1(default.groups, gold) >= 0.95 and pair_f1(margin.groups, gold) >= 0.9
+
+
+def test_align_docs_with_numbers_on_every_line():
+    """A list split over lines on one side, with its years: each year goes with its sentence,
+    with the numbers weighed (the default) and without them."""
+    from polyglot_news.alignment.documents import align_documents
+
+    src = ["Several scientists worked in the region.",
+           "In 1952 Lombard studied the rocks, in 1953 Pugh studied physiology, and in 1954 Heuberger studied geography.",
+           "In 1955 Schneider made the maps, and in 1956 Müller studied the glaciers.",
+           "The results were published in 1957."]
+    tgt = ["В этом районе работали несколько учёных.", "1952 — Ломбар, геология;", "1953 — Пью, физиология;",
+           "1954 — Хойбергер, география;", "1955 — Шнайдер, картография;", "1956 — Мюллер, гляциология.",
+           "Результаты вышли в 1957 году."]
+    expected = [([0], [0]), ([1], [1, 2, 3]), ([2], [4, 5]), ([3], [6])]
+    for penalty in (0.5, 0.0):
+        result = align_documents(src, tgt, {"alignment": {"number_penalty": penalty}}, sentence_per_line=True,
+                                 src_lang="en", tgt_lang="ru")
+        assert [(g.src, g.tgt) for g in result.groups] == expected
+        assert result.settings["number_penalty"] == penalty

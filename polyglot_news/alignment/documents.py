@@ -12,7 +12,7 @@ from ..sentences import split_sentences
 from ..types import AlignedGroup
 from .encoders import Encoder, encoder_from_config
 from .passages import background_by_language
-from .scoring import AnchorScorer, EmbeddingScorer, MarginScorer, PairScorer
+from .scoring import AnchorScorer, EmbeddingScorer, MarginScorer, NumberAnchors, PairScorer
 from .sentalign import align
 
 
@@ -62,7 +62,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     groups = align(src_text, tgt_text, scorer, settings, prepared=True)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
-                             {**scorer.settings(), **settings.model_dump()})
+                             {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.number_penalty})
 
 
 def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
@@ -70,8 +70,8 @@ def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src
     """The group cost that :func:`align_documents` aligns with, prepared for two sentence lists:
     with an encoder, Bertalign's margin or Vecalign's distance (``config.scoring``) over
     embeddings normalised by random sentences (topped up with the bundled background in each
-    side's language), groups as joined or summed sentences (``config.group_vectors``); without
-    one, anchors."""
+    side's language), groups as joined or summed sentences (``config.group_vectors``), and the
+    numbers of both sides weighed beside it (``config.number_penalty``); without one, anchors."""
     if encoder is None:
         scorer: PairScorer = AnchorScorer()
         scorer.prepare(src, tgt)
@@ -82,6 +82,7 @@ def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src
     else:
         scorer = EmbeddingScorer(encoder, background_by_language(), config.samples, group_vectors=config.group_vectors)
     scorer.prepare(src, tgt, (src_lang, tgt_lang))
+    scorer.anchors = NumberAnchors.of(src, tgt, config.number_penalty)
     return scorer
 
 

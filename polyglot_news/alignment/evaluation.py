@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
+
 from ..io.datasets import ParallelPair
 from ..types import AlignedGroup
 
@@ -169,14 +171,23 @@ def differing_stretches(predicted: Sequence[AlignedGroup], gold: Sequence[Aligne
 
 def path_cost(groups: Sequence[AlignedGroup], scorer, skip: float) -> float:
     """What the alignment search charges for ``groups``: each n–m group its cost times the
-    scorer's weight for its size, each sentence left alone ``skip`` (:mod:`.sentalign`)."""
+    scorer's weight for its size, each sentence left alone ``skip``, and each number either
+    leaves unmatched its share of the skip where the scorer has anchors (:mod:`.sentalign`)."""
+    anchors = getattr(scorer, "anchors", None)
+    per_number = anchors.penalty * skip if anchors is not None else 0.0
     total = 0.0
     for g in groups:
         a, b = len(g.src), len(g.tgt)
         if a and b:
             total += scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) * scorer.weight(a, b)
+            if per_number:
+                total += per_number * float(anchors.unmatched(g.src[0], g.src[-1] + 1, np.array([g.tgt[0]]),
+                                                              np.array([g.tgt[-1] + 1]))[0])
         else:
             total += skip * (a + b)
+            if per_number:
+                side, ks = (0, g.src) if a else (1, g.tgt)
+                total += per_number * float(anchors.alone()[side][ks].sum())
     return total
 
 

@@ -46,8 +46,68 @@ def name_key(word: str) -> str:
 MARGIN_NEIGHBOURS = 4
 
 
+class NumberAnchors:
+    """The numbers of two documents, for the alignment search to weigh beside a scorer's cost.
+
+    A translation keeps its numbers (dates, heights, sums, article numbers), whatever the
+    language and however well the encoder reads them. Each number is a run of digits, so
+    "8839,8" and "8839.8", "1 000" and "1,000" agree. Only numbers found on both sides of the
+    documents count: one found on one side only is unmatched on every path, so it says
+    nothing about which path is right. A group that has one of them on one side more often
+    than on the other, and a sentence left alone that has one, add ``penalty`` (a share of
+    what leaving a sentence alone costs) per number to the path's cost (:mod:`.sentalign`).
+    """
+
+    #: count vectors wider than this share their columns (a few numbers of a long document)
+    MAX_COLUMNS = 256
+    _DIGITS = re.compile(r"\d+")
+
+    def __init__(self, counts: tuple[np.ndarray, np.ndarray], penalty: float):
+        self._cum = tuple(np.vstack([np.zeros((1, c.shape[1]), np.float32), np.cumsum(c, axis=0)]) for c in counts)
+        self._per_sentence = (counts[0].sum(axis=1), counts[1].sum(axis=1))
+        self.penalty = float(penalty)
+
+    @classmethod
+    def of(cls, src: Sequence[str], tgt: Sequence[str], penalty: float) -> "NumberAnchors | None":
+        """Anchors for two sentence lists, or ``None`` where no number is on both sides (or
+        ``penalty`` is 0)."""
+        found = [[cls._DIGITS.findall(t) for t in side] for side in (src, tgt)]
+        shared = sorted({x for row in found[0] for x in row} & {x for row in found[1] for x in row})
+        if not shared or penalty <= 0:
+            return None
+        width = min(len(shared), cls.MAX_COLUMNS)
+        column = {x: k % width for k, x in enumerate(shared)}
+        counts = []
+        for rows in found:
+            c = np.zeros((len(rows), width), np.float32)
+            for r, row in enumerate(rows):
+                for x in row:
+                    if x in column:
+                        c[r, column[x]] += 1
+            counts.append(c)
+        return cls((counts[0], counts[1]), penalty)
+
+    def unmatched(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        """For ``src[i0:i1]`` against each ``tgt[j0:j1]``: the shared numbers one side has
+        more often than the other."""
+        cs, ct = self._cum
+        here = cs[i1] - cs[i0]
+        there = ct[np.asarray(j1s)] - ct[np.asarray(j0s)]
+        return np.abs(there - here[None, :]).sum(axis=1)
+
+    def alone(self) -> tuple[np.ndarray, np.ndarray]:
+        """The shared numbers of each sentence of each side: unmatched when it is left alone."""
+        return self._per_sentence
+
+    def settings(self) -> dict:
+        return {"number_penalty": self.penalty}
+
+
 class PairScorer:
     """Cost of aligning a group of source sentences with a group of target sentences."""
+
+    #: numbers the search weighs beside the cost (:class:`NumberAnchors`); ``None``: none
+    anchors: NumberAnchors | None = None
 
     def prepare(self, src: Sequence[str], tgt: Sequence[str]) -> None:
         raise NotImplementedError

@@ -6,7 +6,9 @@ says times the scorer's weight for its size: for :class:`.scoring.EmbeddingScore
 normalised distance times n·m, so a merge must be much better than the 1–1 pairs it replaces
 (Vecalign's weighting), and a skipped sentence costs a quantile of the costs of random
 sentence pairs, so the DP needs no absolute threshold; :class:`.scoring.MarginScorer` charges
-Bertalign's negated margin, unweighted. The search runs inside a band: for long inputs
+Bertalign's negated margin, unweighted. Where the scorer has :class:`.scoring.NumberAnchors`
+(``align-docs``), each number a group or a skipped sentence leaves unmatched adds a share of
+the skip. The search runs inside a band: for long inputs
 a coarse alignment of sentence blocks is found first and the fine search stays within
 ``band`` sentences of it, so the work grows about linearly with the number of sentences.
 Each DP row is computed with vectorised numpy.
@@ -121,6 +123,13 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
     expect = getattr(scorer, "expect_groups", None)
     if expect is not None:  # e.g. encode joined groups in one go
         expect(moves, lo, hi)
+    # what leaving each sentence alone costs: the skip, plus its unmatched numbers
+    anchors = getattr(scorer, "anchors", None)
+    per_number = anchors.penalty * skip if anchors is not None else 0.0
+    alone = anchors.alone() if anchors is not None else (np.zeros(n), np.zeros(m))
+    src_alone = np.concatenate([[0.0], np.cumsum(skip + per_number * alone[0])])
+    tgt_skip = np.concatenate([[0.0], skip + per_number * alone[1]])  # reaching column j by leaving j-1 alone
+    tgt_alone = np.cumsum(tgt_skip)
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i] + 1)
         best = np.full(len(js), INF)
@@ -138,27 +147,29 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
                 continue
             prev = np.full(len(js), INF)
             prev[ok] = rows[i - a][prev_js[ok] - plo]
+            total = prev.copy()
             if b == 0:
-                step = np.full(len(js), skip * a)
+                step = np.full(len(js), src_alone[i] - src_alone[i - a])
             else:
                 live = ok & (prev < INF)
                 step = np.full(len(js), INF)
                 if live.any():
                     step[live] = _cost_row(scorer, i - a, i, prev_js[live], js[live]) * weight[a, b]
-            total = prev + step
+                    if per_number:
+                        total[live] += per_number * anchors.unmatched(i - a, i, prev_js[live], js[live])
+            total += step
             better = total < best
             best[better] = total[better]
             arg[better] = k
-            gcost[better] = step[better]
-        # 0–1 moves inside the row: best[j] = min(best[j], best[j-1] + skip), a running minimum
-        shifted = best - skip * np.arange(len(js))
-        running = np.minimum.accumulate(shifted)
-        from_left = running + skip * np.arange(len(js))
+            gcost[better] = step[better]  # the group's own cost, for its score
+        # 0–1 moves inside the row: best[j] = min(best[j], best[j-1] + skip of j-1), a running minimum
+        before = tgt_alone[js]
+        from_left = np.minimum.accumulate(best - before) + before
         use_left = from_left < best - 1e-12
         if use_left.any():
             best = np.where(use_left, from_left, best)
             arg = np.where(use_left, moves.index((0, 1)), arg).astype(np.int16)
-            gcost = np.where(use_left, skip, gcost)
+            gcost = np.where(use_left, tgt_skip[js], gcost)
         rows.append(best)
         back.append(arg)
         group_cost.append(gcost)
