@@ -159,3 +159,20 @@ def test_unrelated_pages_hold_no_translation(dev_pairs):
             on_page.update(sentences)
         assert not any(translations[s] & on_page for s in on_page), page.lines
     assert many >= 20  # most pages mix languages
+
+
+def test_a_sentence_with_other_numbers_is_no_translation(pipeline):
+    """Alike but for its numbers ("5 people died" / "12 nəfər həlak olub"): another story, not a
+    translation; with the same number it pairs. Numbers are runs of digits: "2022-ci" has 2022."""
+    cases = [("5 people died in a road accident in Baku on Monday.",
+              "Bazar ertəsi Bakıda yol qəzasında {} nəfər həlak olub.", "5", "12"),
+             ("The budget for 2022 was approved by parliament.", "Parlament {}-ci ilin büdcəsini təsdiqləyib.",
+              "2022", "2021")]
+    for post, template, same, other in cases:
+        for number, expected in [(same, True), (other, False)]:
+            translation = template.format(number)
+            text = "\n".join([*AZ_BODY[:2], post, "— John Smith (@jsmith) November 3, 2021", AZ_BODY[2], translation,
+                              *AZ_BODY[3:]]) + "\n"
+            pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
+                     for q in pipeline(text).passages for p in q.pairs]
+            assert pairs == ([(post, translation)] if expected else [])

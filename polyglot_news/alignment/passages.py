@@ -6,10 +6,10 @@ As in bitext mining: every sentence of each target language is compared with eve
 of each other language; a pair is kept when each side is the other's best match, its cost is
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
-quantile of the costs of random pairs), and both sides have a few words or end as sentences
-do (menu items and datelines never pair). Runs of kept pairs are then aligned sentence by
-sentence (:mod:`.sentalign`), and runs that share a sentence join into one passage with one
-span per language.
+quantile of the costs of random pairs), both sides have a few words or end as sentences do
+(menu items and datelines never pair), and where both sides have numbers they share one. Runs
+of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
+sentence join into one passage with one span per language.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ..scripts import mask_links
 from ..sentences import ENDS_AS_SENTENCE, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, encoder_from_config
-from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
+from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer, digit_runs
 from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -106,7 +106,8 @@ class PassageFinder:
         c = self.config
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
                 "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
-                "short_pairs": "both sides end as sentences", "links": "not words", **self.align_settings.model_dump()}
+                "short_pairs": "both sides end as sentences", "links": "not words",
+                "numbers": "shared where both sides have some", **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
         if self.encoder is not None:
@@ -155,7 +156,8 @@ class PassageFinder:
         else:
             threshold = scorer.skip_cost(self.config.pair_quantile)
             mined = [(i, j, c) for i, j, c in mined if c <= threshold]
-        kept = [(i, j, c) for i, j, c in mined if _enough_words(src[i], tgt[j], self.config.min_pair_words)]
+        kept = [(i, j, c) for i, j, c in mined
+                if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])]
         runs: list[list[tuple[int, int, float]]] = []
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         for i, j, c in sorted(kept):
@@ -273,6 +275,13 @@ def _lines(segment: Segment) -> list[tuple[int, str]]:
         out.append((pos, line))
         pos += len(line) + 1
     return out
+
+
+def _numbers_agree(a: str, b: str) -> bool:
+    """A translation keeps its numbers: where both sides have some (outside links), they share
+    one. "5 people died" is no translation of "12 nəfər həlak olub", however alike the rest."""
+    numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
+    return not (numbers[0] and numbers[1]) or bool(numbers[0] & numbers[1])
 
 
 def _enough_words(a: str, b: str, least: int) -> bool:

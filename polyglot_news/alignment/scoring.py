@@ -46,6 +46,15 @@ def name_key(word: str) -> str:
 MARGIN_NEIGHBOURS = 4
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def digit_runs(text: str) -> list[str]:
+    """The numbers of ``text`` as runs of digits, so that "8839,8" and "8839.8", "1 000" and
+    "1,000", "2021-ci" and "2021" agree across languages."""
+    return _DIGITS.findall(text)
+
+
 class NumberAnchors:
     """The numbers of two documents, for the alignment search to weigh beside a scorer's cost.
 
@@ -60,7 +69,6 @@ class NumberAnchors:
 
     #: count vectors wider than this share their columns (a few numbers of a long document)
     MAX_COLUMNS = 256
-    _DIGITS = re.compile(r"\d+")
 
     def __init__(self, counts: tuple[np.ndarray, np.ndarray], penalty: float):
         self._cum = tuple(np.vstack([np.zeros((1, c.shape[1]), np.float32), np.cumsum(c, axis=0)]) for c in counts)
@@ -71,7 +79,7 @@ class NumberAnchors:
     def of(cls, src: Sequence[str], tgt: Sequence[str], penalty: float) -> "NumberAnchors | None":
         """Anchors for two sentence lists, or ``None`` where no number is on both sides (or
         ``penalty`` is 0)."""
-        found = [[cls._DIGITS.findall(t) for t in side] for side in (src, tgt)]
+        found = [[digit_runs(t) for t in side] for side in (src, tgt)]
         shared = sorted({x for row in found[0] for x in row} & {x for row in found[1] for x in row})
         if not shared or penalty <= 0:
             return None
