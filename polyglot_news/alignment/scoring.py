@@ -67,7 +67,8 @@ class NumberAnchors:
     what leaving a sentence alone costs) per number to the path's cost (:mod:`.sentalign`).
     """
 
-    #: count vectors wider than this share their columns (a few numbers of a long document)
+    #: count vectors wider than this share their columns (two numbers of a long document that
+    #: share one count as one)
     MAX_COLUMNS = 256
 
     def __init__(self, counts: tuple[np.ndarray, np.ndarray], penalty: float):
@@ -106,9 +107,6 @@ class NumberAnchors:
     def alone(self) -> tuple[np.ndarray, np.ndarray]:
         """The shared numbers of each sentence of each side: unmatched when it is left alone."""
         return self._per_sentence
-
-    def settings(self) -> dict:
-        return {"number_penalty": self.penalty}
 
 
 class PairScorer:

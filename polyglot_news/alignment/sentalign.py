@@ -8,9 +8,9 @@ normalised distance times n·m, so a merge must be much better than the 1–1 pa
 sentence pairs, so the DP needs no absolute threshold; :class:`.scoring.MarginScorer` charges
 Bertalign's negated margin, unweighted. Where the scorer has :class:`.scoring.NumberAnchors`
 (``align-docs``), each number a group or a skipped sentence leaves unmatched adds a share of
-the skip. The search runs inside a band: for long inputs
-a coarse alignment of sentence blocks is found first and the fine search stays within
-``band`` sentences of it, so the work grows about linearly with the number of sentences.
+the skip. The search runs inside a band: for long inputs a coarse alignment of sentence
+blocks is found first and the fine search stays within ``band`` sentences of it, so the work
+grows about linearly with the number of sentences.
 Each DP row is computed with vectorised numpy.
 """
 
