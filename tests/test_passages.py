@@ -176,3 +176,20 @@ def test_a_sentence_with_other_numbers_is_no_translation(pipeline):
             pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
                      for q in pipeline(text).passages for p in q.pairs]
             assert pairs == ([(post, translation)] if expected else [])
+
+
+def test_a_two_sentence_post_quoted_in_one_sentence_pairs_sentence_by_sentence(pipeline):
+    """A post of two sentences, and its translation quoted inside one sentence of the article
+    («…», — написал он): the quote is mined sentence by sentence, and its sentences stay one
+    passage. (Mined whole, the quote matched neither sentence of the post, and the post's first
+    sentence paired with the article's headline.)"""
+    post = "We welcome today's meeting in Brussels. Dialogue is the only path to lasting peace in the region."
+    first, second = "Мы приветствуем сегодняшнюю встречу в Брюсселе.", "Диалог — единственный путь к прочному миру в регионе"
+    text = "\n".join(["Госсекретарь прокомментировал переговоры в Брюсселе", *RU_BODY[:2], post,
+                      "— John Smith (@jsmith) November 29, 2021", f"«{first} {second}», — написал он.",
+                      *RU_BODY[2:]]) + "\n"
+    passages = pipeline(text).passages
+    assert len(passages) == 1
+    pairs = sorted((text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for p in passages[0].pairs)
+    assert pairs == [("Dialogue is the only path to lasting peace in the region.", second),
+                     ("We welcome today's meeting in Brussels.", first)]

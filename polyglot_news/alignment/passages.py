@@ -3,7 +3,8 @@ each other, wherever they sit (a headline repeated at the end of an article in t
 languages, a quoted post and its translation, a notice printed three times).
 
 As in bitext mining: every sentence of each target language is compared with every sentence
-of each other language; a pair is kept when each side is the other's best match, its cost is
+of each other language (a quote's sentences count as sentences of their own, see
+:func:`_with_quotes`); a pair is kept when each side is the other's best match, its cost is
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
 quantile of the costs of random pairs), both sides have a few words or end as sentences do
@@ -24,7 +25,7 @@ import numpy as np
 
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
-from ..scripts import mask_links
+from ..scripts import letter_count, mask_links
 from ..sentences import ENDS_AS_SENTENCE, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder, encoder_from_config
@@ -60,7 +61,9 @@ class _Sentence:
     start: int
     end: int
     lang: str
-    quote: bool = False  # quoted words inside a sentence ("He wrote: «…»"), mined on their own
+    # quoted words inside a sentence ("He wrote: «…»"), mined on their own, sentence by
+    # sentence: the quote's start offset (its sentences share it); -1 for a sentence of the text
+    quote: int = -1
 
 
 @dataclass
@@ -107,7 +110,9 @@ class PassageFinder:
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
                 "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
                 "short_pairs": "both sides end as sentences", "links": "not words",
-                "numbers": "shared where both sides have some", **self.align_settings.model_dump()}
+                "numbers": "shared where both sides have some",
+                "quotes": "sentence by sentence; in place of a sentence they hold most of",
+                **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
         if self.encoder is not None:
@@ -125,10 +130,8 @@ class PassageFinder:
                      for s, e in split_sentences(line)]
         if len({s.lang for s in sentences}) < 2:
             return []
-        sentences += [_Sentence(s.start + m.start(1), s.start + m.end(1), s.lang, quote=True)
-                      for s in list(sentences) for m in _QUOTE.finditer(text[s.start:s.end])
-                      if m.end(1) - m.start(1) < s.end - s.start - 1]
-        sentences.sort(key=lambda s: (s.start, s.quote))
+        sentences = [part for s in sentences for part in _with_quotes(text, s)]
+        sentences.sort(key=lambda s: (s.start, s.quote >= 0))
         texts = [text[s.start:s.end] for s in sentences]
         vectors = self.encoder.encode(texts) if self.encoder is not None else None
         runs: list[_Run] = []
@@ -161,8 +164,10 @@ class PassageFinder:
         runs: list[list[tuple[int, int, float]]] = []
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         for i, j, c in sorted(kept):
-            alone = quote[0][i] or quote[1][j] or (runs and (quote[0][runs[-1][-1][0]] or quote[1][runs[-1][-1][1]]))
-            if runs and not alone and 0 < i - runs[-1][-1][0] <= 2 and 0 < j - runs[-1][-1][1] <= 2:
+            # a pair joins the run before it when it is near, and both are of the text or both
+            # of the same quote on each side (a quote's sentences are not its line's neighbours)
+            if runs and 0 < i - runs[-1][-1][0] <= 2 and 0 < j - runs[-1][-1][1] <= 2 \
+                    and (quote[0][i], quote[1][j]) == (quote[0][runs[-1][-1][0]], quote[1][runs[-1][-1][1]]):
                 runs[-1].append((i, j, c))
             else:
                 runs.append([(i, j, c)])
@@ -275,6 +280,19 @@ def _lines(segment: Segment) -> list[tuple[int, str]]:
         out.append((pos, line))
         pos += len(line) + 1
     return out
+
+
+def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
+    """A sentence and the sentences of the quotes inside it ("He wrote: «…»"), each quote's
+    sentences marked with the quote's start. Where its quotes hold most of its letters
+    ("«…», — he wrote."), the sentence itself is left out: it would compete with its own quote
+    for the same translation, and the encoder finds a longer text near much."""
+    inner = text[sentence.start:sentence.end]
+    quotes = [(sentence.start + m.start(1), m.group(1)) for m in _QUOTE.finditer(inner)
+              if m.end(1) - m.start(1) < len(inner) - 1]
+    parts = [_Sentence(q + a, q + b, sentence.lang, quote=q) for q, body in quotes for a, b in split_sentences(body)]
+    quoted = sum(letter_count(body) for _, body in quotes)
+    return parts if parts and 2 * quoted > letter_count(inner) else [sentence] + parts
 
 
 def _numbers_agree(a: str, b: str) -> bool:
