@@ -193,3 +193,12 @@ def test_a_two_sentence_post_quoted_in_one_sentence_pairs_sentence_by_sentence(p
     pairs = sorted((text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for p in passages[0].pairs)
     assert pairs == [("Dialogue is the only path to lasting peace in the region.", second),
                      ("We welcome today's meeting in Brussels.", first)]
+
+
+def test_a_post_byline_never_pairs(pipeline):
+    """"— US Embassy Baku (@USEmbassyBaku) May 12, 2022" under an English post names the post;
+    it paired with an Azerbaijani headline about the embassy (score 0.33)."""
+    text = "\n".join(["ABŞ səfirliyi Bakıdakı konfransla bağlı açıqlama yayıb", "12.05.2022 16:20", *AZ_BODY[:2],
+                      "We are proud to support the Baku Energy Week and the region's energy security.",
+                      "— US Embassy Baku (@USEmbassyBaku) May 12, 2022", *AZ_BODY[2:]]) + "\n"
+    assert pipeline(text).passages == []

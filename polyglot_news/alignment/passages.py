@@ -8,9 +8,9 @@ of each other language (a quote's sentences count as sentences of their own, see
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
 quantile of the costs of random pairs), both sides have a few words or end as sentences do
-(menu items and datelines never pair), and where both sides have numbers they share one. Runs
-of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
-sentence join into one passage with one span per language.
+(menu items, datelines and a post's byline never pair), and where both sides have numbers
+they share one. Runs of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`),
+and runs that share a sentence join into one passage with one span per language.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
+# the byline under an embedded post: "— Anna Smith (@anna_smith) November 3, 2021". It stays
+# among the sentences a pair must beat (it draws near-misses), but never pairs itself
+_BYLINE = re.compile(r"\s*[—–-]\s*[^\n]*\(@\w+\)")
 ROW_CHUNK = 1024
 
 
@@ -64,6 +67,7 @@ class _Sentence:
     # quoted words inside a sentence ("He wrote: «…»"), mined on their own, sentence by
     # sentence: the quote's start offset (its sentences share it); -1 for a sentence of the text
     quote: int = -1
+    byline: bool = False  # of a post's byline line: it names the post and translates nothing
 
 
 @dataclass
@@ -112,6 +116,7 @@ class PassageFinder:
                 "short_pairs": "both sides end as sentences", "links": "not words",
                 "numbers": "shared where both sides have some",
                 "quotes": "sentence by sentence; in place of a sentence they hold most of",
+                "bylines": "never pair",
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
@@ -124,7 +129,7 @@ class PassageFinder:
         return AnchorScorer()
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
-        sentences = [_Sentence(start + s, start + e, seg.lang)
+        sentences = [_Sentence(start + s, start + e, seg.lang, byline=bool(_BYLINE.match(line)))
                      for seg in segments if seg.lang in self.languages
                      for start, line in _lines(seg)
                      for s, e in split_sentences(line)]
@@ -160,7 +165,8 @@ class PassageFinder:
             threshold = scorer.skip_cost(self.config.pair_quantile)
             mined = [(i, j, c) for i, j, c in mined if c <= threshold]
         kept = [(i, j, c) for i, j, c in mined
-                if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])]
+                if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])
+                and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         runs: list[list[tuple[int, int, float]]] = []
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         for i, j, c in sorted(kept):
@@ -290,7 +296,8 @@ def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
     inner = text[sentence.start:sentence.end]
     quotes = [(sentence.start + m.start(1), m.group(1)) for m in _QUOTE.finditer(inner)
               if m.end(1) - m.start(1) < len(inner) - 1]
-    parts = [_Sentence(q + a, q + b, sentence.lang, quote=q) for q, body in quotes for a, b in split_sentences(body)]
+    parts = [_Sentence(q + a, q + b, sentence.lang, quote=q, byline=sentence.byline)
+             for q, body in quotes for a, b in split_sentences(body)]
     quoted = sum(letter_count(body) for _, body in quotes)
     return parts if parts and 2 * quoted > letter_count(inner) else [sentence] + parts
 
