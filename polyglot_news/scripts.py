@@ -52,6 +52,16 @@ def script_of(text: str, letters: int | None = None) -> str:
     return "Cyrillic" if cyrillic >= other else "Other"
 
 
+def scripts_present(text: str, letters: int | None = None, share: float = 0.25) -> list[str]:
+    """The scripts that hold at least ``share`` of the letters of ``text``, the dominant one
+    (:func:`script_of`) first: "Баку, Trend:" is Latin and Cyrillic."""
+    latin, cyrillic, other = _counts(text, letters)
+    total = max(latin + cyrillic + other, 1)
+    first = script_of(text, letters)
+    return [first] + [name for name, n in (("Latin", latin), ("Cyrillic", cyrillic), ("Other", other))
+                      if name != first and n >= share * total]
+
+
 # Links and e-mail addresses: letters that are no evidence of any language
 # ("https://report.az/xeber/123", "pic.twitter.com/AbC1", "info@apa.az"). An @handle stays: in a
 # post's byline ("— Anna Smith (@anna_smith) November 3, 2021") it is often all the lower-case

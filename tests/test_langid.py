@@ -179,6 +179,8 @@ def test_links_are_no_evidence_of_a_language(segmenter):
 @pytest.mark.parametrize("line, around, lang", [
     ("Baku, 29 November 2021", _AZ, "az"), ("Bakı, 29.11.2021", _EN, "en"), ("Ilham Aliyev", _EN, "en"),
     ("Ильхам Алиев", _RU, "ru"), ("Photo: Reuters", _AZ, "az"), ("VIDEO", _AZ, "az"), ("ВИДЕО", _RU, "ru"),
+    # a label in two scripts may take either script's language from its context
+    ("01.06.2022 [10:15] - Баку, Trend:", _RU, "ru"), ("Москва, Reuters", _RU, "ru"), ("Москва, Reuters", _EN, "en"),
 ])
 def test_datelines_names_and_captions_follow_context(segmenter, line, around, lang):
     text = around + line + "\n\n" + around

@@ -6,9 +6,10 @@ over the whole document: each sentence's detector scores count in proportion to 
 has (letters of lower-case words; capitalised words are names, captions, datelines), and every
 change of language costs a penalty (more inside a line than between lines), so a caption or a
 name takes the language its context supports while a clear sentence keeps its own. A label whose
-script contradicts the sentence's letters is never chosen, and ``und`` is a state of its own in
-each script (Turkish then Ukrainian is a change of language too); a line without letters takes
-the language around it. Links and e-mail addresses are no evidence: their letters are not
+script contradicts the sentence's letters is never chosen (a sentence without prose in two
+scripts, a dateline "Баку, Trend:", may take a language of either), and ``und`` is a state of
+its own in each script (Turkish then Ukrainian is a change of language too); a line without
+letters takes the language around it. Links and e-mail addresses are no evidence: their letters are not
 counted, nor shown to the detector (:func:`..scripts.mask_links`), so a line that is only a link
 is such a line.
 
@@ -24,7 +25,7 @@ from typing import Any, Sequence
 import regex
 
 from ..config import PipelineConfig, SegmentationConfig
-from ..scripts import letter_count, mask_links, script_of
+from ..scripts import letter_count, mask_links, script_of, scripts_present
 from ..sentences import ENDS_AS_SENTENCE, SPLITTER, sentences_by_line
 from ..types import Document, Segment, Signature
 from .detectors import UND, Detector, log_prob, make_detector
@@ -134,6 +135,7 @@ class Segmenter:
                     "und_states": "one per script",
                     "links": "no evidence",
                     "capitals": "4+ words, none in lower case: read as lower case",
+                    "label_scripts": "any with a quarter of its letters",
                 },
             }
         )
@@ -192,9 +194,12 @@ class Segmenter:
         prose = prose_letters(unit_text)
         weight = max(min(1.0, prose / self.full_weight_prose),
                      self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
-        script = script_of(unit_text, unit.letters)
+        # a label in two scripts (a dateline "Баку, Trend:", a caption) may take the language of
+        # either from its context; a sentence of prose keeps to its dominant script
+        scripts = scripts_present(unit_text, unit.letters) if not prose else [script_of(unit_text, unit.letters)]
+        script = scripts[0]
         scores = unit.scores
-        out = [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) != script
+        out = [float("-inf") if LANGUAGE_SCRIPTS.get(label, script) not in scripts
                else weight * log_prob(scores.get(label, 0.0)) for label in self._states]
         for k, und_script in enumerate(UND_SCRIPTS):
             if und_script != script or (not prose and max(scores, key=scores.get) != UND):
