@@ -46,7 +46,10 @@ def script_counts(text: str) -> Counter:
 def script_of(text: str, letters: int | None = None) -> str:
     """The dominant script of the letters of ``text``: Latin, Cyrillic or Other (Latin on a tie
     or without letters). ``letters``: the letter count of ``text``, when known."""
-    latin, cyrillic, other = _counts(text, letters)
+    return _dominant(*_counts(text, letters))
+
+
+def _dominant(latin: int, cyrillic: int, other: int) -> str:
     if latin >= cyrillic and latin >= other:
         return "Latin"
     return "Cyrillic" if cyrillic >= other else "Other"
@@ -55,11 +58,10 @@ def script_of(text: str, letters: int | None = None) -> str:
 def scripts_present(text: str, letters: int | None = None, share: float = 0.25) -> list[str]:
     """The scripts that hold at least ``share`` of the letters of ``text``, the dominant one
     (:func:`script_of`) first: "Баку, Trend:" is Latin and Cyrillic."""
-    latin, cyrillic, other = _counts(text, letters)
-    total = max(latin + cyrillic + other, 1)
-    first = script_of(text, letters)
-    return [first] + [name for name, n in (("Latin", latin), ("Cyrillic", cyrillic), ("Other", other))
-                      if name != first and n >= share * total]
+    counts = dict(zip(("Latin", "Cyrillic", "Other"), _counts(text, letters)))
+    first = _dominant(*counts.values())
+    total = max(sum(counts.values()), 1)
+    return [first] + [name for name, n in counts.items() if name != first and n >= share * total]
 
 
 # Links and e-mail addresses: letters that are no evidence of any language

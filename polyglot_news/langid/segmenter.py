@@ -9,9 +9,9 @@ name takes the language its context supports while a clear sentence keeps its ow
 script contradicts the sentence's letters is never chosen (a sentence without prose in two
 scripts, a dateline "Баку, Trend:", may take a language of either), and ``und`` is a state of
 its own in each script (Turkish then Ukrainian is a change of language too); a line without
-letters takes the language around it. Links and e-mail addresses are no evidence: their letters are not
-counted, nor shown to the detector (:func:`..scripts.mask_links`), so a line that is only a link
-is such a line.
+letters takes the language around it. Links and e-mail addresses are no evidence: their
+letters are not counted, nor shown to the detector (:func:`..scripts.mask_links`), so a line
+that is only a link is such a line.
 
 The segments partition the text exactly: ``"".join(s.text for s in segments) == text``.
 """
