@@ -1,6 +1,6 @@
 """Parallel passages on pages in the shapes of real multilingual news pages, built from the dev
 sentences (``build_dev_pages``): articles ending with their headline in the other languages,
-quoted English posts with their translation, and negatives (a paraphrase, a Turkish quote,
+quoted English posts with their translation (of one sentence, and of two), and negatives (a paraphrase, a Turkish quote,
 menu furniture in three languages). Prints the four figures of the issue and the seed page's
 passages, and the time per page. Then, as many pages with text in several of our languages and
 no translation on them (``build_unrelated_pages``: the commonest page of a multilingual archive),
@@ -45,6 +45,12 @@ def main() -> None:
     kinds = sorted({p.kind for p in pages})
     print(f"{len(pages)} dev pages ({', '.join(kinds)}; {args.seeds} draws), {sum(len(p.lines) for p in pages)} lines")
     print("\n".join(scores.lines()))
+    for kind in kinds:  # where the pairs and the wrong ones are
+        subset = [(page, r) for page, r in zip(pages, results) if page.kind == kind]
+        ks = score_pages([p for p, _ in subset], [r.segments for _, r in subset], [r.passages or [] for _, r in subset])
+        wrong = ks.predicted - round(ks.pair_precision * ks.predicted)
+        print(f"  {kind:<11} pairs found {ks.found:>3} / {ks.gold:<3} wrong pairs {wrong:>2}   passages on pages with no pairs"
+              f" {ks.negative_passages}")
     print(f"time: {seconds / len(pages) * 1000:.0f} ms per page (segmentation and passages)")
     unrelated = [page for seed in range(args.seeds)
                  for page in build_unrelated_pages(pairs, 5 * args.per_kind, seed=seed, held_out=background_sentences())]

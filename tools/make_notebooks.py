@@ -310,8 +310,8 @@ scores
 ## Parallel passages on pages shaped like real ones
 
 Pages built from dev pairs the bundled background sentences do not contain: an article ending
-with its headline in another language, a quoted English post and its translation, and pages
-that must give no passage (a paraphrase, a Turkish quote, menu furniture).
+with its headline in another language, a quoted English post of one or of two sentences and its
+translation, and pages that must give no passage (a paraphrase, a Turkish quote, menu furniture).
 """),
     code("""
 from polyglot_news import Pipeline

@@ -226,6 +226,7 @@ _TAGS = {"az": "Teqlər: {}, {}", "en": "Tags: {}, {}", "ru": "Теги: {}, {}"
 _TAG_WORDS = {"az": ["Bakı", "iqtisadiyyat", "siyasət", "mədəniyyət"], "en": ["Baku", "economy", "politics", "culture"],
               "ru": ["Баку", "экономика", "политика", "культура"]}
 _WROTE = {"ru": "Он написал: «{}»", "az": "O yazıb: «{}»", "en": "He wrote: “{}”"}
+_QUOTED = {"ru": "«{}», — написал он.", "az": "«{}», — o yazıb.", "en": "“{},” he wrote."}
 _FURNITURE = [("Xəbərlər", "az"), ("News", "en"), ("Новости", "ru"), ("VIDEO", None), ("Əsas səhifə", "az"),
               ("Home", "en"), ("Главная", "ru"), ("Bizi izləyin", "az"), ("Follow us", "en"), ("Подписывайтесь", "ru"),
               ("FOTO", None), ("29.11.2021", None)]
@@ -239,6 +240,9 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
       its headline in the other languages, one line each;
     - ``quote``: an article quoting a post in English (with a "— Name (@handle) date" line) and
       giving its translation later, bare or after a lead-in;
+    - ``post2``: the same with a post of two sentences, in one line or two, its translation in
+      one line, bare, after a lead-in or quoted with the attribution after it ("«…», — написал
+      он."); each line of the post pairs with that line;
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
       language that shares a word with it, and whose English shares under half its words),
       ``turkish`` (a Turkish quote and its English translation: Turkish is not ours),
@@ -319,6 +323,24 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         lines = [m for m, _ in menu[:3]] + lines + [m for m, _ in menu[3:]]
         langs = [g for _, g in menu[:3]] + langs + [g for _, g in menu[3:]]
         pages.append(DevPage("furniture", lines, langs, set()))
+    for k in range(per_kind):  # drawn last, so the kinds above are the same pages as without it
+        lang, pool = ("ru", by[("en", "ru")]) if k % 2 == 0 else ("az", by[("az", "en")])
+        first, second = rng.sample(pool, 2)
+        posts = [(p.src, p.tgt) if lang == "ru" else (p.tgt, p.src) for p in (first, second)]
+        avoid = {t for pair in posts for t in pair}
+        lines = body(lang, rng.randint(2, 5), avoid)
+        at = len(lines)
+        post = [posts[0][0] + " " + posts[1][0]] if k % 2 == 0 else [posts[0][0], posts[1][0]]
+        lines += post + [f"— Anna Smith (@anna_smith) November {rng.randint(1, 28)}, 2021"]
+        lines += body(lang, rng.randint(0, 3), avoid)
+        translation = posts[0][1] + " " + posts[1][1]
+        lines.append((_WROTE, _QUOTED, None)[k % 3][lang].format(translation) if k % 3 < 2 else translation)
+        lines += body(lang, rng.randint(2, 5), avoid)
+        langs = [lang] * len(lines)
+        for i in range(at, at + len(post) + 1):
+            langs[i] = "en"
+        where = lines.index(next(x for x in lines[at + len(post):] if translation in x))
+        pages.append(DevPage("post2", lines, langs, {(at + i, where) for i in range(len(post))}))
     return pages
 
 
