@@ -202,3 +202,23 @@ def test_a_post_byline_never_pairs(pipeline):
                       "We are proud to support the Baku Energy Week and the region's energy security.",
                       "— US Embassy Baku (@USEmbassyBaku) May 12, 2022", *AZ_BODY[2:]]) + "\n"
     assert pipeline(text).passages == []
+
+
+def test_dev_pages_have_posts_of_two_sentences(dev_pairs):
+    """The benchmark's ``post2`` pages: a post of two dev sentences in one line or two, the
+    byline under it, and the translation in one line (bare, after a lead-in, or quoted with the
+    attribution after it); each post line pairs with the translation's line."""
+    from polyglot_news.alignment.evaluation import build_dev_pages
+
+    pages = [p for p in build_dev_pages(dev_pairs, seed=0, per_kind=6) if p.kind == "post2"]
+    assert len(pages) == 6
+    shapes = set()
+    for page in pages:
+        (line, translation), *rest = sorted(page.parallel)
+        post = [line] + [a for a, _ in rest]
+        assert all(page.langs[k] == "en" for k in post) and page.langs[translation] in ("az", "ru")
+        assert page.lines[post[-1] + 1].startswith("— Anna Smith (@anna_smith)")
+        assert {b for _, b in page.parallel} == {translation}
+        shapes.add((len(post), page.lines[translation][0] == "«", "«" in page.lines[translation][1:]))
+    assert {n for n, _, _ in shapes} == {1, 2}  # one line and two
+    assert {(first, inner) for _, first, inner in shapes} == {(False, False), (True, False), (False, True)}
