@@ -333,13 +333,12 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         post = [posts[0][0] + " " + posts[1][0]] if k % 2 == 0 else [posts[0][0], posts[1][0]]
         lines += post + [f"— Anna Smith (@anna_smith) November {rng.randint(1, 28)}, 2021"]
         lines += body(lang, rng.randint(0, 3), avoid)
-        translation = posts[0][1] + " " + posts[1][1]
-        lines.append((_WROTE, _QUOTED, None)[k % 3][lang].format(translation) if k % 3 < 2 else translation)
+        where = len(lines)
+        lines.append((_WROTE[lang], _QUOTED[lang], "{}")[k % 3].format(posts[0][1] + " " + posts[1][1]))
         lines += body(lang, rng.randint(2, 5), avoid)
         langs = [lang] * len(lines)
         for i in range(at, at + len(post) + 1):
             langs[i] = "en"
-        where = lines.index(next(x for x in lines[at + len(post):] if translation in x))
         pages.append(DevPage("post2", lines, langs, {(at + i, where) for i in range(len(post))}))
     return pages
 
