@@ -222,3 +222,30 @@ def test_dev_pages_have_posts_of_two_sentences(dev_pairs):
         shapes.add((len(post), page.lines[translation][0] == "«", "«" in page.lines[translation][1:]))
     assert {n for n, _, _ in shapes} == {1, 2}  # one line and two
     assert {(first, inner) for _, first, inner in shapes} == {(False, False), (True, False), (False, True)}
+
+
+def test_the_sentence_beside_a_found_pair_pairs_on_weaker_evidence(pipeline):
+    """A post of two lines and its translation: the second sentences pass the margin on their
+    own, the first ("Our thoughts are with the victims…", 0.15) does not, but sits next to
+    them on both sides and costs less than unrelated text: it pairs too, and each post line
+    pairs with the translation."""
+    post = ["Our thoughts are with the victims of the earthquake.", "We are ready to help."]
+    first, second = "Наши мысли с жертвами землетрясения.", "Мы готовы помочь."
+    text = "\n".join([*RU_BODY[:2], *post, "— John Smith (@jsmith) November 3, 2021", RU_BODY[2],
+                      f"{first} {second}", *RU_BODY[3:]]) + "\n"
+    passages = pipeline(text).passages
+    assert len(passages) == 1
+    pairs = sorted((text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for p in passages[0].pairs)
+    assert pairs == [(post[0], first), (post[1], second)]
+
+
+def test_a_tag_line_never_pairs_with_a_menu_item(pipeline):
+    """"Теги: Баку, политика" at the foot of a Russian article and the menu's "Əsas səhifə"
+    (home page) paired (0.39): a labelled list translates into a labelled list."""
+    body = ["Ты уже поужинал? Мне надо идти.", "Она купила новую машину.", "Где ближайшая аптека?",
+            "Мы опоздали на поезд. Завтра будет дождь.", "Мой брат живёт в Москве.", "Сколько стоит этот билет?",
+            "Я не люблю кофе. Дети играют во дворе."]
+    for tags in ("Теги: Баку, политика", "Теги: спорт, футбол"):
+        text = "\n".join(["Главная", "FOTO", "Он вдруг остановился и посмотрел вокруг.", "12.03.2021 18:04", *body,
+                          tags, "Home", "Главная", "Əsas səhifə"]) + "\n"
+        assert pipeline(text).passages == []

@@ -8,8 +8,10 @@ of each other language (a quote's sentences count as sentences of their own, see
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
 quantile of the costs of random pairs), both sides have a few words or end as sentences do
-(menu items, datelines and a post's byline never pair), and where both sides have numbers
-they share one. Runs of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`),
+(menu items, datelines and a post's byline never pair), where both sides have numbers
+they share one, and a labelled list ("Tags: …, …") pairs only with a labelled list. A mutual
+best pair that misses the margin is kept where it sits next to a kept pair on both sides and
+costs less than unrelated text (the second sentence of a translated post). Runs of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`),
 and runs that share a sentence join into one passage with one span per language.
 """
 
@@ -37,6 +39,9 @@ _QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
 # the byline under an embedded post: "— Anna Smith (@anna_smith) November 3, 2021". It stays
 # among the sentences a pair must beat (it draws near-misses), but never pairs itself
 _BYLINE = re.compile(r"\s*[—–-]\s*[^\n]*\(@\w+\)")
+# a labelled list, as in a tag or category line: "Tags: politics, economy", "Теги: Баку, экономика"
+_ITEM = r"\s*[^\W\d_][^\s,.!?:;]*(?:[ -][^\s,.!?:;]+){0,2}\s*"  # one to three words
+_LIST = re.compile(rf"\s*[^\W\d_][\w ]{{0,30}}:(?:{_ITEM},)+{_ITEM}")
 ROW_CHUNK = 1024
 
 
@@ -77,6 +82,9 @@ class _Run:
     members: dict[str, tuple[int, int]]  # lang -> (first, last) global sentence index
     pairs: list[SentencePair]
     score: float
+    # the mean score of its pairs that passed the margin on their own, what a passage must
+    # reach (a neighbour taken in on their strength does not pull it under)
+    anchor_score: float = 0.0
 
 
 class PassageFinder:
@@ -116,7 +124,8 @@ class PassageFinder:
                 "short_pairs": "both sides end as sentences", "links": "not words",
                 "numbers": "shared where both sides have some",
                 "quotes": "sentence by sentence; in place of a sentence they hold most of",
-                "bylines": "never pair",
+                "bylines": "never pair", "lists": "pair with lists",
+                "neighbours": "a kept pair's neighbours on both sides pair below unrelated text's cost",
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
@@ -157,18 +166,19 @@ class PassageFinder:
                                    langs=(sentences[xs[0]].lang, sentences[ys[0]].lang))
         else:
             scorer.prepare(src, tgt)
-        mined = _mutual_best(scorer, len(xs), len(ys))
+        mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys))
+                 if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])
+                 and _shapes_agree(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         distractors = scorer.distractor_costs()
         if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
-            mined = [(i, j, c) for i, j, c in mined if c < (distractors[0][i] + distractors[1][j]) / 2]
+            passes = [c < (distractors[0][i] + distractors[1][j]) / 2 for i, j, c in mined]
         else:
             threshold = scorer.skip_cost(self.config.pair_quantile)
-            mined = [(i, j, c) for i, j, c in mined if c <= threshold]
-        kept = [(i, j, c) for i, j, c in mined
-                if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])
-                and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
-        runs: list[list[tuple[int, int, float]]] = []
+            passes = [c <= threshold for i, j, c in mined]
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
+        kept = _with_neighbours(mined, passes, quote)
+        anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}
+        runs: list[list[tuple[int, int, float]]] = []
         for i, j, c in sorted(kept):
             # a pair joins the run before it when it is near, and both are of the text or both
             # of the same quote on each side (a quote's sentences are not its line's neighbours)
@@ -177,7 +187,13 @@ class PassageFinder:
                 runs[-1].append((i, j, c))
             else:
                 runs.append([(i, j, c)])
-        return [self._aligned_run(sentences, scorer, xs, ys, run) for run in runs]
+        out = []
+        for run in runs:
+            aligned = self._aligned_run(sentences, scorer, xs, ys, run)
+            own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors]
+            aligned.anchor_score = float(np.mean(own)) if own else 0.0
+            out.append(aligned)
+        return out
 
     def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run) -> _Run:
         i0, i1 = run[0][0], run[-1][0] + 1
@@ -224,7 +240,7 @@ class PassageFinder:
                     lo, hi = spans.get(lang, [first, last])
                     spans[lang] = [min(lo, first), max(hi, last)]
             score = float(np.mean([run.score for run in group]))
-            if score < self.config.min_passage_score:
+            if np.mean([run.anchor_score for run in group]) < self.config.min_passage_score:
                 continue
             members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
                              key=lambda s: s.start)
@@ -279,6 +295,30 @@ def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, flo
     return [(i, int(row_best[i]), float(row_cost[i])) for i in range(n) if col_best[row_best[i]] == i]
 
 
+def _with_neighbours(mined: list[tuple[int, int, float]], passes: list[bool],
+                     quote: tuple[list[int], list[int]]) -> list[tuple[int, int, float]]:
+    """The mined pairs that pass the margin, and those next to one on both sides (the
+    sentence before or after on each, of the same text or quote) that cost less than unrelated
+    text (1, the scorer's normalisation). A pair found beside a translation is evidence the
+    margin alone lacks: the second sentence of a translated post is most often the translation
+    of the post's second sentence, even where a short sentence's encoding is too weak to beat
+    its distractors."""
+    kept = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}
+    waiting = {(i, j): c for (i, j, c), ok in zip(mined, passes) if not ok and c < 1.0}
+    grew = True
+    while grew and waiting:
+        grew = False
+        for (i, j) in list(waiting):
+            for di in (-1, 1):
+                a, b = i + di, j + di
+                if (a, b) in kept and quote[0][a] == quote[0][i] and quote[1][b] == quote[1][j]:
+                    kept.add((i, j))
+                    del waiting[(i, j)]
+                    grew = True
+                    break
+    return [(i, j, c) for i, j, c in mined if (i, j) in kept]
+
+
 def _lines(segment: Segment) -> list[tuple[int, str]]:
     """A segment's lines with their document offsets: no sentence runs across a line break."""
     out, pos = [], segment.start
@@ -307,6 +347,12 @@ def _numbers_agree(a: str, b: str) -> bool:
     one. "5 people died" is no translation of "12 nəfər həlak olub", however alike the rest."""
     numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
     return not (numbers[0] and numbers[1]) or bool(numbers[0] & numbers[1])
+
+
+def _shapes_agree(a: str, b: str) -> bool:
+    """A translation keeps its shape: a labelled list ("Tags: politics, economy") translates
+    into a labelled list, never into a menu item or a sentence."""
+    return bool(_LIST.fullmatch(a)) == bool(_LIST.fullmatch(b))
 
 
 def _enough_words(a: str, b: str, least: int) -> bool:
