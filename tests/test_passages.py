@@ -249,3 +249,26 @@ def test_a_tag_line_never_pairs_with_a_menu_item(pipeline):
         text = "\n".join(["Главная", "FOTO", "Он вдруг остановился и посмотрел вокруг.", "12.03.2021 18:04", *body,
                           tags, "Home", "Главная", "Əsas səhifə"]) + "\n"
         assert pipeline(text).passages == []
+
+
+def test_a_weak_pair_near_a_passage_joins_it_only_right_next_to_it(pipeline):
+    """The dateline "Bakı, 29 noyabr, AZƏRTAC" two lines under the headline and "Читайте также:
+    В Баку прошёл форум" right after the Russian headline paired (0.24, under
+    ``min_passage_score``) and, near the headlines' pair, joined their passage. A pair too weak
+    to make a passage alone joins one only next to it on both sides."""
+    lines = ["Xəbərlər | Siyasət | İqtisadiyyat | İdman", "ƏSAS SƏHİFƏ",
+             "Prezident İlham Əliyev Fransanın yeni səfirini qəbul edib", "29 noyabr 2021, 14:35",
+             "Bakı, 29 noyabr, AZƏRTAC",
+             "Prezident İlham Əliyev noyabrın 29-da Fransanın ölkəmizdəki yeni səfiri Anne Boillonun "
+             "etimadnaməsini qəbul edib.",
+             "Söhbət zamanı ikitərəfli əlaqələrin inkişafı, regional təhlükəsizlik və enerji əməkdaşlığı "
+             "müzakirə olunub.",
+             "Səfir bildirib ki, Fransa Azərbaycanla iqtisadi əlaqələri genişləndirməkdə maraqlıdır.", "VIDEO",
+             "Teqlər: Prezident, Fransa, diplomatiya", "Президент Ильхам Алиев принял нового посла Франции",
+             "President Ilham Aliyev received the new ambassador of France", "Son xəbərlər",
+             "Bakıda hava şəraiti dəyişəcək", "COVID-19: 1 234 new cases", "Читайте также: В Баку прошёл форум",
+             "Follow us: @azertac", "© 2021 AZƏRTAC. Bütün hüquqlar qorunur."]
+    text = "\n".join(lines) + "\n"
+    passages = pipeline(text).passages
+    assert len(passages) == 1
+    assert sorted(text[m.start:m.end] for m in passages[0].members) == sorted(lines[2:3] + lines[10:12])

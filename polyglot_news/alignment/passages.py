@@ -11,8 +11,10 @@ quantile of the costs of random pairs), both sides have a few words or end as se
 (menu items, datelines and a post's byline never pair), where both sides have numbers
 they share one, and a labelled list ("Tags: …, …") pairs only with a labelled list. A mutual
 best pair that misses the margin is kept where it sits next to a kept pair on both sides and
-costs less than unrelated text (the second sentence of a translated post). Runs of kept pairs are then aligned sentence by sentence (:mod:`.sentalign`),
-and runs that share a sentence join into one passage with one span per language.
+costs less than unrelated text (the second sentence of a translated post). Runs of kept
+pairs within two sentences of each other (a pair too weak to make a passage alone: right next
+to it) are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
+sentence join into one passage with one span per language.
 """
 
 from __future__ import annotations
@@ -179,10 +181,13 @@ class PassageFinder:
         kept = _with_neighbours(mined, passes, quote)
         anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}
         runs: list[list[tuple[int, int, float]]] = []
+        weak = 1.0 - self.config.min_passage_score  # a pair that could not make a passage alone
         for i, j, c in sorted(kept):
-            # a pair joins the run before it when it is near, and both are of the text or both
-            # of the same quote on each side (a quote's sentences are not its line's neighbours)
-            if runs and 0 < i - runs[-1][-1][0] <= 2 and 0 < j - runs[-1][-1][1] <= 2 \
+            # a pair joins the run before it when it is near (a weak one, or one after a weak
+            # one, only right next to it on both sides), and both are of the text or both of
+            # the same quote on each side (a quote's sentences are not its line's neighbours)
+            reach = 1 if runs and (c > weak or runs[-1][-1][2] > weak) else 2
+            if runs and 0 < i - runs[-1][-1][0] <= reach and 0 < j - runs[-1][-1][1] <= reach \
                     and (quote[0][i], quote[1][j]) == (quote[0][runs[-1][-1][0]], quote[1][runs[-1][-1][1]]):
                 runs[-1].append((i, j, c))
             else:
