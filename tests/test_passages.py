@@ -272,3 +272,24 @@ def test_a_weak_pair_near_a_passage_joins_it_only_right_next_to_it(pipeline):
     passages = pipeline(text).passages
     assert len(passages) == 1
     assert sorted(text[m.start:m.end] for m in passages[0].members) == sorted(lines[2:3] + lines[10:12])
+
+
+def test_a_short_headline_pairs_across_an_article_of_long_sentences(pipeline):
+    """A side of one sentence (the headline at the foot of an article) was scaled to the other
+    side's median sentence, so a short headline measured as long as the article's sentences:
+    "Prices rise again" / "Цены снова растут" cost twice their encoder cost, and "Газовое
+    соглашение подписано" paired with the article's longest sentence. One sentence says nothing
+    of its language's lengths: it is taken as it is."""
+    body = ["The governments of both countries signed a long-term agreement on energy cooperation on Tuesday.",
+            "Officials said the new pipeline would carry natural gas to southern Europe from the second half of "
+            "next year.",
+            "The project is expected to cost several billion dollars and create thousands of jobs in the region.",
+            "Critics have raised concerns about the environmental impact of the construction along the coastline.",
+            "The ministry promised that independent experts would review every stage of the work before it begins."]
+    for headline, foreign in [("Gas deal signed", "Газовое соглашение подписано"),
+                              ("Prices rise again", "Qiymətlər yenə artır"),
+                              ("New pipeline approved", "Новый трубопровод одобрен")]:
+        text = "\n".join([headline, "29.11.2021 14:35", *body, "Tags: energy, gas", foreign]) + "\n"
+        pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
+                 for q in pipeline(text).passages for p in q.pairs]
+        assert pairs == [(headline, foreign)]

@@ -453,8 +453,11 @@ def _normalised(cos: np.ndarray, norm_x, norm_y) -> np.ndarray:
 def _length_ratio(a: np.ndarray, b: np.ndarray) -> float:
     """Source characters per target character, whatever the languages: the documents' total
     ratio when they are about equally long in sentences (parallel overall), else the ratio of
-    their median sentence lengths (one line against thousands says nothing of totals)."""
-    if len(a) == 0 or len(b) == 0:
+    their median sentence lengths (one line against thousands says nothing of totals); 1 where
+    a side has a single sentence: scaled by it, that sentence would always measure the other
+    side's median, whatever its length, and its pairs be costed by how far each sentence of
+    the other side is from that median (a headline against its article)."""
+    if min(len(a), len(b)) < 2:
         return 1.0
     if 0.5 <= len(a) / len(b) <= 2.0:
         return float(a.sum() / max(b.sum(), 1.0))
