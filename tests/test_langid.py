@@ -26,7 +26,7 @@ def test_ensemble_accuracy_on_dev(segmenter, by_lang, lang):
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["tr", "uk"])
 def test_turkish_and_ukrainian_are_not_swallowed(segmenter, by_lang, lang):
-    assert _accuracy(segmenter.detector, by_lang[lang], "und") >= 0.9
+    assert _accuracy(segmenter.detector, by_lang[lang], "und") >= 0.97  # the issue's target
 
 
 def test_other_languages_are_und(segmenter):
@@ -203,7 +203,7 @@ def test_mixed_documents_from_dev_sentences(segmenter, by_lang):
     for lang in ("az", "en", "ru"):
         assert scores.accuracy(lang) >= 0.98, (lang, [e for e in scores.errors if e[0] == lang])
     for lang in ("tr", "uk"):
-        assert scores.accuracy(lang) >= 0.95, (lang, [e for e in scores.errors if e[0] == lang])
+        assert scores.accuracy(lang) >= 0.97, (lang, [e for e in scores.errors if e[0] == lang])
 
 
 # --- the tiers: fastText decides what its letters leave no doubt about, lingua the rest ---
@@ -218,6 +218,24 @@ def test_orthography_rules_languages_out():
     assert "ru" in ruled_out_languages("Об'єкт")
     assert "uk" in ruled_out_languages("Это объявление.")              # э, ъ
     assert ruled_out_languages("Hello there.") == set()
+    # the commonest words of a rival, which the language spells otherwise
+    assert "az" in ruled_out_languages("Bunu senin için yaptım.")      # sənin, üçün
+    assert "az" in ruled_out_languages("Onu gördün mü?")               # a question particle apart
+    assert "az" not in ruled_out_languages("Ben Stiller Bakını sevir.")  # capitalised: a name
+    assert "az" not in ruled_out_languages("We've never met.")         # not inside "we've"
+    assert "ru" in ruled_out_languages("Це кава.") and "ru" in ruled_out_languages("Ти мене любиш?")
+    assert "uk" in ruled_out_languages("Что ты делаешь?") and "uk" not in ruled_out_languages("Ти мене любиш?")
+
+
+@pytest.mark.parametrize("sentence, lang", [
+    ("Onu gördün mü?", "und"), ("Bu ne?", "und"), ("Senin adın ne?", "und"),        # Turkish
+    ("Що це?", "und"), ("Чи ти спиш?", "und"), ("Ти мене любиш?", "und"),          # Ukrainian
+    ("Ben Stiller Bakını sevir.", "az"), ("Что ты делаешь завтра?", "ru"),
+])
+def test_a_rivals_common_words_decide_short_sentences(segmenter, sentence, lang):
+    """Short Turkish and Ukrainian sentences without a letter our languages lack went to
+    Azerbaijani and Russian; a word only the rival writes (ne, mü, що, ти) rules ours out."""
+    assert segmenter.detector.detect(sentence)[0] == lang
 
 
 def test_fast_tier_decides_only_without_a_possible_rival(segmenter):

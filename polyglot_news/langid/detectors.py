@@ -6,8 +6,10 @@ Three backends:
 * ``ensemble`` (default): tiers, the expensive ones only where the cheap one is unsure. fastText
   decides what letters leave no doubt about; lingua over the targets and their closest rivals
   (Turkish for Azerbaijani, Ukrainian for Russian) settles each target against its rival with a
-  prior for the target, after letters and spellings a language never uses exclude it (``ə`` is
-  never Turkish; ``і ї є ґ`` never Russian; ``ы э ъ ё`` never Ukrainian); and a gate sends text
+  prior for the target, after letters, spellings and words a language never uses exclude it
+  (``ə`` is never Turkish; ``і ї є ґ`` never Russian; ``ы э ъ ё`` never Ukrainian; Turkish
+  ``ne``, ``için``, ``senin`` never Azerbaijani; Ukrainian ``це``, ``що``, ``ти`` never Russian;
+  Russian ``что``, ``как``, ``ты`` never Ukrainian); and a gate sends text
   whose best match is another common language to ``und`` (see :class:`EnsembleDetector`).
 * ``lingua``: lingua restricted to the target languages alone. It cannot say ``und`` for text
   with letters, so Turkish comes out as Azerbaijani and Ukrainian as Russian.
@@ -55,19 +57,51 @@ def _has_letter(text: str) -> bool:
 # (loanwords are respelled: taksi), so an uncapitalised word with one is not Turkish; Russian
 # writes ъ where Ukrainian and Belarusian write an apostrophe inside a word (п'ять, об'єкт).
 _TURKISH_NEVER = re.compile(r"(?<!\w)[a-zçğıöşüâîû]*[qx]\w*")
+# Words a language never writes: the commonest words of its rival, which it spells otherwise.
+# Azerbaijani: Turkish ne, ve, ile, için, çok, değil … (nə, və, ilə, üçün, çox, deyil), ben and
+# sen in all their cases (mən, sən), and the question particle written apart (Azerbaijani writes
+# it on the word). Russian: Ukrainian ти, ви, ми, вона, вони, його, мене, це, що, чи, буде, був …
+# (ты, вы, мы, она, они, его, меня, это, что, ли, будет, был). Ukrainian: Russian и, ты, вы, мы,
+# она, они, его, меня, что, как, кто, где, когда, был, будет, очень, уже …
+# The Latin ones count in lower case only: capitalised, "Ben", "Sen" or "Mi" is as likely a
+# name (Ben Wallace in an Azerbaijani sentence); the Cyrillic ones in any case ("Це кава.").
+FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
+    "az": ("ne", "ve", "ile", "için", "çok", "değil", "şimdi", "kadar", "yok", "hayır", "nasıl", "neden", "gibi",
+           "evet", "ben", "beni", "bana", "benim", "bende", "benden", "sen", "seni", "sana", "senin", "sende",
+           "senden", "mı", "mi", "mu", "mü"),
+    "ru": ("ти", "ви", "ми", "вона", "воно", "вони", "його", "мене", "це", "що", "щось", "щоб", "чи", "хто",
+           "буде", "був", "була", "було", "були", "але", "дуже", "вже", "ще", "й", "з"),
+    "uk": ("и", "ты", "вы", "мы", "она", "оно", "они", "его", "меня", "что", "как", "кто", "где", "когда",
+           "был", "была", "было", "были", "будет", "очень", "уже", "только"),
+}
+FOREIGN_WORDS_ANY_CASE = frozenset({"ru", "uk"})
+# word -> the languages it rules out; a text's words are looked up once, not searched for
+_RULES_OUT: dict[str, set[str]] = {}
+for _code, _words in FOREIGN_WORDS.items():
+    for _word in _words:
+        _RULES_OUT.setdefault(_word, set()).add(_code)
+        if _code in FOREIGN_WORDS_ANY_CASE:
+            _RULES_OUT.setdefault(_word.capitalize(), set()).add(_code)
+            _RULES_OUT.setdefault(_word.upper(), set()).add(_code)
+# a whole word, not part of one joined by an apostrophe (we've, Dania'yı, п'ять)
+_WHOLE_WORD = re.compile(r"(?<![\w'’ʼ])[^\W\d_]+(?![\w'’ʼ])")
 _APOSTROPHE_IN_CYRILLIC = re.compile(r"[а-яіїєґўА-ЯІЇЄҐЎ]['’ʼ][а-яіїєґўА-ЯІЇЄҐЎ]")
 
 
-def ruled_out_languages(text: str) -> set[str]:
-    """Languages whose orthography ``text`` contradicts (letters or spellings they never use)."""
+@lru_cache(maxsize=4096)  # the fast tier asks, then the middle tier for the texts it settles
+def ruled_out_languages(text: str) -> frozenset[str]:
+    """Languages whose orthography ``text`` contradicts (letters, spellings or words they never use)."""
     letters = set(text)
     out = {code for code, forbidden in FORBIDDEN_LETTERS.items() if forbidden & letters}
     if ("q" in letters or "x" in letters) and _TURKISH_NEVER.search(text):
         out.add("tr")
+    for word in _WHOLE_WORD.findall(text):
+        if word in _RULES_OUT:
+            out.update(_RULES_OUT[word])
     if "'" in letters or "’" in letters or "ʼ" in letters:
         if _APOSTROPHE_IN_CYRILLIC.search(text):
             out.add("ru")
-    return out
+    return frozenset(out)
 
 
 def normalise_for_detection(text: str) -> str:
