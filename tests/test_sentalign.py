@@ -265,3 +265,22 @@ def test_numbers_settle_a_split_the_cost_cannot():
     assert path_cost(right, scorer, 0.7) == pytest.approx(0.32 * 2 + 0.32)
     alone = [AlignedGroup([0], [0, 1], 0), AlignedGroup([1], [], 0), AlignedGroup([], [2], 0)]
     assert path_cost(alone, scorer, 0.7) == pytest.approx(0.32 * 2 + (0.7 + 0.35) * 2)
+
+
+def test_identical_lines_stay_one_to_one(encoder):
+    """Names and list items printed alike in both editions ("Smith , J. Baker-T ." / "Miller ."):
+    the cosine of two equal float32 vectors came out a little above 1, so their costs were a
+    little under 0, and a 2–2 group, weighing its cost four times, beat the two 1–1 pairs it
+    merged (the Bleualign dev document has such lines). Costs are at least 0, and paths within
+    float32 rounding of each other go to the smaller groups."""
+    from polyglot_news.alignment.documents import align_documents
+
+    src = ["Die Expedition wurde von der Regierung unterstützt .", "Leiter : J. Hartmann .",
+           "Gipfelmannschaft : K. Müller , P. Weber .", "Smith , J. Baker-T .", "Miller .", "Das Wetter war schlecht ."]
+    tgt = ["L'expédition était soutenue par le gouvernement .", "Chef : J. Hartmann .",
+           "Équipe du sommet : K. Müller , P. Weber .", "Smith , J. Baker-T .", "Miller .", "Le temps était mauvais ."]
+    result = align_documents(src, tgt, "configs/offline.yaml", sentence_per_line=True, src_lang="de", tgt_lang="fr")
+    assert [(g.src, g.tgt) for g in result.groups] == [([k], [k]) for k in range(6)]
+    scorer = EmbeddingScorer(encoder, background_sentences())
+    scorer.prepare(src, tgt)
+    assert scorer.cost(3, 5, 3, 5) >= 0.0 and scorer.cost(3, 4, 3, 4) == 0.0

@@ -446,8 +446,10 @@ class MarginScorer(EmbeddingScorer):
 
 
 def _normalised(cos: np.ndarray, norm_x, norm_y) -> np.ndarray:
-    """Cosine distance divided by the mean of both sides' distances to random sentences."""
-    return (1.0 - cos) / np.maximum(0.5 * (norm_x + norm_y), 1e-6)
+    """Cosine distance divided by the mean of both sides' distances to random sentences. The
+    distance is at least 0: float32 rounding puts the cosine of equal vectors a little above 1,
+    and a negative cost times a group's weight n·m made merging identical lines pay."""
+    return np.maximum(1.0 - cos, 0.0) / np.maximum(0.5 * (norm_x + norm_y), 1e-6)
 
 
 def _length_ratio(a: np.ndarray, b: np.ndarray) -> float:

@@ -55,6 +55,11 @@ def align(src: Sequence[str], tgt: Sequence[str], scorer: PairScorer,
 
 
 ONE_TO_ONE = [(1, 0), (0, 1), (1, 1)]
+#: paths whose costs differ by less than this are tied (the costs come from float32 vectors,
+#: whose rounding is about 1e-7 a cost). A tie goes to the move tried first, in the order of
+#: ``moves`` (a 1–0 skip, then groups, smaller before larger: two identical lines stay two 1–1
+#: pairs, not one 2–2), and a 0–1 skip is taken only where it costs less by more than this
+TIE = 1e-6
 
 
 def _band_from_coarse(n: int, m: int, scorer: PairScorer, settings: AlignSettings,
@@ -158,14 +163,14 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
                     if per_number:
                         total[live] += per_number * anchors.unmatched(i - a, i, prev_js[live], js[live])
             total += step
-            better = total < best
+            better = total < best - TIE
             best[better] = total[better]
             arg[better] = k
             gcost[better] = step[better]  # the group's own cost, for its score
         # 0–1 moves inside the row: best[j] = min(best[j], best[j-1] + skip of j-1), a running minimum
         before = tgt_alone[js]
         from_left = np.minimum.accumulate(best - before) + before
-        use_left = from_left < best - 1e-12
+        use_left = from_left < best - TIE
         if use_left.any():
             best = np.where(use_left, from_left, best)
             arg = np.where(use_left, moves.index((0, 1)), arg).astype(np.int16)
