@@ -246,11 +246,15 @@ def test_fast_tier_decides_only_without_a_possible_rival(segmenter):
     assert det._fast_decision(clear, _fasttext_guesses(clear))["en"] >= det.fast_confidence
     az = "Hökumət bu il kiçik biznesi dəstəkləmək üçün yeni tədbirlər elan edib."
     assert set(det._fast_decision(az, _fasttext_guesses(az))) == {"az", "und"}   # ə: not Turkish
-    tr = "Hükümet bu yıl küçük işletmeleri desteklemek için yeni önlemler açıkladı."
+    tr = "Hükümet bu yıl küçük işletmeleri desteklemek amacıyla yeni önlemler açıkladı."
     assert det._fast_decision(tr, _fasttext_guesses(tr)) is None                 # lingua decides
-    uk = "Уряд оголосив нові заходи підтримки малого бізнесу цього року."
+    uk = "Уряд оголосив про нову програму."
     assert det._fast_decision(uk, _fasttext_guesses(uk)) is None
     assert det.detect(tr)[0] == "und" and det.detect(uk)[0] == "und" and det.detect(az)[0] == "az"
+    # the rival's for sure (its letters or words rule ours out, and fastText names it): und at once
+    for rival in ("Hükümet bu yıl küçük işletmeleri desteklemek için yeni önlemler açıkladı.",  # için
+                  "Уряд оголосив нові заходи підтримки малого бізнесу цього року."):         # і
+        assert det._fast_decision(rival, _fasttext_guesses(rival)) == {"und": 1.0}
 
 
 # --- sentence splitting keeps exact offsets ---

@@ -249,7 +249,10 @@ class EnsembleDetector(Detector):
     decides alone where it can: fastText gives a target and its rivals together a probability
     of at least ``fast_confidence``, and the text's letters rule every rival out (English has
     none; Azerbaijani with ə, or q or x in a lower-case word, cannot be Turkish; Russian with ы,
-    э, ъ or ё cannot be Ukrainian). fastText itself cannot tell Azerbaijani from Turkish, nor
+    э, ъ or ё cannot be Ukrainian; and the spellings and words of :data:`FOREIGN_WORDS`). Where
+    fastText names a rival with that confidence and the letters or words rule the target out
+    (Ukrainian with і, Turkish with "için"), the text is ``und`` at once: lingua's part would
+    be to weigh the rival against a target already excluded. fastText itself cannot tell Azerbaijani from Turkish, nor
     Russian from Ukrainian, reliably: where the letters leave a rival possible, or fastText is
     unsure, the text goes on to lingua over the targets and their rivals, all texts of a call at
     once (lingua's parallel API). Each target is settled against its rivals there (the
@@ -339,8 +342,12 @@ class EnsembleDetector(Detector):
             if top != target and top not in rivals:
                 continue
             mass = guesses.get(target, 0.0) + sum(guesses.get(r, 0.0) for r in rivals)
-            if mass >= self.fast_confidence and (not rivals or set(rivals) <= ruled_out_languages(text)):
+            if mass < self.fast_confidence:
+                continue
+            if not rivals or set(rivals) <= ruled_out_languages(text):
                 return {target: mass, UND: 1.0 - mass}
+            if top in rivals and target in ruled_out_languages(text):  # the rival's, surely: not ours
+                return {UND: 1.0}
         return None
 
     def _gate_others(self, scores: dict[str, float], broad: dict[str, float]) -> dict[str, float]:
