@@ -252,8 +252,9 @@ class EnsembleDetector(Detector):
     э, ъ or ё cannot be Ukrainian; and the spellings and words of :data:`FOREIGN_WORDS`). Where
     fastText names a rival with that confidence and the letters or words rule the target out
     (Ukrainian with і, Turkish with "için"), the text is ``und`` at once: lingua's part would
-    be to weigh the rival against a target already excluded. fastText itself cannot tell Azerbaijani from Turkish, nor
-    Russian from Ukrainian, reliably: where the letters leave a rival possible, or fastText is
+    be to weigh the rival against a target already excluded. fastText itself cannot tell
+    Azerbaijani from Turkish, nor Russian from Ukrainian, reliably: where the letters leave a
+    rival possible, or fastText is
     unsure, the text goes on to lingua over the targets and their rivals, all texts of a call at
     once (lingua's parallel API). Each target is settled against its rivals there (the
     ratio of two languages' confidences does not depend on which other languages are in the
