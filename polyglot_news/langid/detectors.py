@@ -63,6 +63,7 @@ _TURKISH_NEVER = re.compile(r"(?<!\w)[a-zçğıöşüâîû]*[qx]\w*")
 # it on the word). Russian: Ukrainian ти, ви, ми, вона, вони, його, мене, це, що, чи, буде, був …
 # (ты, вы, мы, она, они, его, меня, это, что, ли, будет, был). Ukrainian: Russian и, ты, вы, мы,
 # она, они, его, меня, что, как, кто, где, когда, был, будет, очень, уже …
+# No one-letter words (Ukrainian з, й): Russian abbreviates with them (з/п, з-д).
 # The Latin ones count in lower case only: capitalised, "Ben", "Sen" or "Mi" is as likely a
 # name (Ben Wallace in an Azerbaijani sentence); the Cyrillic ones in any case ("Це кава.").
 FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
@@ -70,7 +71,7 @@ FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
            "evet", "ben", "beni", "bana", "benim", "bende", "benden", "sen", "seni", "sana", "senin", "sende",
            "senden", "mı", "mi", "mu", "mü"),
     "ru": ("ти", "ви", "ми", "вона", "воно", "вони", "його", "мене", "це", "що", "щось", "щоб", "чи", "хто",
-           "буде", "був", "була", "було", "були", "але", "дуже", "вже", "ще", "й", "з"),
+           "буде", "був", "була", "було", "були", "але", "дуже", "вже", "ще"),
     "uk": ("и", "ты", "вы", "мы", "она", "оно", "они", "его", "меня", "что", "как", "кто", "где", "когда",
            "был", "была", "было", "были", "будет", "очень", "уже", "только"),
 }
