@@ -63,7 +63,8 @@ _TURKISH_NEVER = re.compile(r"(?<!\w)[a-zçğıöşüâîû]*[qx]\w*")
 # it on the word). Russian: Ukrainian ти, ви, ми, вона, вони, його, мене, це, що, чи, буде, був …
 # (ты, вы, мы, она, они, его, меня, это, что, ли, будет, был). Ukrainian: Russian и, ты, вы, мы,
 # она, они, его, меня, что, как, кто, где, когда, был, будет, очень, уже …
-# No one-letter words (Ukrainian з, й): Russian abbreviates with them (з/п, з-д).
+# Not Ukrainian з and й: Russian abbreviates with them (з/п, з-д); Russian и stays, which
+# Ukrainian never writes alone.
 # The Latin ones count in lower case only: capitalised, "Ben", "Sen" or "Mi" is as likely a
 # name (Ben Wallace in an Azerbaijani sentence); the Cyrillic ones in any case ("Це кава.").
 FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
