@@ -225,6 +225,8 @@ def test_orthography_rules_languages_out():
     assert "az" not in ruled_out_languages("We've never met.")         # not inside "we've"
     assert "ru" in ruled_out_languages("Це кава.") and "ru" in ruled_out_languages("Ти мене любиш?")
     assert "uk" in ruled_out_languages("Что ты делаешь?") and "uk" not in ruled_out_languages("Ти мене любиш?")
+    assert "az" not in ruled_out_languages('Prezident "Türkiye ve Azerbaycan kardeştir" deyib.')  # a quote's
+    assert "az" in ruled_out_languages('"Onu gördün mü?"')     # unless the quote is all there is
     assert "ru" not in ruled_out_languages("Средняя з/п выросла на 5%.")  # з/п: an abbreviation, not Ukrainian з
 
 
@@ -232,6 +234,7 @@ def test_orthography_rules_languages_out():
     ("Onu gördün mü?", "und"), ("Bu ne?", "und"), ("Senin adın ne?", "und"),        # Turkish
     ("Що це?", "und"), ("Чи ти спиш?", "und"), ("Ти мене любиш?", "und"),          # Ukrainian
     ("Ben Stiller Bakını sevir.", "az"), ("Что ты делаешь завтра?", "ru"),
+    ('Prezident "Türkiye ve Azerbaycan kardeştir" deyib.', "az"),  # Turkish words in a quote only
 ])
 def test_a_rivals_common_words_decide_short_sentences(segmenter, sentence, lang):
     """Short Turkish and Ukrainian sentences without a letter our languages lack went to

@@ -87,6 +87,9 @@ for _code, _words in FOREIGN_WORDS.items():
             _RULES_OUT.setdefault(_word.upper(), set()).add(_code)
 # a whole word, not part of one joined by an apostrophe (we've, Dania'yı, п'ять)
 _WHOLE_WORD = re.compile(r"(?<![\w'’ʼ])[^\W\d_]+(?![\w'’ʼ])")
+# words in quotation marks may be the other language's (Ərdoğan "Türkiye ve Azerbaycan …" deyib):
+# where a text has words outside its quotes, only those count
+_QUOTED = re.compile(r"[«“„\"][^«»“”„\"\n]*[»”“\"]")
 _APOSTROPHE_IN_CYRILLIC = re.compile(r"[а-яіїєґўА-ЯІЇЄҐЎ]['’ʼ][а-яіїєґўА-ЯІЇЄҐЎ]")
 
 
@@ -97,7 +100,10 @@ def ruled_out_languages(text: str) -> frozenset[str]:
     out = {code for code, forbidden in FORBIDDEN_LETTERS.items() if forbidden & letters}
     if ("q" in letters or "x" in letters) and _TURKISH_NEVER.search(text):
         out.add("tr")
-    for word in _WHOLE_WORD.findall(text):
+    words = _WHOLE_WORD.findall(text)
+    if '"' in letters or "«" in letters or "“" in letters or "„" in letters:
+        words = _WHOLE_WORD.findall(_QUOTED.sub(" ", text)) or words
+    for word in words:
         if word in _RULES_OUT:
             out.update(_RULES_OUT[word])
     if "'" in letters or "’" in letters or "ʼ" in letters:
@@ -321,7 +327,10 @@ class EnsembleDetector(Detector):
         return self.scores_many([text])[0]
 
     def _settle_rivals(self, text: str, core: dict[str, float]) -> dict[str, float]:
-        ruled_out = ruled_out_languages(text)
+        ruled_out = set(ruled_out_languages(text))
+        for target, rivals in self.rivals.items():
+            if rivals and ruled_out >= {target, *rivals}:  # a sentence of both (a quote in the
+                ruled_out -= {target, *rivals}            # other): the models weigh them
         core = {c: v for c, v in core.items() if c not in ruled_out}
         scores = {t: core.get(t, 0.0) for t in self.languages}
         und = 0.0
