@@ -20,7 +20,9 @@ Three backends:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
 import math
 import re
 import unicodedata
@@ -377,6 +379,10 @@ class EnsembleDetector(Detector):
             **super().settings(),
             "lingua": version("lingua-language-detector"),
             "rivals": {k: v for k, v in self.rivals.items() if v},
+            # the orthography that rules languages out, and what follows from it
+            "ruled_out_by": "letters, spellings, words " + hashlib.sha256(
+                json.dumps(FOREIGN_WORDS, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:8],
+            "rival_certain": "und without lingua",
             "others": list(self.others),
             "rival_prior": self.rival_prior,
             "other_ratio": self.other_ratio,
