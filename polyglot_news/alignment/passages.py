@@ -178,8 +178,8 @@ class PassageFinder:
             threshold = scorer.skip_cost(self.config.pair_quantile)
             passes = [c <= threshold for i, j, c in mined]
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
-        kept = _with_neighbours(mined, passes, quote)
-        anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}
+        anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}  # pairs that passed on their own
+        kept = _with_neighbours(mined, anchors, quote)
         runs: list[list[tuple[int, int, float]]] = []
         weak = 1.0 - self.config.min_passage_score  # a pair that could not make a passage alone
         for i, j, c in sorted(kept):
@@ -192,15 +192,9 @@ class PassageFinder:
                 runs[-1].append((i, j, c))
             else:
                 runs.append([(i, j, c)])
-        out = []
-        for run in runs:
-            aligned = self._aligned_run(sentences, scorer, xs, ys, run)
-            own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors]
-            aligned.anchor_score = float(np.mean(own)) if own else 0.0
-            out.append(aligned)
-        return out
+        return [self._aligned_run(sentences, scorer, xs, ys, run, anchors) for run in runs]
 
-    def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run) -> _Run:
+    def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run, anchors: set[tuple[int, int]]) -> _Run:
         i0, i1 = run[0][0], run[-1][0] + 1
         j0, j1 = run[0][1], run[-1][1] + 1
         if i1 - i0 == 1 and j1 - j0 == 1:
@@ -215,7 +209,9 @@ class PassageFinder:
             t0, t1 = sentences[ys[j0 + b0]], sentences[ys[j0 + b1 - 1]]
             pairs.append(SentencePair(Span(s0.lang, s0.start, s1.end), Span(t0.lang, t0.start, t1.end), score))
         members = {sentences[xs[i0]].lang: (xs[i0], xs[i1 - 1]), sentences[ys[j0]].lang: (ys[j0], ys[j1 - 1])}
-        return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0)
+        own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors]
+        return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0,
+                    float(np.mean(own)) if own else 0.0)
 
     def _passages(self, sentences: list[_Sentence], runs: list[_Run]) -> list[Passage]:
         """Join runs that share a sentence; one span per language, from its first to last sentence."""
@@ -300,16 +296,16 @@ def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, flo
     return [(i, int(row_best[i]), float(row_cost[i])) for i in range(n) if col_best[row_best[i]] == i]
 
 
-def _with_neighbours(mined: list[tuple[int, int, float]], passes: list[bool],
+def _with_neighbours(mined: list[tuple[int, int, float]], anchors: set[tuple[int, int]],
                      quote: tuple[list[int], list[int]]) -> list[tuple[int, int, float]]:
-    """The mined pairs that pass the margin, and those next to one on both sides (the
+    """The mined pairs that pass the margin (``anchors``), and those next to one on both sides (the
     sentence before or after on each, of the same text or quote) that cost less than unrelated
     text (1, the scorer's normalisation). A pair found beside a translation is evidence the
     margin alone lacks: the second sentence of a translated post is most often the translation
     of the post's second sentence, even where a short sentence's encoding is too weak to beat
     its distractors."""
-    kept = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}
-    waiting = {(i, j): c for (i, j, c), ok in zip(mined, passes) if not ok and c < 1.0}
+    kept = set(anchors)
+    waiting = {(i, j): c for i, j, c in mined if (i, j) not in anchors and c < 1.0}
     grew = True
     while grew and waiting:
         grew = False

@@ -79,14 +79,24 @@ FOREIGN_WORDS: dict[str, tuple[str, ...]] = {
            "был", "была", "было", "были", "будет", "очень", "уже", "только"),
 }
 FOREIGN_WORDS_ANY_CASE = frozenset({"ru", "uk"})
-# word -> the languages it rules out; a text's words are looked up once, not searched for
-_RULES_OUT: dict[str, set[str]] = {}
-for _code, _words in FOREIGN_WORDS.items():
-    for _word in _words:
-        _RULES_OUT.setdefault(_word, set()).add(_code)
-        if _code in FOREIGN_WORDS_ANY_CASE:
-            _RULES_OUT.setdefault(_word.capitalize(), set()).add(_code)
-            _RULES_OUT.setdefault(_word.upper(), set()).add(_code)
+
+
+def _rules_out_by_word() -> dict[str, set[str]]:
+    """Word -> the languages it rules out (each spelling it counts in), so that a text's words
+    are looked up once rather than searched for."""
+    out: dict[str, set[str]] = {}
+    for code, words in FOREIGN_WORDS.items():
+        for word in words:
+            spellings = {word, word.capitalize(), word.upper()} if code in FOREIGN_WORDS_ANY_CASE else {word}
+            for spelling in spellings:
+                out.setdefault(spelling, set()).add(code)
+    return out
+
+
+_RULES_OUT = _rules_out_by_word()
+#: in the detector's settings: the word lists' digest, so that signatures change with them
+_FOREIGN_WORDS_DIGEST = hashlib.sha256(json.dumps(FOREIGN_WORDS, sort_keys=True, ensure_ascii=False)
+                                       .encode("utf-8")).hexdigest()[:8]
 # a whole word, not part of one joined by an apostrophe (we've, Dania'yı, п'ять)
 _WHOLE_WORD = re.compile(r"(?<![\w'’ʼ])[^\W\d_]+(?![\w'’ʼ])")
 # words in quotation marks may be the other language's (Ərdoğan "Türkiye ve Azerbaycan …" deyib):
@@ -357,9 +367,10 @@ class EnsembleDetector(Detector):
             mass = guesses.get(target, 0.0) + sum(guesses.get(r, 0.0) for r in rivals)
             if mass < self.fast_confidence:
                 continue
-            if not rivals or set(rivals) <= ruled_out_languages(text):
+            ruled_out = ruled_out_languages(text) if rivals else frozenset()
+            if set(rivals) <= ruled_out:
                 return {target: mass, UND: 1.0 - mass}
-            if top in rivals and target in ruled_out_languages(text):  # the rival's, surely: not ours
+            if top in rivals and target in ruled_out:  # the rival's, surely: not ours
                 return {UND: 1.0}
         return None
 
@@ -380,8 +391,7 @@ class EnsembleDetector(Detector):
             "lingua": version("lingua-language-detector"),
             "rivals": {k: v for k, v in self.rivals.items() if v},
             # the orthography that rules languages out, and what follows from it
-            "ruled_out_by": "letters, spellings, words " + hashlib.sha256(
-                json.dumps(FOREIGN_WORDS, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:8],
+            "ruled_out_by": "letters, spellings, words " + _FOREIGN_WORDS_DIGEST,
             "rival_certain": "und without lingua",
             "others": list(self.others),
             "rival_prior": self.rival_prior,
