@@ -129,6 +129,10 @@ class AlignmentConfig(AlignSettings):
     min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
+    min_language_odds: float = Field(2.0, ge=0, description=(
+        "passages: a segment's sentences are mined only where its label is at least this many times as "
+        "likely as all other labels together (confidence c: c / (1 - c)); a line the detector barely "
+        "tells from a rival (a Turkish quote taken for Azerbaijani) claims no translation; 0: off"))
     min_pair_words: int = Field(3, ge=1, description=(
         "fewer words than this on the longer side (or under two on the shorter): furniture, never a pair, "
         "unless both sides end as sentences do"))

@@ -293,3 +293,32 @@ def test_a_short_headline_pairs_across_an_article_of_long_sentences(pipeline):
         pairs = [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
                  for q in pipeline(text).passages for p in q.pairs]
         assert pairs == [(headline, foreign)]
+
+
+def test_a_line_whose_language_is_unclear_claims_no_translation():
+    """A Turkish line the detector barely takes for Azerbaijani ("Piyonlar oyunun can
+    damarıdır." came out az at 0.53 against und) paired with its English translation: a
+    passage of a language the page may not hold. A segment's sentences are mined only where
+    its label is at least twice as likely as all others together (``min_language_odds``);
+    the same lines with a clear label pair."""
+    from polyglot_news.alignment.passages import PassageFinder
+    from polyglot_news.types import Segment
+
+    finder = PassageFinder.from_config("configs/offline.yaml")
+    en_body = ["The ministry published its new forecast for the winter season on Monday.",
+               "Experts believe that electricity prices will remain stable until spring."]
+    line = "Piyonlar oyunun can damarıdır."
+    translation = "Pawns are the soul of the game."
+    text = "\n".join([*en_body, line, translation]) + "\n"
+    at = text.index(line)
+
+    def pairs(confidence):
+        segments = [Segment(0, at, "en", 0.97, text[:at]),
+                    Segment(at, at + len(line) + 1, "az", confidence, text[at:at + len(line) + 1]),
+                    Segment(at + len(line) + 1, len(text), "en", 0.97, text[at + len(line) + 1:])]
+        return [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end])
+                for q in finder.find(text, segments) for p in q.pairs]
+
+    assert pairs(0.53) == [] and pairs(0.6) == []  # odds 1.1 and 1.5: under 2
+    assert sorted(pairs(0.9)[0]) == sorted([line, translation])
+    assert sorted(pairs(2 / 3 + 1e-6)[0]) == sorted([line, translation])  # odds 2: sure enough

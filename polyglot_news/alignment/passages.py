@@ -8,7 +8,9 @@ of each other language (a quote's sentences count as sentences of their own, see
 below the mean of both sides' costs to their nearest background sentences in the other
 language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
 quantile of the costs of random pairs), both sides have a few words or end as sentences do
-(menu items, datelines and a post's byline never pair), where both sides have numbers
+(menu items, datelines and a post's byline never pair), both sides' language labels are clear
+(``min_language_odds``: a Turkish line barely taken for Azerbaijani claims no translation),
+where both sides have numbers
 they share one, and a labelled list ("Tags: …, …") pairs only with a labelled list. A mutual
 best pair that misses the margin is kept where it sits next to a kept pair on both sides and
 costs less than unrelated text (the second sentence of a translated post). Runs of kept
@@ -122,6 +124,7 @@ class PassageFinder:
             scorer = AnchorScorer().settings()
         c = self.config
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
+                "min_language_odds": c.min_language_odds,
                 "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
                 "short_pairs": "both sides end as sentences", "links": "not words",
                 "numbers": "shared where both sides have some",
@@ -141,7 +144,7 @@ class PassageFinder:
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
         sentences = [_Sentence(start + s, start + e, seg.lang, byline=bool(_BYLINE.match(line)))
-                     for seg in segments if seg.lang in self.languages
+                     for seg in segments if seg.lang in self.languages and self._sure_of(seg)
                      for start, line in _lines(seg)
                      for s, e in split_sentences(line)]
         if len({s.lang for s in sentences}) < 2:
@@ -158,6 +161,11 @@ class PassageFinder:
                 budget.check()
                 runs.extend(self._runs(text, sentences, texts, vectors, xs, ys))
         return self._passages(sentences, runs)
+
+    def _sure_of(self, segment: Segment) -> bool:
+        """Whether a segment's label is clear enough for its sentences to claim a translation:
+        its confidence at least ``min_language_odds`` times what is left for all other labels."""
+        return segment.confidence >= self.config.min_language_odds * (1.0 - segment.confidence)
 
     def _runs(self, text, sentences, texts, vectors, xs: list[int], ys: list[int]) -> list[_Run]:
         """Mined pairs between two languages, cut into runs of neighbouring pairs."""

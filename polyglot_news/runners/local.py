@@ -74,6 +74,12 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     # the manager thread sees the workers gone and ends; joined here, it cannot race the
     # interpreter's exit (a traceback about a closed pipe at shutdown)
     if manager is not None:
+        # a worker stopped while it sent its results leaves half a message in the result pipe,
+        # and the manager thread would wait for the rest for ever (this process holds the pipe's
+        # writing end too), and with it the interpreter's exit, which joins that thread. Closing
+        # this process's writing end (the workers are gone: nobody else writes) ends that wait
+        # with an end of file, and the thread winds the pool up as broken
+        manager.result_queue._writer.close()
         manager.join(timeout=5)
 
 
