@@ -192,6 +192,22 @@ def test_segment_many_equals_one_at_a_time(segmenter, seed_text):
     assert segmenter.segment_many(texts) == [segmenter(t) for t in texts]
 
 
+def test_lingua_one_text_at_a_time_and_in_parallel_agree(by_lang):
+    """A call of fewer than ``LINGUA_PARALLEL_FROM`` texts goes through lingua one text at a
+    time (its parallel API wakes a pool of threads, which costs more than it saves on a few
+    dozen texts); a larger one in parallel. Both give the same confidences."""
+    from polyglot_news.langid import detectors
+
+    texts = [s for group in by_lang.values() for s in group[:30]]
+    assert len(texts) >= detectors.LINGUA_PARALLEL_FROM
+    codes = ("az", "en", "ru", "tr", "uk")
+    together = detectors._lingua_confidences_many(codes, texts)
+    alone = [detectors._lingua_confidences_many(codes, [t])[0] for t in texts]
+    assert len(together) == len(alone) == len(texts)
+    for a, b in zip(together, alone):
+        assert a.keys() == b.keys() and all(abs(a[k] - b[k]) < 1e-9 for k in a)
+
+
 @pytest.mark.slow
 def test_mixed_documents_from_dev_sentences(segmenter, by_lang):
     """Paragraphs in az/en/ru/tr/uk, many one sentence long between other languages."""

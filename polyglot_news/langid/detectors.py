@@ -200,12 +200,23 @@ def _lingua_confidences(codes: tuple[str, ...], text: str) -> dict[str, float]:
     return _lingua_confidences_many(codes, [text])[0]
 
 
+#: texts a call from which lingua's parallel API pays: each parallel call wakes lingua's pool of
+#: threads, which costs more than it saves on a few dozen texts (on 2 cores, segmenting the 8
+#: documents a run hands over, about 30 texts a call, ran 10–20 % faster one text at a time;
+#: from about 64 texts a call the two were even, and the parallel API won on larger calls)
+LINGUA_PARALLEL_FROM = 64
+
+
 def _lingua_confidences_many(codes: tuple[str, ...], texts: Sequence[str]) -> list[dict[str, float]]:
-    """lingua's confidences for many texts in one parallel call (threads in lingua's Rust core)."""
+    """lingua's confidences for many texts: in one parallel call (threads in lingua's Rust core)
+    from :data:`LINGUA_PARALLEL_FROM` texts, else one text at a time."""
     if not texts:
         return []
     detector = _lingua_detector(codes)
-    found = detector.compute_language_confidence_values_in_parallel(list(texts))
+    if len(texts) >= LINGUA_PARALLEL_FROM:
+        found = detector.compute_language_confidence_values_in_parallel(list(texts))
+    else:
+        found = [detector.compute_language_confidence_values(text) for text in texts]
     code = _LINGUA_CODES
     return [{code[c.language]: c.value for c in values} for values in found]
 
