@@ -1,7 +1,8 @@
 """Parallel passages on pages in the shapes of real multilingual news pages, built from the dev
 sentences (``build_dev_pages``): articles ending with their headline in the other languages,
 quoted English posts with their translation (of one sentence, and of two), and negatives (a paraphrase, a Turkish quote,
-menu furniture in three languages). Prints the four figures of the issue and the seed page's
+menu furniture in three languages). Prints the four figures of the issue (all pages, and the
+first shapes alone, as the README's first table has them) and the seed page's
 passages, and the time per page. Then, as many pages with text in several of our languages and
 no translation on them (``build_unrelated_pages``: the commonest page of a multilingual archive),
 and how many of them get a passage, every one of them wrong.
@@ -45,6 +46,10 @@ def main() -> None:
     kinds = sorted({p.kind for p in pages})
     print(f"{len(pages)} dev pages ({', '.join(kinds)}; {args.seeds} draws), {sum(len(p.lines) for p in pages)} lines")
     print("\n".join(scores.lines()))
+    first = [(page, r) for page, r in zip(pages, results) if page.kind != "post2"]
+    print(f"the first shapes alone ({len(first)} pages, without the two-sentence posts added later):")
+    print("\n".join("  " + line for line in score_pages([p for p, _ in first], [r.segments for _, r in first],
+                                                        [r.passages or [] for _, r in first]).lines()))
     for kind in kinds:  # where the pairs and the wrong ones are
         subset = [(page, r) for page, r in zip(pages, results) if page.kind == kind]
         ks = score_pages([p for p, _ in subset], [r.segments for _, r in subset], [r.passages or [] for _, r in subset])
