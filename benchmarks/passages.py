@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from polyglot_news import Pipeline
-from polyglot_news.alignment.evaluation import build_dev_pages, build_unrelated_pages, score_pages
+from polyglot_news.alignment.evaluation import PageScores, build_dev_pages, build_unrelated_pages, score_pages
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.io.datasets import read_parallel_dir
 
@@ -42,17 +42,20 @@ def main() -> None:
     start = time.perf_counter()
     results = [pipeline(page.text) for page in pages]
     seconds = time.perf_counter() - start
-    scores = score_pages(pages, [r.segments for r in results], [r.passages or [] for r in results])
+    def scores_of(keep) -> PageScores:
+        """The figures of the pages ``keep`` selects."""
+        chosen = [(page, r) for page, r in zip(pages, results) if keep(page)]
+        return score_pages([p for p, _ in chosen], [r.segments for _, r in chosen], [r.passages or [] for _, r in chosen])
+
+    scores = scores_of(lambda page: True)
     kinds = sorted({p.kind for p in pages})
     print(f"{len(pages)} dev pages ({', '.join(kinds)}; {args.seeds} draws), {sum(len(p.lines) for p in pages)} lines")
     print("\n".join(scores.lines()))
-    first = [(page, r) for page, r in zip(pages, results) if page.kind != "post2"]
-    print(f"the first shapes alone ({len(first)} pages, without the two-sentence posts added later):")
-    print("\n".join("  " + line for line in score_pages([p for p, _ in first], [r.segments for _, r in first],
-                                                        [r.passages or [] for _, r in first]).lines()))
+    first = sum(1 for page in pages if page.kind != "post2")
+    print(f"the first shapes alone ({first} pages, without the two-sentence posts added later):")
+    print("\n".join("  " + line for line in scores_of(lambda page: page.kind != "post2").lines()))
     for kind in kinds:  # where the pairs and the wrong ones are
-        subset = [(page, r) for page, r in zip(pages, results) if page.kind == kind]
-        ks = score_pages([p for p, _ in subset], [r.segments for _, r in subset], [r.passages or [] for _, r in subset])
+        ks = scores_of(lambda page: page.kind == kind)
         wrong = ks.predicted - ks.found  # a predicted pair is right when it is a gold one
         print(f"  {kind:<11} pairs found {ks.found:>3} / {ks.gold:<3} wrong pairs {wrong:>2}   passages on pages with no pairs"
               f" {ks.negative_passages}")

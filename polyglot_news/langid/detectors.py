@@ -286,7 +286,8 @@ class EnsembleDetector(Detector):
     be to weigh the rival against a target already excluded. fastText itself cannot tell
     Azerbaijani from Turkish, nor Russian from Ukrainian, reliably: where the letters leave a
     rival possible, or fastText is unsure, the text goes on to lingua over the targets and their
-    rivals, all texts of a call at once (lingua's parallel API). Each target is settled against its rivals there (the
+    rivals, all texts of a call at once (lingua's parallel API from :data:`LINGUA_PARALLEL_FROM`
+    texts, one at a time below). Each target is settled against its rivals there (the
     ratio of two languages' confidences does not depend on which other languages are in the
     set, so no second call is needed), with ``rival_prior`` for the target, after letters and
     spellings rule languages out. The expensive tier, lingua over the broad set of other common

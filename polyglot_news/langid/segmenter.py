@@ -149,7 +149,8 @@ class Segmenter:
 
     def segment_many(self, texts: Sequence[str | Document]) -> list[list[Segment]]:
         """:meth:`segment` for several texts: the sentences of all of them go to the detector
-        in one call (lingua's parallel tier is cheapest per sentence in large batches)."""
+        in one call (lingua's parallel tier is cheapest per sentence in large batches, from
+        :data:`.detectors.LINGUA_PARALLEL_FROM` texts)."""
         plain = []
         for text in texts:
             if isinstance(text, Document):
