@@ -10,7 +10,8 @@ its own process (so each reports its own peak memory), each greedy and with 4 be
 - polyglot_news with the CTranslate2 backend, float32 and int8;
 - CTranslate2 called directly on the same token ids, one ``translate_batch`` call: as a user
   writes it (``intra_threads`` = all cores, batches of 64), and tuned (``inter_threads`` = all
-  cores with one thread each, batches of 16: one batch per core, side by side).
+  cores with one thread each, one batch per core side by side, batches of the size the backend
+  cuts: about 40 rows greedy, 8 with 4 beams, for 160 inputs on 2 cores).
 
 The translator's cache is off, so the ratios are batching and the engine alone.
 
@@ -81,6 +82,8 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
     elif path.startswith("direct"):
         import ctranslate2
 
+        from polyglot_news.translation.backends.ctranslate2 import HYPOTHESES_PER_BATCH, ROWS_PER_BATCH, pieces
+
         tr = Translator.from_config(_config(model, "ctranslate2", "int8", beams, max_new))
         backend = tr.model_for("az")  # converted already; load it as a user would
         # as a user writes it: one translator using every core on each batch; or, tuned, one
@@ -90,10 +93,13 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
                                         inter_threads=threads if parallel else 1,
                                         intra_threads=1 if parallel else threads)
         tokens = [backend.tokenizer.convert_ids_to_tokens(row) for row in backend.encode(sentences, None)]
+        most = ROWS_PER_BATCH if beams == 1 else HYPOTHESES_PER_BATCH // beams
 
         def run(texts):
+            # tuned: batches of the size the backend's pieces have (CTranslate2 sorts by length)
+            size = max(b - a for a, b in pieces(len(texts), most, threads)) if parallel else 64
             results = direct.translate_batch(tokens[:len(texts)], beam_size=beams, max_decoding_length=max_new - 1,
-                                             max_batch_size=16 if parallel else 64, batch_type="examples")
+                                             max_batch_size=size, batch_type="examples")
             rows = [backend.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
             return backend.decode(rows, None)
     else:

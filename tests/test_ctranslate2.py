@@ -194,3 +194,17 @@ def test_nllb_through_ctranslate2_equals_transformers(nllb, dev_pairs):
     tr = _multilingual(nllb, "ctranslate2", "int8")
     assert tr.routes["az"].tgt_code == "eng_Latn" and tr.model_for("az").compute_type == "int8"
     assert all(tr.translate(az, "az"))  # the target prefix is the language token
+
+
+@pytest.mark.parametrize("rows,most,threads", [(160, 48, 2), (160, 8, 2), (161, 48, 2), (30, 48, 2), (5, 48, 4),
+                                               (1, 48, 2), (100, 32, 3), (7, 1, 2)])
+def test_side_by_side_pieces_cover_every_row_once_and_keep_the_cores_busy(rows, most, threads):
+    from polyglot_news.translation.backends.ctranslate2 import pieces
+
+    bounds = pieces(rows, most, threads)
+    assert [k for a, b in bounds for k in range(a, b)] == list(range(rows))  # all rows, in order, once
+    sizes = [b - a for a, b in bounds]
+    assert max(sizes) <= most and max(sizes) - min(sizes) <= 1
+    # as few pieces as the size allows, in whole rounds of one a core (or one a row)
+    assert len(bounds) == min(rows, threads * -(-rows // (most * threads)))
+    assert pieces(0, most, threads) == []
