@@ -208,3 +208,54 @@ def test_side_by_side_pieces_cover_every_row_once_and_keep_the_cores_busy(rows, 
     # as few pieces as the size allows, in whole rounds of one a core (or one a row)
     assert len(bounds) == min(rows, threads * -(-rows // (most * threads)))
     assert pieces(0, most, threads) == []
+
+
+@pytest.fixture
+def two_torch_threads():
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+def test_loading_a_backend_leaves_torch_threads_so_the_next_one_runs_side_by_side_too(marian, tmp_path):
+    """CTranslate2 sets the loading thread's OpenMP threads (torch's too) to its intra_threads:
+    the second backend of a process (the ru route after the az one, a second pipeline) read one
+    core from torch and ran its batches one at a time, four times slower. In a fresh process
+    that imports torch first, as the CLI and the pipeline do (this test module has imported
+    ctranslate2 first, and then the two do not share their thread settings)."""
+    script = textwrap.dedent(f"""
+        import torch
+        torch.set_num_threads(2)
+        from polyglot_news.translation import Translator
+
+        def backend():
+            return Translator.from_config({{"translation": {{
+                "models": {{"az": {str(marian)!r}, "ru": {str(marian)!r}}}, "backend": "ctranslate2",
+                "compute_type": "int8", "cache": {{"enabled": False}}}}}}).model_for("az")
+
+        first = backend()
+        after = torch.get_num_threads()
+        second = backend()
+        print(after, first.inter_threads, second.inter_threads)
+    """)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["2", "2", "2"]
+
+
+def test_threads_follow_the_process_cores(two_torch_threads):
+    import torch
+
+    from polyglot_news.config import TranslationConfig
+    from polyglot_news.translation.backends.ctranslate2 import _threads
+
+    assert _threads(TranslationConfig(), "cpu") == (2, 1)  # a batch per core, side by side
+    assert _threads(TranslationConfig(inter_threads=1), "cpu") == (1, 2)  # one batch on every core
+    assert _threads(TranslationConfig(threads=2), "cpu") == (1, 2)
+    torch.set_num_threads(1)  # a --workers process: one core, not CTranslate2's default of several
+    assert _threads(TranslationConfig(), "cpu") == (1, 1)
+    assert _threads(TranslationConfig(), "cuda") == (1, 0)

@@ -14,6 +14,7 @@ forced first token.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -213,9 +214,10 @@ class Backend(TranslationBackend):
         self.compute_type = resolve_compute_type(config.compute_type, device)
         self.converted, self.converted_now = convert(model_name, path, revision, self.compute_type)
         self.inter_threads, intra_threads = _threads(config, device)
-        self.translator = ctranslate2.Translator(str(self.converted), device=device, device_index=index,
-                                                 compute_type=self.compute_type, inter_threads=self.inter_threads,
-                                                 intra_threads=intra_threads)
+        with _torch_threads_kept():
+            self.translator = ctranslate2.Translator(str(self.converted), device=device, device_index=index,
+                                                     compute_type=self.compute_type,
+                                                     inter_threads=self.inter_threads, intra_threads=intra_threads)
         # transformers spends one of its max_new_tokens on a forced </s>, where the model forces
         # one; CTranslate2 counts the target prefix (the language token) but not </s>
         self._max_decoding_length = self.max_new_tokens - (1 if self._forces_eos() else 0)
@@ -292,10 +294,30 @@ def pieces(rows: int, most: int, threads: int) -> list[tuple[int, int]]:
 
 
 def _threads(config, device: str) -> tuple[int, int]:
-    """(inter_threads, intra_threads) from the config's ``inter_threads`` and ``threads``."""
+    """(inter_threads, intra_threads) from the config's ``inter_threads`` and ``threads``. On a
+    CPU, this process's cores are torch's thread count (all of them; 1 in a ``--workers``
+    process): one batch per core side by side, or one batch on all of them."""
     if device != "cpu":
         return config.inter_threads or 1, config.threads
     import torch
 
-    inter = config.inter_threads or max(1, torch.get_num_threads() // max(1, config.threads))
-    return inter, config.threads or (1 if inter > 1 else 0)
+    cores = max(1, torch.get_num_threads())
+    inter = config.inter_threads or max(1, cores // max(1, config.threads))
+    return inter, config.threads or (1 if inter > 1 else cores)
+
+
+@contextlib.contextmanager
+def _torch_threads_kept():
+    """Loading a CTranslate2 translator sets the calling thread's OpenMP thread count to its
+    ``intra_threads``, which is torch's thread count too: after the first backend (1 thread a
+    batch), torch ran on one core, and the next backend, reading its cores from torch, ran its
+    batches one at a time on CTranslate2's default threads, four times slower on 2 cores. The
+    count is put back; CTranslate2's own worker threads keep theirs."""
+    import torch
+
+    before = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
