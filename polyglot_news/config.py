@@ -68,7 +68,8 @@ class TranslationConfig(_Strict):
                           "float16", "bfloat16", "float32"] = Field(
         "auto", description="ctranslate2: auto = int8 on CPU, float16 on GPU")
     threads: int = Field(0, ge=0, description=(
-        "ctranslate2: threads per batch (intra_threads); 0: 1 on CPU when batches run side by side, else its default"))
+        "ctranslate2: threads per batch (intra_threads); 0: 1 on CPU when batches run side by side, else the "
+        "process's cores (torch's thread count); on GPU, its default"))
     inter_threads: int = Field(0, ge=0, description=(
         "ctranslate2: batches translated side by side; 0: on CPU, torch's thread count (all cores; 1 in each "
         "--workers process), on GPU 1"))

@@ -192,9 +192,9 @@ def prune_converted() -> list[dict[str, Any]]:
 
 
 # CPU, batches side by side (measured with benchmarks/translate.py on 2 cores): greedy, pieces
-# of about 40 rows ran 10 % faster than of 16 or 20 (each step copies the int8 weights of every
-# layer for MKL's kernels whatever the rows, so more rows share that copy), and a piece of 80
-# (one a core) slower again; with 4 beams, 8 rows (32 hypotheses) beat 16 and 24
+# of about 40 rows ran 8-14 % faster than of 16 or 20 (MKL copies a layer's int8 weights into its
+# kernel's layout for every product whatever the rows, so more rows share that copy), and a piece
+# of 80 (one a core) slower again; with 4 beams, 8 rows (32 hypotheses) beat 16 and 24
 ROWS_PER_BATCH = 48  # greedy
 HYPOTHESES_PER_BATCH = 32  # beam search: rows × beams
 
