@@ -82,7 +82,7 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
     elif path.startswith("direct"):
         import ctranslate2
 
-        from polyglot_news.translation.backends.ctranslate2 import HYPOTHESES_PER_BATCH, ROWS_PER_BATCH, pieces
+        from polyglot_news.translation.backends.ctranslate2 import piece_rows, pieces
 
         tr = Translator.from_config(_config(model, "ctranslate2", "int8", beams, max_new))
         backend = tr.model_for("az")  # converted already; load it as a user would
@@ -93,7 +93,7 @@ def run_path(path: str, model: Path, sentences: list[str], beams: int, max_new: 
                                         inter_threads=threads if parallel else 1,
                                         intra_threads=1 if parallel else threads)
         tokens = [backend.tokenizer.convert_ids_to_tokens(row) for row in backend.encode(sentences, None)]
-        most = ROWS_PER_BATCH if beams == 1 else HYPOTHESES_PER_BATCH // beams
+        most = piece_rows(beams)
 
         def run(texts):
             # tuned: batches of the size the backend's pieces have (CTranslate2 sorts by length)

@@ -210,6 +210,13 @@ def test_side_by_side_pieces_cover_every_row_once_and_keep_the_cores_busy(rows, 
     assert pieces(0, most, threads) == []
 
 
+def test_a_piece_holds_more_rows_greedy_than_with_beams():
+    from polyglot_news.translation.backends.ctranslate2 import HYPOTHESES_PER_BATCH, ROWS_PER_BATCH, piece_rows
+
+    assert piece_rows(0) == piece_rows(1) == ROWS_PER_BATCH
+    assert piece_rows(4) == HYPOTHESES_PER_BATCH // 4 and piece_rows(4 * HYPOTHESES_PER_BATCH) == 1
+
+
 @pytest.fixture
 def two_torch_threads():
     import torch
@@ -256,6 +263,6 @@ def test_threads_follow_the_process_cores(two_torch_threads):
     assert _threads(TranslationConfig(), "cpu") == (2, 1)  # a batch per core, side by side
     assert _threads(TranslationConfig(inter_threads=1), "cpu") == (1, 2)  # one batch on every core
     assert _threads(TranslationConfig(threads=2), "cpu") == (1, 2)
-    torch.set_num_threads(1)  # a --workers process: one core, not CTranslate2's default of several
+    torch.set_num_threads(1)  # a --workers process: one core, not OpenMP's default of every core
     assert _threads(TranslationConfig(), "cpu") == (1, 1)
     assert _threads(TranslationConfig(), "cuda") == (1, 0)

@@ -246,9 +246,7 @@ class Backend(TranslationBackend):
         if self.inter_threads <= 1 or not batches:
             return super().generate_many(batches, tgt_code)
         rows = [row for batch in batches for row in batch]  # length-sorted already
-        beams = max(1, self.config.generation.num_beams)
-        most = ROWS_PER_BATCH if beams == 1 else max(1, HYPOTHESES_PER_BATCH // beams)
-        most = min(most, max(len(b) for b in batches))
+        most = min(piece_rows(self.config.generation.num_beams), max(len(b) for b in batches))
         budget.check()
         pending = [self._translate(rows[a:b], tgt_code, asynchronous=True)
                    for a, b in pieces(len(rows), most, self.inter_threads)]
@@ -273,6 +271,13 @@ class Backend(TranslationBackend):
 
         return {"backend": self.name, "ctranslate2": ctranslate2.__version__, "compute_type": self.compute_type,
                 "device": self.device}
+
+
+def piece_rows(beams: int) -> int:
+    """The most rows a piece side by side holds: ``ROWS_PER_BATCH`` greedy,
+    ``HYPOTHESES_PER_BATCH`` hypotheses (rows × beams) with beam search."""
+    beams = max(1, beams)
+    return ROWS_PER_BATCH if beams == 1 else max(1, HYPOTHESES_PER_BATCH // beams)
 
 
 def pieces(rows: int, most: int, threads: int) -> list[tuple[int, int]]:
