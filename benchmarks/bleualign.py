@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections import Counter
 from pathlib import Path
 
 from polyglot_news.alignment.documents import align_documents, document_scorer
 from polyglot_news.alignment.encoders import encoder_from_config
-from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
-                                                strict_lax_scores)
+from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, stretch_verdicts, strict_lax_scores
 from polyglot_news.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,19 +74,14 @@ def diagnose(src: list[str], tgt: list[str], pred, gold, config: str) -> None:
     """Cost both alignments of every stretch where they differ, as the search does."""
     ac = load_config(config).alignment
     scorer = document_scorer(encoder_from_config(ac.encoder), src, tgt, "de", "fr", ac)
-    skip = scorer.skip_cost(ac.skip_quantile)
-    stretches = differing_stretches(pred, gold)
-    missed = []
-    for ours, theirs in stretches:
-        # the gold leaves a few sentences out of every group: count them as left alone
-        covered = [{(side, k) for g in gs for side, ks in ((0, g.src), (1, g.tgt)) for k in ks} for gs in (ours, theirs)]
-        gold_cost = path_cost(theirs, scorer, skip) + skip * len(covered[0] - covered[1])
-        if gold_cost < path_cost(ours, scorer, skip) + skip * len(covered[1] - covered[0]):
-            missed.append((ours, theirs))
-    print(f"\nstretches where ours and the gold differ: {len(stretches)}; the gold costs less under our cost "
-          f"(the search missed it): {len(missed)}; more (the cost ranks it lower): {len(stretches) - len(missed)}")
-    for ours, theirs in missed:
-        print(f"  gold {_show(theirs)}  ours {_show(ours)}")
+    verdicts = stretch_verdicts(pred, gold, scorer, scorer.skip_cost(ac.skip_quantile))
+    count = Counter(verdict for _, _, verdict in verdicts)
+    print(f"\nstretches where ours and the gold differ: {len(verdicts)}; the gold crosses (no monotone "
+          f"alignment has it): {count['crosses']}; the gold costs less under our cost (the search missed it): "
+          f"{count['missed']}; more (the cost ranks it lower): {count['ranked lower']}")
+    for ours, theirs, verdict in verdicts:
+        if verdict != "ranked lower":
+            print(f"  {verdict}: gold {_show(theirs)}  ours {_show(ours)}")
 
 
 def _show(groups) -> str:

