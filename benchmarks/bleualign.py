@@ -38,8 +38,9 @@ def main() -> None:
     ap.add_argument("--config", default=str(ROOT / "configs" / "offline.yaml"))
     ap.add_argument("--out", type=Path, help="write the predicted groups here, one '[..]:[..]' a line")
     ap.add_argument("--diagnose", action="store_true",
-                    help="for each stretch where ours and the gold differ, whether the gold costs less under our "
-                         "cost (the search missed it) or more (the cost ranks it lower)")
+                    help="for each stretch where ours and the gold differ, whether the gold crosses (no monotone "
+                         "alignment has it), costs less under our cost (the search missed it) or more (the cost "
+                         "ranks it lower)")
     args = ap.parse_args()
     src, tgt = read_lines(args.data / "dev.de"), read_lines(args.data / "dev.fr")
     gold = read_gold_groups(args.data / "dev.defr")
