@@ -15,8 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from polyglot_news.alignment.documents import align_documents, document_scorer
-from polyglot_news.alignment.encoders import encoder_from_config
+from polyglot_news.alignment.documents import align_documents, document_encoder, document_scorer
 from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, stretch_verdicts, strict_lax_scores
 from polyglot_news.config import load_config
 
@@ -74,7 +73,7 @@ def main() -> None:
 def diagnose(src: list[str], tgt: list[str], pred, gold, config: str) -> None:
     """Cost both alignments of every stretch where they differ, as the search does."""
     ac = load_config(config).alignment
-    scorer = document_scorer(encoder_from_config(ac.encoder), src, tgt, "de", "fr", ac)
+    scorer = document_scorer(document_encoder(ac), src, tgt, "de", "fr", ac)
     verdicts = stretch_verdicts(pred, gold, scorer, scorer.skip_cost(ac.skip_quantile))
     count = Counter(verdict for _, _, verdict in verdicts)
     print(f"\nstretches where ours and the gold differ: {len(verdicts)}; the gold crosses (no monotone "

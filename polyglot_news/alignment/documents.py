@@ -51,7 +51,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
         detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector)
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
-    encoder = encoder_from_config(ac.encoder)
+    encoder = document_encoder(ac)
     settings = ac.align_settings()
     # blank lines (paragraph breaks in a sentence-per-line file) have no counterpart: each is
     # a group of its own, and the sentences around it are aligned as if it were not there
@@ -63,6 +63,12 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
                              {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.number_penalty})
+
+
+def document_encoder(config: AlignmentConfig) -> Encoder | None:
+    """The encoder that :func:`align_documents` encodes both documents with: the configured one,
+    on e5's ``docs_side`` (``query``, the side e5's model card names for bitext mining)."""
+    return encoder_from_config(config.encoder.model_copy(update={"side": config.docs_side}))
 
 
 def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,

