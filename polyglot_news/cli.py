@@ -157,7 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "GOLD PRED: one language label a line (a sentence or a segment each).")
     pe.add_argument("--plot", metavar="OUT.png", help="write the confusion matrix as a heatmap")
     _gold_pred(esub, "align", cmd_eval_align, "strict and lax precision/recall/F1 of sentence groups",
-               "GOLD PRED: one group a line, '[src ids]:[tgt ids]' (Bleualign/Vecalign).")
+               "GOLD PRED: one group a line, '[src ids]:[tgt ids]' (Bleualign/Vecalign) or "
+               "align-docs' JSONL ({\"src\": [...], \"tgt\": [...]}), as it writes them.")
 
     p = sub.add_parser("report", help="an HTML page of a run's output, to look at in a browser",
                        description="One self-contained HTML file (no network): text coloured by language, "

@@ -49,6 +49,18 @@ def test_align_scores(tmp_path, capsys):
     assert main(["eval", "align", str(gold), str(pred), "--json"]) == 0
     scores = json.loads(capsys.readouterr().out)
     assert scores["strict_p"] == 0.5 and scores["lax_p"] == 0.75 and scores["lax_r"] == 1.0
+    # align-docs' JSONL output is read as it is, beside the Bleualign format
+    jsonl = tmp_path / "pred.jsonl"
+    jsonl.write_text('{"src":[0],"tgt":[0],"score":0.7}\n{"src":[1],"tgt":[1],"score":0.4}\n'
+                     '{"src":[],"tgt":[2],"score":0.0}\n\n{"src":[],"tgt":[3],"score":0.0}\n')
+    assert main(["eval", "align", str(gold), str(jsonl), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == scores
+    jsonl.write_text('{"src":[0],"tgt":[0]}\n{"src":[1],"target":[1]}\n')
+    assert main(["eval", "align", str(gold), str(jsonl)]) == 2
+    assert f"{jsonl}:2: not a '[src ids]:[tgt ids]' group" in capsys.readouterr().err
+    pred.write_text("[0]:[0]\n[1]:[x]\n")
+    assert main(["eval", "align", str(gold), str(pred)]) == 2
+    assert f"{pred}:2:" in capsys.readouterr().err
 
 
 def test_translating_a_test_set_in_one_go(tmp_path, dev_pairs, capsys):

@@ -66,7 +66,9 @@ def pair_f1(predicted: Sequence[AlignedGroup], gold: Sequence[AlignedGroup]) -> 
 
 
 def read_gold_groups(path) -> list[AlignedGroup]:
-    """Gold alignment in the Bleualign/Vecalign file format: one ``[0,1]:[2]`` group a line."""
+    """Sentence groups, one a line: in the Bleualign/Vecalign file format (``[0,1]:[2]``) or as
+    ``align-docs`` writes them in JSONL (``{"src": [0, 1], "tgt": [2], "score": …}``), so that
+    its output is scored as it is."""
     import json
     from pathlib import Path
 
@@ -75,10 +77,18 @@ def read_gold_groups(path) -> list[AlignedGroup]:
         if not line.strip():
             continue
         try:
-            left, right = line.split(":")
-            groups.append(AlignedGroup(json.loads(left), json.loads(right), 1.0))
-        except ValueError:
-            raise ValueError(f"{path}:{line_no}: not a '[src ids]:[tgt ids]' group") from None
+            if line.lstrip().startswith("{"):
+                row = json.loads(line)
+                left, right = row["src"], row["tgt"]
+            else:
+                left, right = (json.loads(side) for side in line.split(":"))
+            if not (isinstance(left, list) and isinstance(right, list)
+                    and all(isinstance(k, int) for k in left + right)):
+                raise ValueError
+            groups.append(AlignedGroup(left, right, 1.0))
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(f"{path}:{line_no}: not a '[src ids]:[tgt ids]' group nor an align-docs "
+                             "JSON line with src and tgt") from None
     return groups
 
 
