@@ -122,10 +122,8 @@ def encoder_from_config(config: EncoderConfig) -> Encoder | None:
 
 
 def _side(side: str | None) -> str:
-    side = side or EncoderConfig().side
-    if side not in ("passage", "query"):
-        raise ValueError(f"an e5 side is 'passage' or 'query', not {side!r}")
-    return side
+    """``side``, checked by the config model that lists the sides (its default where not given)."""
+    return EncoderConfig(side=side).side if side else EncoderConfig().side
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

@@ -181,11 +181,11 @@ class RayEncoder(Encoder):
     with local runs."""
 
     def __init__(self, config: EncoderConfig, address: str | None = None, concurrency: int | None = None):
-        from ..alignment.encoders import make_encoder
+        from ..alignment.encoders import encoder_from_config
 
         self.config = config.model_copy(update={"cache": CacheConfig(enabled=False)})
         self.address, self.concurrency = address, concurrency
-        self._local = make_encoder(config.backend, config.model, config.batch_size, side=config.side)
+        self._local = encoder_from_config(self.config)
         if self._local is None:
             raise ValueError("the Ray encoder needs a sentence encoder (alignment.encoder.backend)")
         self.name = self._local.name
