@@ -11,6 +11,8 @@ Usage: python benchmarks/bleualign.py [--data DIR] [--config configs/offline.yam
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -20,7 +22,11 @@ from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, s
 from polyglot_news.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "bleualign-dev"
+# the data lies beside the checkout (``../shared``) in this project; elsewhere POLYGLOT_NEWS_SHARED
+# names the folder that holds data/bleualign-dev, or --data the document's folder itself
+DATA = Path(os.environ.get("POLYGLOT_NEWS_SHARED", ROOT.parent / "shared")) / "data" / "bleualign-dev"
+WHERE = ("the Bleualign dev document (dev.de, dev.fr, dev.defr) from the Bleualign repository "
+         "(as distributed in the Vecalign repository, bleualign_data/, GPL-2.0), in a folder given with --data")
 PUBLISHED = [  # test set, from the projects' READMEs
     ("Vecalign (LASER), its README", 0.899, 0.904, 0.902, 0.986),
     ("Bertalign (LaBSE), its README", 0.932, 0.941, 0.936, 0.989),
@@ -41,6 +47,11 @@ def main() -> None:
                          "alignment has it), costs less under our cost (the search missed it) or more (the cost "
                          "ranks it lower)")
     args = ap.parse_args()
+    missing = [name for name in ("dev.de", "dev.fr", "dev.defr") if not (args.data / name).is_file()]
+    if missing:
+        print(f"bleualign.py: {args.data} lacks {', '.join(missing)}: this benchmark needs {WHERE}",
+              file=sys.stderr)
+        sys.exit(2)
     src, tgt = read_lines(args.data / "dev.de"), read_lines(args.data / "dev.fr")
     gold = read_gold_groups(args.data / "dev.defr")
 

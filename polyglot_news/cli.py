@@ -10,8 +10,11 @@ import argparse
 import signal
 import sys
 import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import __version__
 from .io.writers import PAIR_FORMATS
@@ -26,6 +29,26 @@ class UsageError(Exception):
     """A problem with the command's arguments or config: reported on one line, exit code 2."""
 
 
+def _common() -> argparse.ArgumentParser:
+    """The flags every command takes, with one meaning everywhere."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no progress bar, summary or notes (errors still)")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                        help="the library's debug messages and the model libraries' own output")
+    return common
+
+
+class _Sub:
+    """``add_subparsers`` whose every parser takes the common flags."""
+
+    def __init__(self, action):
+        self.action = action
+
+    def add_parser(self, name: str, **kwargs) -> argparse.ArgumentParser:
+        return self.action.add_parser(name, parents=[_common()], **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="polyglot-news",
@@ -35,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"polyglot-news {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="the library's debug messages and the model libraries' own output")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = _Sub(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
 
     p = sub.add_parser("segment", help="split documents into language runs",
                        description="Split each document into runs of one language (en, az, ru, und) "
@@ -78,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--src-lang", help="language of SRC (default: detected)")
     p.add_argument("--tgt-lang", help="language of TGT (default: detected)")
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT (atomically, when done)")
     p.set_defaults(func=cmd_align_docs)
 
     p = sub.add_parser("align-corpus", help="pair the documents of two or three collections, then their sentences",
@@ -95,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where sentences are encoded: this process, or Ray actors (the cache stays here)")
     p.add_argument("--workers", type=int, metavar="N", help="with --engine ray: encoder actors (default: one per CPU)")
     p.add_argument("--ray-address", metavar="ADDR", help="with --engine ray: the cluster to join (default: a local Ray)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT (atomically, when done)")
     p.set_defaults(func=cmd_align_corpus)
 
     p = sub.add_parser("run", help="the whole pipeline over many documents (resumable)",
@@ -108,8 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tsv/tmx/moses: also export the aligned sentence pairs of all passages next to OUT "
                         "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses); parquet: OUT is a folder of "
                         "Parquet shards (output.shard_size inputs each), a rerun skips the shards written")
-    p.add_argument("--overwrite", action="store_true",
-                   help="start afresh instead of resuming (the old output is replaced when the run ends)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",
                    help="local: this process or --workers processes; ray: Ray Data actors (pip install "
                         "'polyglot-news[ray]')")
@@ -121,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("models", help="download and list translation models",
                        description="Manage translation models: the Hugging Face cache and CTranslate2 conversions.")
-    msub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    msub = _Sub(p.add_subparsers(dest="models_command", metavar="ACTION", required=True))
     pp = msub.add_parser("pull", help="download models into the cache (needs a network)")
     pp.add_argument("names", nargs="*", metavar="NAME", help="hub ids; default: the models of the config")
     pp.add_argument("-c", "--config", metavar="FILE")
@@ -144,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="score translations, language labels or alignments",
                        description="Evaluation in the spirit of sacrebleu: scores with their signatures.")
-    esub = p.add_subparsers(dest="eval_command", metavar="WHAT", required=True)
+    esub = _Sub(p.add_subparsers(dest="eval_command", metavar="WHAT", required=True))
     pe = esub.add_parser("translation", help="BLEU, chrF, TER (sacrebleu's, with signatures)",
                          description="HYP REF: one segment a line each. With --config and one TSV (the dev data's "
                                      "columns), translate the test set first and score it.")
@@ -170,7 +192,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-c", "--config", metavar="FILE", help="config whose alignment.encoder draws the heatmaps")
     p.add_argument("--no-heatmaps", action="store_true", help="skip the similarity heatmaps (no encoder)")
     p.add_argument("--screenshot", metavar="OUT.png", help="also render the page in headless Chromium to a PNG")
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.set_defaults(func=cmd_report)
     return parser
 
@@ -200,15 +221,20 @@ def _add_batch_args(p: argparse.ArgumentParser, output_required: bool = False) -
                    help="write JSON lines here (appended; records already there are skipped)"
                    + ("" if output_required else "; default: standard output"))
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML); default: built-in defaults")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar, summary or notes")
-    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                   help="the library's debug messages and the model libraries' own output")
+    p.add_argument("--overwrite", action="store_true",
+                   help="start afresh instead of resuming (the old output is replaced when the run ends)")
+    p.add_argument("--signature", choices=["digest", "full"], default="digest",
+                   help="digest: each record names its signature by a digest, the signatures are written once "
+                        "to OUT.signatures.json (default); full: each record carries its whole signature")
 
 
 def _check_output_file(output: str) -> None:
     """A one-line usage error, before any work, when ``output`` cannot be a file written later."""
-    folder = Path(output).resolve().parent
-    if not folder.is_dir():
+    folder = Path(output).parent
+    for above in [folder, *folder.parents]:
+        if above.exists() and not above.is_dir():
+            raise UsageError(f"{output}: {above} is a file, not a folder")
+    if not folder.resolve().is_dir():
         raise UsageError(f"{output}: folder {folder} does not exist")
     if Path(output).is_dir():
         raise UsageError(f"{output}: is a directory, not a file")
@@ -233,9 +259,12 @@ def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=No
                                      engine=getattr(args, "engine", "local"),
                                      ray_address=getattr(args, "ray_address", None), fields=fields,
                                      ray_gpus=getattr(args, "ray_gpus", 0),
-                                     parquet=getattr(args, "format", None) == "parquet")
-    except (FileExistsError, OutputLocked) as exc:
+                                     parquet=getattr(args, "format", None) == "parquet",
+                                     signature=args.signature)
+    except (FileExistsError, OutputLocked, ValueError) as exc:
         raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise
     except OSError as exc:  # the output: a directory, a missing folder, a full disk …
         where = exc.filename or args.output
         raise UsageError(f"{where}: {exc.strerror or exc}") from None
@@ -311,77 +340,161 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"note: {note}", file=sys.stderr)
     code = run_pipeline(args, pipeline, workers=args.workers)
     if args.format not in ("jsonl", "parquet"):
-        written = export_pairs(args.output, args.format)
+        try:
+            written = export_pairs(args.output, args.format)
+        except OSError as exc:
+            raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
         if not args.quiet:
             print("aligned pairs written to " + ", ".join(map(str, written)), file=sys.stderr)
     return code
 
 
 def cmd_align_docs(args: argparse.Namespace) -> int:
-    from .alignment.documents import align_documents, write_alignment
+    from .alignment.documents import align_documents
     from .io.readers import read_sentence_lines, read_text_file
+    from .io.writers import JsonlWriter, write_pairs
+    from .runners.base import error_record
 
     cfg = load_cli_config(args)
     if args.format == "moses" and not args.output:
         raise UsageError("--format moses needs -o PREFIX")
     if args.output:
         _check_output_file(args.output)
-    try:
-        if args.sentence_per_line:
-            src, tgt = read_sentence_lines(args.src), read_sentence_lines(args.tgt)
+    sides, errors = [], []
+    for name in (args.src, args.tgt):
+        try:
+            side = read_sentence_lines(name) if args.sentence_per_line else read_text_file(name)
+            if not "".join(side).strip():
+                raise ValueError(f"{name}: empty document (whitespace only)")
+            sides.append(side)
+        except ValueError as exc:  # read_* name the file first
+            errors.append(error_record(name, name, str(exc).removeprefix(f"{name}: ")))
+    for error in errors:
+        print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
+    with _whole_output(args) as place:
+        if errors:
+            if args.format == "jsonl":
+                with JsonlWriter(place(args.output)) as writer:
+                    for error in errors:
+                        writer.write(error)
+            return 1
+        result = align_documents(*sides, cfg, sentence_per_line=args.sentence_per_line,
+                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+        if args.format == "jsonl":
+            with JsonlWriter(place(args.output)) as writer:
+                for group in result.groups:
+                    writer.write(group.to_dict())
         else:
-            src, tgt = read_text_file(args.src), read_text_file(args.tgt)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    for name, side in ((args.src, src), (args.tgt, tgt)):
-        if not "".join(side).strip():
-            raise UsageError(f"{name}: empty document (whitespace only)")
-    result = align_documents(src, tgt, cfg, sentence_per_line=args.sentence_per_line,
-                             src_lang=args.src_lang, tgt_lang=args.tgt_lang)
-    try:
-        write_alignment(result, args.format, args.output)
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
+            write_pairs(result.pairs(), args.format, result.src_lang, result.tgt_lang, args.output, place)
     return 0
 
 
+@contextmanager
+def _whole_output(args: argparse.Namespace) -> Iterator[Callable[[Any], Any]]:
+    """The runner's path to disk for a command whose result is whole: ``place(path)`` gives
+    where to write a file now (a temporary that takes its place at the end, under the output's
+    lock); standard output (``None``) where no ``-o`` was given."""
+    from .runners.base import OutputLocked, WholeOutput
+
+    if args.output in (None, "-"):
+        yield lambda path: None if path in (None, "-") else path
+        return
+    try:
+        with WholeOutput(args.output, args.overwrite) as whole:
+            yield whole.place
+    except (FileExistsError, OutputLocked) as exc:
+        raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
+
+
 def cmd_align_corpus(args: argparse.Namespace) -> int:
-    from .io.corpus import read_collections, write_corpus
+    from .alignment.corpus import align_corpus
+    from .alignment.encoders import encoder_from_config
+    from .io.corpus import read_collection
+    from .io.writers import JsonlWriter, write_pair_files
 
     cfg = load_cli_config(args)
     if not 2 <= len(args.collections) <= 3:
         raise UsageError("give two or three collections")
-    langs = args.langs.split(",") if args.langs else None
-    if langs is not None and len(langs) != len(args.collections):
-        raise UsageError(f"--langs names {len(langs)} languages for {len(args.collections)} collections")
+    langs = _langs(args.langs, len(args.collections), cfg.languages) if args.langs is not None else None
     if args.engine != "ray" and (args.workers or args.ray_address):
         raise UsageError("--workers and --ray-address need --engine ray")
     if args.workers is not None and args.workers < 1:
         raise UsageError("--workers must be at least 1")
     _check_output_file(args.output)
-    encoder = None
-    if args.engine == "ray":
-        from .alignment.encoders import with_cache
-        from .runners.ray import RayEncoder
+    enc = cfg.alignment.encoder
+    if enc.backend == "none":
+        raise UsageError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
+    with _whole_output(args) as place:
+        started = time.perf_counter()
+        collections: dict[str, list] = {}
+        errors: list[dict[str, Any]] = []
+        for k, path in enumerate(args.collections):
+            docs, unread = read_collection(path, cfg.input.max_bytes, exclude=[args.output])
+            errors.extend(unread)
+            lang = langs[k] if langs is not None else _collection_language(path, docs, cfg)
+            if lang in collections:
+                raise UsageError(f"{path}: its language ({lang}) is that of another collection too; give --langs")
+            collections[lang] = docs
+        for error in errors:
+            print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
+        if args.engine == "ray":
+            from .alignment.encoders import with_cache
+            from .runners.ray import RayEncoder
 
-        enc = cfg.alignment.encoder
-        if enc.backend == "none":
-            raise UsageError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
-        encoder = with_cache(RayEncoder(enc, args.ray_address, args.workers), enc.cache)
-    try:
-        collections, errors = read_collections(args.collections, cfg, langs)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
-    for error in errors:
-        print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
-    try:
-        summary = write_corpus(collections, cfg, args.format, args.output, errors, encoder)
-    except OSError as exc:
-        raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
+            encoder = with_cache(RayEncoder(enc, args.ray_address, args.workers), enc.cache)
+        else:
+            encoder = encoder_from_config(enc)
+        result = align_corpus(collections, encoder, cfg.alignment, progress=_interactive(args))
+        records = result.records()
+        if args.format == "jsonl":
+            with JsonlWriter(place(args.output)) as writer:
+                for record in [*records, *errors]:
+                    writer.write(record)
+            written = [args.output]
+        else:
+            written = [str(p) for p in write_pair_files(result.text_pairs(), args.format, args.output, place)]
     if not args.quiet:
-        for line in summary:
+        shapes = Counter(len(r["documents"]) for r in records)
+        sizes = ", ".join(f"{lang} {len(docs)}" for lang, docs in collections.items())
+        for line in (f"documents: {sizes} ({len(errors)} unreadable)",
+                     f"groups: {shapes.get(3, 0)} triples, {shapes.get(2, 0)} pairs, {shapes.get(1, 0)} without "
+                     f"counterpart ({sum(len(v) for v in result.rejected.values())} candidate pairs rejected: "
+                     "sentences did not align)",
+                     f"time: {time.perf_counter() - started:.1f} s ("
+                     + ", ".join(f"{stage} {secs:.1f} s" for stage, secs in result.seconds.items()) + ")",
+                     "written: " + ", ".join(written)):
             print(line, file=sys.stderr)
     return 1 if errors else 0
+
+
+def _collection_language(path: str, docs: list, cfg) -> str:
+    """The language of a collection, detected from the start of its first documents."""
+    from .langid import make_detector
+
+    if not docs:
+        raise UsageError(f"{path}: no readable document to tell its language; give --langs")
+    detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector_options())
+    return detector.detect(" ".join(d.text[:500] for d in docs[:50]))[0]
+
+
+def _langs(value: str, count: int, known: list[str]) -> list[str]:
+    """``--langs``: one language of the config for each collection, none twice."""
+    langs = [lang.strip() for lang in value.split(",")]
+    if any(not lang for lang in langs):
+        raise UsageError(f"--langs {value!r}: an empty language name")
+    unknown = [lang for lang in langs if lang not in known]
+    if unknown:
+        raise UsageError(f"--langs: {', '.join(map(repr, unknown))} not among the config's languages "
+                         f"({', '.join(known)})")
+    if len(set(langs)) != len(langs):
+        raise UsageError(f"--langs {value!r}: a language named twice; each collection is one language's edition")
+    if len(langs) != count:
+        raise UsageError(f"--langs names {len(langs)} languages for {count} collections")
+    return langs
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
@@ -490,6 +603,8 @@ def cmd_eval_translation(args: argparse.Namespace) -> int:
     from .evaluation import translate_test_set, translation_scores
 
     metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    if not metrics:
+        raise UsageError(f"--metrics {args.metrics!r} names no metric; choose from bleu, chrf, ter")
     try:
         if args.config:
             if len(args.files) != 1:
@@ -513,14 +628,19 @@ def cmd_eval_translation(args: argparse.Namespace) -> int:
 def cmd_eval_langid(args: argparse.Namespace) -> int:
     import json
 
-    from .evaluation import langid_scores, plot_confusion
+    from .evaluation import langid_scores, plot_confusion, read_labels
 
+    if args.plot:
+        _check_output_file(args.plot)
     try:
-        scores = langid_scores(_lines(args.gold), _lines(args.pred))
+        scores = langid_scores(read_labels(args.gold), read_labels(args.pred))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.plot:
-        plot_confusion(scores, args.plot)
+        try:
+            plot_confusion(scores, args.plot)
+        except OSError as exc:
+            raise UsageError(f"{args.plot}: {exc.strerror or exc}") from None
     if args.json:
         print(json.dumps(scores))
         return 0
@@ -615,6 +735,7 @@ def _interrupted(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.quiet = getattr(args, "quiet", False)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
         if argv is None:  # the command line's own process (main() called in-process keeps its handler)
@@ -631,7 +752,12 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 1
+        # the reader downstream (`| head`) has what it wanted: a normal end. Standard output
+        # goes to /dev/null so that Python's own flush at exit does not fail again
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class ConfigError(ValueError):
@@ -23,15 +23,63 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+class DetectorOptions(_Strict):
+    """Options of the language detector; each backend takes its own (an option another backend
+    takes is an error that names it)."""
+
+    rivals: dict[str, list[str]] | None = Field(None, description=(
+        "ensemble: each target language's rivals, the languages most easily taken for it "
+        "(default: az: [tr], ru: [uk])"))
+    others: list[str] | None = Field(None, description="ensemble: the further languages a text may be in "
+                                     "(default: lingua's broad set)")
+    rival_prior: float = Field(2.0, gt=0, description="ensemble: how much likelier a target is than its rival")
+    other_ratio: float = Field(3.0, gt=0, description="ensemble: how much likelier another language must be "
+                               "than the best target for und")
+    fast_confidence: float = Field(0.9, gt=0, le=1, description="ensemble: fastText's probability for a "
+                                   "decision without lingua")
+    seed: int = Field(0, description="langdetect: the random seed")
+
+    BY_BACKEND: ClassVar[dict[str, tuple[str, ...]]] = {
+        "ensemble": ("rivals", "others", "rival_prior", "other_ratio", "fast_confidence"),
+        "lingua": (), "langdetect": ("seed",)}
+
+    @field_validator("rivals")
+    @classmethod
+    def _rival_codes(cls, value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+        for lang, rivals in (value or {}).items():
+            for code in [lang, *rivals]:
+                if not code.isalpha() or not 2 <= len(code) <= 3:
+                    raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+        return value
+
+
 class SegmentationConfig(_Strict):
-    backend: Literal["ensemble", "lingua", "langdetect"] = "ensemble"
-    detector: dict[str, Any] = Field(default_factory=dict, description="backend options, e.g. rival_prior")
+    backend: Literal["ensemble", "lingua", "langdetect"] = Field("ensemble", description=(
+        "the language detector: ensemble (fastText, rival rules, lingua where unsure), lingua, langdetect"))
+    detector: DetectorOptions = Field(default_factory=DetectorOptions, description=(
+        "the backend's options (DetectorOptions), e.g. rival_prior"))
     full_weight_prose: int = Field(12, gt=0, description="letters of lower-case words for a unit's own evidence "
                                    "to count fully")
     full_weight_letters: int = Field(30, gt=0, description="a label (name, caption) this long counts ...")
     label_weight: float = Field(0.1, ge=0, le=1, description="... this much of a sentence's full weight")
-    switch_cost_line: float = Field(0.5, ge=0)
-    switch_cost_inline: float = Field(2.5, ge=0)
+    switch_cost_line: float = Field(0.5, ge=0, description="what a change of language costs at a line break")
+    switch_cost_inline: float = Field(2.5, ge=0, description="what a change of language costs inside a line")
+
+    @model_validator(mode="after")
+    def _options_of_backend(self) -> "SegmentationConfig":
+        allowed = DetectorOptions.BY_BACKEND[self.backend]
+        defaults = DetectorOptions()
+        for name in self.detector.model_fields_set:
+            if name not in allowed and getattr(self.detector, name) != getattr(defaults, name):
+                raise ValueError(f"detector option '{name}' is not one the {self.backend} backend takes "
+                                 f"({', '.join(allowed) or 'it takes none'})")
+        return self
+
+    def detector_options(self) -> dict[str, Any]:
+        """The options the backend's detector is built with."""
+        options = self.detector.model_dump()
+        return {name: options[name] for name in DetectorOptions.BY_BACKEND[self.backend]
+                if options[name] is not None}
 
 
 class GenerationSettings(_Strict):
@@ -63,7 +111,7 @@ class TranslationConfig(_Strict):
     )
     revision: str | None = None
     backend: Literal["transformers", "ctranslate2"] = Field(
-        "transformers", description="transformers: the exact reference path; ctranslate2: converted, faster")
+        "ctranslate2", description="ctranslate2: converted once, faster (the default); transformers: the exact reference path")
     compute_type: Literal["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
                           "float16", "bfloat16", "float32"] = Field(
         "auto", description="ctranslate2: auto = int8 on CPU, float16 on GPU")
@@ -179,7 +227,8 @@ class OutputConfig(_Strict):
 
 
 class PipelineConfig(_Strict):
-    languages: list[str] = Field(default_factory=lambda: ["en", "az", "ru"], min_length=1)
+    languages: list[str] = Field(default_factory=lambda: ["en", "az", "ru"], min_length=1, description=(
+        "the target languages (ISO 639-1); anything else is und; en is the translation target"))
     segmentation: SegmentationConfig = Field(default_factory=SegmentationConfig)
     translation: TranslationConfig = Field(default_factory=TranslationConfig)
     alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
@@ -224,7 +273,29 @@ def load_config(source: str | Path | dict[str, Any] | PipelineConfig | None = No
         data = {}
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: a config must be a mapping at the top level")
+    if _expanded_size(data) > MAX_CONFIG_NODES:
+        raise ConfigError(f"{path}: the config expands to over {MAX_CONFIG_NODES} values (YAML aliases "
+                          "repeated inside each other?); write it out")
     return _validate(data, str(path))
+
+
+MAX_CONFIG_NODES = 100_000
+
+
+def _expanded_size(data: Any, memo: dict[int, int] | None = None) -> int:
+    """How many values ``data`` holds once its shared parts (YAML aliases) are counted at every
+    place they appear; counted once per shared object, so a nest of aliases costs nothing."""
+    memo = {} if memo is None else memo
+    if id(data) in memo:
+        return memo[id(data)]
+    if isinstance(data, dict):
+        size = 1 + sum(_expanded_size(v, memo) for v in data.values()) + len(data)
+    elif isinstance(data, list):
+        size = 1 + sum(_expanded_size(v, memo) for v in data)
+    else:
+        size = 1
+    memo[id(data)] = min(size, 1 << 62)
+    return memo[id(data)]
 
 
 def _validate(data: dict[str, Any], where: str) -> PipelineConfig:

@@ -53,6 +53,39 @@ def translate_test_set(tsv: str | Path, config: Any) -> tuple[list[str], list[st
     return hypotheses, references
 
 
+def read_labels(path: str | Path) -> list[str]:
+    """Language labels, one a line, or the toolkit's own ``segment``/``run`` JSONL output (each
+    record's label: the language of most of its characters). ``ValueError`` naming the file and
+    line for anything else."""
+    import json
+    import re
+
+    from .io.readers import read_sentence_lines
+
+    labels = []
+    for line_no, line in enumerate(read_sentence_lines(path), 1):
+        text = line.strip()
+        if text.startswith("{"):
+            try:
+                record = json.loads(text)
+                if "error" in record:
+                    raise ValueError(f"the record of a failed document ({record['error']})")
+                chars: Counter = Counter()
+                for seg in record["segments"]:
+                    chars[seg["lang"]] += len(seg["text"].strip())
+                labels.append(chars.most_common(1)[0][0] if chars else "und")
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+                why = exc if isinstance(exc, ValueError) and not isinstance(exc, json.JSONDecodeError) else \
+                    "not a segment or run record"
+                raise ValueError(f"{path}:{line_no}: {why}") from None
+        elif re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]+)?", text):
+            labels.append(text)
+        else:
+            raise ValueError(f"{path}:{line_no}: not a language label (one a line, e.g. 'az') nor a record of "
+                             f"'segment' or 'run': {text[:40]!r}")
+    return labels
+
+
 def langid_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     """Per-language precision, recall and F1, accuracy, and the confusion matrix
     ``confusion[gold][predicted]`` over aligned labels (one per sentence or segment)."""

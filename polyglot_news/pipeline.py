@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from .config import PipelineConfig, load_config
-from .io.readers import ReadError, count_inputs, iter_documents
+from .io.readers import ReadError, count_inputs, iter_documents, same_file
 from . import budget
 from .budget import BudgetExceeded
 from .langid import Segmenter
@@ -49,8 +49,12 @@ class PipelineResult:
                 item["translation"] = self.translations[i].to_dict()
             segments.append(item)
         record: dict[str, Any] = {"id": self.document.id}
-        if "source" in self.document.metadata:
-            record["source"] = str(self.document.metadata["source"])
+        metadata = self.document.metadata
+        for name in ("source", "key"):
+            if name in metadata:
+                record[name] = str(metadata[name])
+        if metadata.get("meta"):
+            record["meta"] = metadata["meta"]
         record["segments"] = segments
         if self.passages is not None:
             record["passages"] = [p.to_dict() for p in self.passages]
@@ -172,6 +176,8 @@ class Pipeline:
         fields: Sequence[str] | None = None,
         ray_gpus: float = 0,
         parquet: bool = False,
+        signature: str = "digest",
+        sinks: Sequence[Any] = (),
     ):
         """Process many documents (paths, or Document objects) into a JSONL file; returns the
         :class:`~polyglot_news.runners.BatchSummary`.
@@ -181,22 +187,27 @@ class Pipeline:
         ``local`` (``workers`` processes when > 1) or ``ray`` (a local Ray, or the cluster at
         ``ray_address``; ``workers`` actors when > 1, ``ray_gpus`` GPUs each). ``fields`` keeps only
         those keys of each record (``id`` always). ``parquet``: ``output`` is a folder of Parquet
-        shards of ``output.shard_size`` inputs each (config), written whole; a rerun skips them.
+        files of up to ``output.shard_size`` records each (config); a rerun skips what they hold.
+        ``signature``: ``digest`` (the signature once, in ``OUT.signatures.json``; each record
+        names it) or ``full`` (in every record). ``sinks``: pair writers fed as records come.
         """
         from .runners import make_runner, run_batch
 
         items = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
         paths = [i for i in items if not isinstance(i, (Document, ReadError))]
+        exclude = [] if output in (None, "-") else [output]
+        _refuse_output_as_input(paths, output)
         total = None
         if progress:
-            counted = count_inputs(paths)
+            counted = count_inputs(paths, exclude=exclude)
             total = None if counted is None else counted + len(items) - len(paths)
         processor = DocumentProcessor(self.config, self.stages, fields, pipeline=self)
-        return run_batch(_as_documents(items, self.config.input.max_bytes), processor, output,
+        return run_batch(_as_documents(items, self.config.input.max_bytes, exclude), processor, output,
                          make_runner(engine, workers, ray_address, ray_gpus, self.config.runner.documents_per_batch),
                          resume=resume, overwrite=overwrite,
                          progress=progress, total=total,
-                         shard_size=self.config.output.shard_size if parquet else None)
+                         shard_size=self.config.output.shard_size if parquet else None,
+                         signature=signature, sinks=sinks)
 
 
 class DocumentProcessor:
@@ -220,7 +231,7 @@ class DocumentProcessor:
 
     def _project(self, record: dict[str, Any]) -> dict[str, Any]:
         if self.fields and "error" not in record:
-            record = {k: v for k, v in record.items() if k in ("id", "source") or k in self.fields}
+            record = {k: v for k, v in record.items() if k in ("id", "source", "key", "meta") or k in self.fields}
         return record
 
     def _record(self, doc: Document) -> dict[str, Any]:
@@ -322,16 +333,26 @@ class DocumentProcessor:
         return [self.finish(doc, state, shared.get(k)) for k, (doc, state) in enumerate(zip(docs, states))]
 
 
-def _as_documents(items: list, max_bytes: int):
+def _refuse_output_as_input(paths: Sequence[Any], output: str | Path | None) -> None:
+    """A ``ValueError`` when the output is itself one of the inputs given by name (a folder
+    that holds it is fine: the output is never read from there)."""
+    if output in (None, "-"):
+        return
+    for path in paths:
+        if str(path) != "-" and Path(path).exists() and same_file(output, path):
+            raise ValueError(f"{path}: the output is one of the inputs; write it elsewhere")
+
+
+def _as_documents(items: list, max_bytes: int, exclude: Sequence[str | Path] = ()):
     """Documents, and text files to be read by the runner where it processes them."""
     paths = []
     for item in items:
         if isinstance(item, (Document, ReadError)):
             if paths:
-                yield from iter_documents(paths, max_bytes=max_bytes, defer=True)
+                yield from iter_documents(paths, max_bytes=max_bytes, defer=True, exclude=exclude)
                 paths = []
             yield item
         else:
             paths.append(item)
     if paths:
-        yield from iter_documents(paths, max_bytes=max_bytes, defer=True)
+        yield from iter_documents(paths, max_bytes=max_bytes, defer=True, exclude=exclude)

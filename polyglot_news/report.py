@@ -37,7 +37,7 @@ def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = Non
     for record in records:
         total += 1
         if limit is None or len(documents) < limit:
-            documents.append(_document(record, encoder))
+            documents.append(_checked_document(record, total, encoder))
     segments: Counter = Counter()
     for doc in documents:
         segments.update(doc["counts"])
@@ -50,21 +50,71 @@ def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = Non
 
 
 def render_report(data: dict[str, Any], title: str = "polyglot_news report") -> str:
-    """The HTML page for :func:`report_data`'s data."""
+    """The HTML page for :func:`report_data`'s data. The data goes into a JSON element that the
+    browser never runs, with every ``<``, ``>`` and ``&`` written as a JSON escape, so nothing
+    in a text (``</script>``, ``<!--``) can end that element; both placeholders are filled in
+    one pass, so nothing in the title (a file name) is read as a placeholder."""
+    import re
     from html import escape
 
-    payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
+    payload = (json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+               .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
     template = files("polyglot_news").joinpath("data/report.html").read_text(encoding="utf-8")
-    return template.replace("__TITLE__", escape(title)).replace("__DATA__", payload)
+    fill = {"__TITLE__": escape(title), "__DATA__": payload}
+    return re.sub("__TITLE__|__DATA__", lambda m: fill[m.group(0)], template)
 
 
 def write_report(source: str | Path, output: str | Path, encoder: Encoder | None = None,
                  limit: int | None = None) -> dict[str, Any]:
     """Read a ``run`` output, write its report page; returns the page's summary."""
-    data = report_data(read_records(source), encoder, limit)
+    data = report_data(read_records(source, lenient=True), encoder, limit)
     page = render_report(data, title=f"polyglot_news · {Path(source).name}")
-    Path(output).write_text(page, encoding="utf-8")
+    try:
+        Path(output).write_text(page, encoding="utf-8")
+    except OSError as exc:  # a full disk says no file name: the page's is the one to name
+        raise OSError(exc.errno, exc.strerror, str(output)) from None
     return data["summary"]
+
+
+def _checked_document(record: Any, number: int, encoder: Encoder | None) -> dict[str, Any]:
+    """The page's document of a record, or of a record of the wrong shape, a document that says
+    so (the page shows every record it was given)."""
+    try:
+        _check_record(record)
+        return _document(record, encoder)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        doc_id = str(record.get("id", f"record {number}")) if isinstance(record, dict) else f"record {number}"
+        return {"id": doc_id, "source": None, "error": f"record {number} is not a run record: {exc}",
+                "text": "", "segments": [], "counts": {}, "passages": [], "translation_note": None}
+
+
+def _check_record(record: Any) -> None:
+    """A ``ValueError`` that says what is wrong where a record is not of a run's shape."""
+    if not isinstance(record, dict):
+        raise ValueError(f"a {type(record).__name__}, not an object")
+    if "error" in record:
+        return
+    segments = record.get("segments", [])
+    if not isinstance(segments, list):
+        raise ValueError("'segments' is not a list")
+    for seg in segments:
+        if not isinstance(seg, dict) or not all(k in seg for k in ("start", "end", "lang", "text")):
+            raise ValueError("a segment without start, end, lang and text")
+        if not isinstance(seg["text"], str) or not isinstance(seg["start"], int) or not isinstance(seg["end"], int):
+            raise ValueError("a segment's text or span is of the wrong type")
+    passages = record.get("passages", [])
+    if not isinstance(passages, list):
+        raise ValueError("'passages' is not a list")
+    for passage in passages:
+        if not isinstance(passage, dict) or not isinstance(passage.get("pairs"), list):
+            raise ValueError("a passage without a list of pairs")
+        for pair in passage["pairs"]:
+            for side in ("src", "tgt"):
+                span = pair.get(side) if isinstance(pair, dict) else None
+                if not isinstance(span, dict) or not all(isinstance(span.get(k), int) for k in ("start", "end")):
+                    raise ValueError(f"a pair without its '{side}' span")
+            if not isinstance(pair.get("score"), (int, float)):
+                raise ValueError("a pair without a score")
 
 
 def _document(record: dict[str, Any], encoder: Encoder | None) -> dict[str, Any]:

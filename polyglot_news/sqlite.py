@@ -37,3 +37,68 @@ def select_in(conn: sqlite3.Connection, query: str, keys: list[str], chunk: int 
     for i in range(0, len(keys), chunk):
         part = keys[i:i + chunk]
         yield from conn.execute(query.format(marks=",".join("?" * len(part))), part)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
+class CacheFile:
+    """A cache's SQLite file that heals itself: a file that is damaged (truncated, pages
+    overwritten, a folder in its place) is moved aside, with one warning that says where, and a
+    new, empty cache takes its place. A cache is a cache: a damaged one costs recomputation,
+    never a wrong value and never a failed run."""
+
+    def __init__(self, path: Path, schema: str, timeout: float = 60.0):
+        self.path, self.schema, self.timeout = Path(path), schema, timeout
+        self.conn = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        if self.path.exists() and not self.path.is_file():
+            self._quarantine("not a file")
+        try:
+            conn = connect(self.path, self.schema, self.timeout)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.DatabaseError as exc:
+            if _is_busy(exc):
+                raise
+            self._quarantine(str(exc))
+            return connect(self.path, self.schema, self.timeout)
+
+    def call(self, work, fallback):
+        """``work(connection)``; where the file proves damaged, ``fallback`` (after moving it
+        aside and starting a new one)."""
+        try:
+            return work(self.conn)
+        except sqlite3.DatabaseError as exc:
+            if _is_busy(exc):
+                raise
+            self._quarantine(str(exc))
+            self.conn = self._open()
+            return fallback
+
+    def _quarantine(self, why: str) -> None:
+        import datetime
+        import os
+        import shutil
+
+        from .logs import logger
+
+        conn = getattr(self, "conn", None)
+        if conn is not None:
+            conn.close()
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{os.getpid()}")
+        try:
+            os.replace(self.path, aside)
+        except FileNotFoundError:  # another process moved it first
+            return
+        except OSError:  # a folder that is not empty: moved as a whole
+            shutil.move(str(self.path), str(aside))
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        logger.warning("%s: cache damaged (%s); moved aside to %s, a new one starts", self.path, why, aside)
+
+    def close(self) -> None:
+        self.conn.close()

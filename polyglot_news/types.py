@@ -43,7 +43,8 @@ class Signature:
         return Signature({**self.components, **components})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": str(self), "digest": self.digest, **self.components}
+        """The digest and the components (``str(signature)`` is the same as one line)."""
+        return {"digest": self.digest, **self.components}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Signature":

@@ -22,6 +22,7 @@ def tiny_translation_config(folder: Path, dev_pairs, extra: str = "") -> Path:
     config.write_text(f"""languages: [en, az, ru]
 translation:
   enabled: true
+  backend: transformers
   models: {{az: "{model}", ru: "{model}"}}
   cache: {{enabled: false}}
   generation: {{num_beams: 1, max_new_tokens: 8}}

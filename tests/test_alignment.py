@@ -156,10 +156,13 @@ def test_align_docs_bad_input_names_the_file(tmp_path, capsys, per_line):
     bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
     bad.write_bytes(b"\xff\xfe not utf-8")
     good.write_text("Hello.\n")
-    args = ["align-docs", str(bad), str(good)] + (["--sentence-per-line"] if per_line else [])
-    assert main(args) == 2
-    assert f"{bad}: invalid UTF-8" in capsys.readouterr().err
-    assert main(["align-docs", str(tmp_path / "none.txt"), str(good)]) == 2
+    out = tmp_path / "out.jsonl"
+    args = ["align-docs", str(bad), str(good), "-o", str(out)] + (["--sentence-per-line"] if per_line else [])
+    assert main(args) == 1  # an error record for the input that cannot be read, as every batch command
+    assert f"error: {bad}: invalid UTF-8" in capsys.readouterr().err
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert record["id"] == record["source"] == str(bad) and record["error"].startswith("invalid UTF-8")
+    assert main(["align-docs", str(tmp_path / "none.txt"), str(good)]) == 1
     assert "none.txt: No such file or directory" in capsys.readouterr().err
 
 

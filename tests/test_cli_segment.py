@@ -35,13 +35,16 @@ def batch_dir(tmp_path):
 def test_batch_goes_on_after_bad_files(batch_dir, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(batch_dir.parent)  # ids are the paths as given: relative here
     out = tmp_path / "out.jsonl"
-    code = main(["segment", batch_dir.name, "-o", str(out)])
+    code = main(["segment", batch_dir.name, "-o", str(out), "--signature", "full"])
     assert code == 1
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    by_id = {r["id"].removeprefix("in/").removesuffix(".txt"): r for r in records}
+    by_id = {r["source"].removeprefix("in/").removesuffix(".txt"): r for r in records}
     assert set(by_id) == {"good", "empty", "spaces", "latin1", "binary", "emoji", "mixed",
-                          "sub/docs.jsonl/j1", "sub/docs.jsonl:2", "sub/docs.jsonl:3", "sub/docs.jsonl/j4"}
-    assert all(r["source"].startswith("in/") for r in records)  # every record says where it came from
+                          "sub/docs.jsonl:1", "sub/docs.jsonl:2", "sub/docs.jsonl:3", "sub/docs.jsonl:4"}
+    # the caller's ids: a file's path in the folder given, a line's own id (its number where it has none)
+    assert [by_id[k]["id"] for k in ("good", "sub/docs.jsonl:1", "sub/docs.jsonl:2", "sub/docs.jsonl:3")] == [
+        "good.txt", "j1", "2", "j3"]
+    by_id = {k.replace(".jsonl:1", ".jsonl/j1").replace(".jsonl:4", ".jsonl/j4"): r for k, r in by_id.items()}
     assert "empty document" in by_id["empty"]["error"]
     assert "invalid UTF-8" in by_id["latin1"]["error"]
     assert "binary" in by_id["binary"]["error"]

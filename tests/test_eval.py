@@ -86,7 +86,7 @@ def test_quiet_by_default_verbose_shows_the_librarys_messages(tmp_path, dev_pair
     doc = tmp_path / "a.txt"
     doc.write_text("Bakıda yeni metro stansiyası açılıb. Sakinlər razıdır.\n", encoding="utf-8")
     base = [sys.executable, "-m", "polyglot_news.cli"]
-    args = ["translate", str(doc), "--model", str(model), "-o", str(tmp_path / "o.jsonl"), "-c",
+    args = ["translate", str(doc), "--model", str(model), "--backend", "transformers", "-o", str(tmp_path / "o.jsonl"), "-c",
             str(Path(__file__).resolve().parent.parent / "configs" / "offline.yaml")]
     quiet = subprocess.run(base + args, capture_output=True, text=True)
     assert quiet.returncode == 0, quiet.stderr

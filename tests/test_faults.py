@@ -61,7 +61,7 @@ def test_text_utf8_cannot_hold_is_escaped_not_fatal(tmp_path):
     assert _segment(str(jsonl), str(folder), "-o", str(out)) == 0
     ids = [r["id"] for r in _records(out)]
     # escaped in the file, the same strings back
-    assert ids == [f"{jsonl}/bad\ud800id", f"{jsonl}/good", f"{folder}/caf\udce9.txt"]
+    assert ids == ["bad\ud800id", "good", "caf\udce9.txt"]
     assert _segment(str(jsonl), str(folder), "-o", str(out)) == 0  # a rerun recognises them
     assert len(_records(out)) == 3
 
@@ -80,7 +80,7 @@ def test_an_endless_stream_is_read_with_a_bound(tmp_path):
 
 
 @pytest.mark.parametrize("case", ["output is a directory", "stdout with tsv", "config not UTF-8",
-                                  "align-docs into a missing folder", "whitespace-only document", "a full disk"])
+                                  "align-docs into a missing folder", "a full disk"])
 def test_problems_at_the_edge_are_one_line_and_exit_2(tmp_path, case, capsys):
     doc = tmp_path / "a.txt"
     doc.write_text("Hello there, friend.\n", encoding="utf-8")
@@ -97,10 +97,6 @@ def test_problems_at_the_edge_are_one_line_and_exit_2(tmp_path, case, capsys):
     elif case == "a full disk":  # every write fails with ENOSPC, as on a full file system
         (tmp_path / "full.jsonl").symlink_to("/dev/full")
         args = ["segment", str(doc), "-o", str(tmp_path / "full.jsonl"), "-c", OFFLINE, "-q"]
-    else:
-        blank = tmp_path / "blank.txt"
-        blank.write_text("  \n\n ", encoding="utf-8")
-        args = ["align-docs", str(doc), str(blank), "-c", OFFLINE]
     assert main(args) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "error:" in err[0] and "Traceback" not in err[0]

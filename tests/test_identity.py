@@ -34,24 +34,26 @@ def test_files_named_alike_in_two_folders_stay_two_documents_across_reruns(tmp_p
     Path("news", "2021-11-30", "news.txt").write_text("Привет, сегодня хорошая погода.", encoding="utf-8")
     assert main(["segment", "news", "-o", "out.jsonl", "-c", OFFLINE, "-q"]) == 0  # the folder gained a file
     records = _records("out.jsonl")
-    assert [r["id"] for r in records] == ["news/2021-11-28/news.txt", "news/2021-11-29/news.txt",
-                                          "news/2021-11-30/news.txt"]
+    # the caller's id: the path relative to the folder given; source: where it was read
+    assert [r["id"] for r in records] == ["2021-11-28/news.txt", "2021-11-29/news.txt", "2021-11-30/news.txt"]
     assert [r["segments"][0]["lang"] for r in records] == ["az", "en", "ru"]
-    assert [r["source"] for r in records] == [r["id"] for r in records]
+    assert [r["source"] for r in records] == ["news/" + r["id"] for r in records]
+    assert len({r["key"] for r in records}) == 3
 
 
-def test_repeated_and_lookalike_jsonl_ids_are_reported_not_renamed(tmp_path, monkeypatch):
+def test_repeated_jsonl_ids_are_all_processed_and_kept(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     lines = [{"id": "x", "text": "Hello there, friend."}, {"id": "x", "text": "Salam, dostum."},
-             {"id": "x#2", "text": "Привет, друг."}, {"text": "Good morning, Baku."}]
+             {"id": "https://n.az/x#2", "text": "Привет, друг."}, {"text": "Good morning, Baku."}]
     Path("feed.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), encoding="utf-8")
-    assert main(["segment", "feed.jsonl", "-o", "out.jsonl", "-c", OFFLINE, "-q"]) == 1
-    for _ in range(2):  # a rerun retries the reported repeat and reports it again: one record per input
-        records = {r["id"]: r for r in _records("out.jsonl")}
-        assert sorted(records) == ["feed.jsonl/x", "feed.jsonl/x#2", "feed.jsonl:2", "feed.jsonl:4"]
-        assert records["feed.jsonl:2"]["error"] == "duplicate id 'feed.jsonl/x': already the id of feed.jsonl:1"
-        assert records["feed.jsonl/x#2"]["segments"][0]["lang"] == "ru"
-        assert main(["segment", "feed.jsonl", "-o", "out.jsonl", "-c", OFFLINE, "-q"]) == 1
+    assert main(["segment", "feed.jsonl", "-o", "out.jsonl", "-c", OFFLINE]) == 0
+    assert "ids shared by more than one input: 1" in capsys.readouterr().err
+    for _ in range(2):  # a rerun finds every input done: one record per input
+        records = _records("out.jsonl")
+        assert [r["id"] for r in records] == ["x", "x", "https://n.az/x#2", "4"]
+        assert [r["source"] for r in records] == [f"feed.jsonl:{n}" for n in range(1, 5)]
+        assert [r["segments"][0]["lang"] for r in records] == ["en", "az", "ru", "en"]
+        assert main(["segment", "feed.jsonl", "-o", "out.jsonl", "-c", OFFLINE, "-q"]) == 0
 
 
 def test_standard_input_is_known_by_its_content(tmp_path):
@@ -111,7 +113,7 @@ def test_every_input_exactly_once_across_reruns_that_add_files(first, later):
         write(later, "b")
         run_batch(iter_documents([root]), _processor(), out)
         records = _records(out)
-        ids = [r["id"] for r in records]
-        assert len(ids) == len(set(ids))  # nothing doubled
+        keys = [r["key"] for r in records]
+        assert len(keys) == len(set(keys))  # nothing doubled
         # every input once: a text file's record names its path, a JSONL line's record its line
         assert sorted(r["source"] for r in records) == sorted(expected)  # nothing lost

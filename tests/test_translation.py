@@ -144,6 +144,7 @@ def test_cache_hits_on_second_run(tiny_marian, tmp_path, dev_pairs):
 def test_multilingual_model_with_language_codes(tiny_m2m, tmp_path):
     tr = Translator.from_config({"translation": {
         "family": "multilingual", "model": str(tiny_m2m), "lang_codes": {"az": "az", "ru": "ru", "en": "en"},
+        "backend": "transformers",
         "cache": {"enabled": False}, "generation": {"num_beams": 1, "max_new_tokens": 8}}})
     out = tr.translate(["Salam, necəsən?", "Bu gün hava yaxşıdır."], "az")
     assert len(out) == 2 and all(isinstance(o, str) and "__en__" not in o for o in out)
@@ -178,7 +179,7 @@ def test_cli_translate_and_missing_model_message(tiny_marian, tmp_path, capsys, 
     doc = tmp_path / "d.txt"
     doc.write_text("Dear resident of Baku city!\n\nƏziz Bakı şəhəri sakini!\n\nДорогой житель города Баку!\n")
     out = tmp_path / "o.jsonl"
-    assert main(["translate", str(doc), "--model", str(tiny_marian), "-o", str(out), "-q"]) == 0
+    assert main(["translate", str(doc), "--model", str(tiny_marian), "-o", str(out), "-q", "--signature", "full"]) == 0
     rec = json.loads(out.read_text())
     langs = [(s["lang"], "translation" in s) for s in rec["segments"]]
     assert langs == [("en", False), ("az", True), ("ru", True)]

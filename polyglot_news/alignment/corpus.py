@@ -173,8 +173,10 @@ class DocumentFeatures:
 def publication_date(doc: Document) -> datetime.date | None:
     """The date in a document's metadata (``date``, ``published`` or ``publication_date``, ISO
     8601, date or date and time), or ``None``."""
+    fields = doc.metadata if isinstance(doc.metadata, dict) else {}
+    fields = {**fields, **(fields.get("meta") or {})}  # a JSONL line's own fields (io.readers)
     for key in ("date", "published", "publication_date"):
-        value = doc.metadata.get(key) if isinstance(doc.metadata, dict) else None
+        value = fields.get(key)
         if isinstance(value, str) and len(value) >= 10:
             try:
                 return datetime.date.fromisoformat(value[:10])
@@ -286,15 +288,58 @@ class CorpusAlignment:
         return out
 
 
-def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
+def _bar(enabled: bool, total: int, desc: str, unit: str):
+    if not enabled:
+        return None
+    import sys
+
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
+
+
+def _encode_in_steps(encoder: Encoder, sentences: list[str], bar, step: int = 512) -> np.ndarray:
+    """The encoder's vectors of ``sentences``, asked for ``step`` at a time so that a bar moves."""
+    if bar is None:
+        return encoder.encode(sentences)
+    parts = []
+    for k in range(0, len(sentences), step):
+        parts.append(encoder.encode(sentences[k:k + step]))
+        bar.update(len(sentences[k:k + step]))
+    return np.concatenate(parts)
+
+
+def as_documents(items: Sequence[Document | str | Mapping[str, Any]], lang: str = "") -> list[Document]:
+    """Documents from what a caller has at hand: :class:`Document` objects, dicts with ``id``
+    and ``text`` (more keys go to the metadata, as a JSONL line's do), or plain strings (ids
+    ``0``, ``1`` … in order)."""
+    out = []
+    for k, item in enumerate(items):
+        if isinstance(item, Document):
+            out.append(item)
+        elif isinstance(item, str):
+            out.append(Document(str(k), item))
+        elif isinstance(item, Mapping) and isinstance(item.get("text"), str):
+            meta = {key: v for key, v in item.items() if key not in ("id", "text")}
+            out.append(Document(str(item.get("id", k)), item["text"], {"meta": meta} if meta else {}))
+        else:
+            raise TypeError(f"collection {lang or '?'}, item {k}: a Document, a dict with 'id' and 'text', or a "
+                            f"string, not {type(item).__name__}")
+    return out
+
+
+def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str, Any]]], encoder: Encoder,
                  config: AlignmentConfig | None = None,
-                 background: Sequence[str] | Mapping[str, Sequence[str]] | None = None) -> CorpusAlignment:
+                 background: Sequence[str] | Mapping[str, Sequence[str]] | None = None,
+                 progress: bool = False) -> CorpusAlignment:
     """Pair the documents of two or three collections (language → documents) and align the
-    sentences of each pair. ``config``: the ``alignment`` config section (the sentence search,
+    sentences of each pair. A collection's documents may be :class:`Document` objects, dicts
+    with ``id`` and ``text``, or plain strings (:func:`as_documents`). ``config``: the ``alignment`` config section (the sentence search,
     ``min_aligned_share``, ``aligned_quantile``, ``feature_weight``, ``max_days_apart``; its
     defaults when not given). ``background``: sentences that calibrate the sentence scorer, best
     by language; by default the bundled ones (:func:`.passages.background_by_language`), as the
-    command line uses; ``()`` for none."""
+    command line uses; ``()`` for none. ``progress``: bars with an ETA on standard error for the
+    encoding (sentences) and the sentence alignment of the candidate pairs."""
     if background is None:
         background = background_by_language()
     config = config or AlignmentConfig()
@@ -303,14 +348,15 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
     pivot = "en" if "en" in langs else langs[0]
-    documents = {lang: list(docs) for lang, docs in collections.items()}
+    documents = {lang: as_documents(docs, lang) for lang, docs in collections.items()}
     sentences = {lang: [document_sentences(d) for d in docs] for lang, docs in documents.items()}
     vectors, doc_vectors = {}, {}
     seconds = dict.fromkeys(("encoding", "matching", "sentence alignment"), 0.0)
     clock = time.perf_counter()
+    bar = _bar(progress, sum(len(s) for sents in sentences.values() for s in sents), "encoding", "sentence")
     for lang in langs:
         flat = [s for sents in sentences[lang] for s in sents]
-        encoded = encoder.encode(flat) if flat else np.zeros((0, 1), dtype=np.float32)
+        encoded = _encode_in_steps(encoder, flat, bar) if flat else np.zeros((0, 1), dtype=np.float32)
         vectors[lang], start, rows = [], 0, []
         for sents in sentences[lang]:
             part = encoded[start:start + len(sents)]
@@ -319,6 +365,8 @@ def align_corpus(collections: dict[str, Sequence[Document]], encoder: Encoder,
             mean = part.mean(axis=0) if len(part) else np.zeros(encoded.shape[1], dtype=np.float32)
             rows.append(mean / (np.linalg.norm(mean) or 1.0))
         doc_vectors[lang] = np.array(rows, dtype=np.float32)
+    if bar is not None:
+        bar.close()
     scorer = EmbeddingScorer(encoder, background)
     seconds["encoding"] += time.perf_counter() - clock
     clock = time.perf_counter()

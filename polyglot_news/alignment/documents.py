@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -48,7 +47,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     ac = cfg.alignment
     detector = None
     if not (src_lang and tgt_lang):
-        detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector)
+        detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector_options())
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
     encoder = document_encoder(ac)
@@ -119,20 +118,3 @@ def _with_blank_lines(groups: list[AlignedGroup], src_keep: list[int], tgt_keep:
 
 def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in split_sentences(text)]
-
-
-def write_alignment(result: DocumentAlignment, fmt: str, output: str | None) -> list[str]:
-    """Write the groups as JSONL, or the aligned pairs in one of the pair formats
-    (:func:`..io.writers.write_pairs`); ``None``: standard output. Returns the paths written."""
-    from ..io.writers import dumps, write_pairs
-
-    if fmt != "jsonl":
-        return write_pairs(result.pairs(), fmt, result.src_lang, result.tgt_lang, output)
-    out = open(output, "w", encoding="utf-8") if output else sys.stdout
-    try:
-        for g in result.groups:
-            out.write(dumps(g.to_dict()) + "\n")
-    finally:
-        if output:
-            out.close()
-    return [output] if output else []

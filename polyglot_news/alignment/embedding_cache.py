@@ -14,7 +14,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 from platformdirs import user_cache_dir
 
-from ..sqlite import connect, select_in
+from ..sqlite import CacheFile, select_in
 from .encoders import Encoder
 
 SCHEMA = """
@@ -42,27 +42,32 @@ class EmbeddingCache:
 
     def __init__(self, path: str | Path | None = None, timeout: float = 60.0):
         self.path = Path(path) if path else default_embedding_cache_path()
-        self._conn = connect(self.path, SCHEMA, timeout)
+        self._db = CacheFile(self.path, SCHEMA, timeout)
 
     def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:
-        return {key: np.frombuffer(blob, dtype=_FLOAT)
-                for key, blob in select_in(self._conn, "SELECT key, vector FROM embeddings WHERE key IN ({marks})", keys)
-                if len(blob) % _FLOAT.itemsize == 0 and blob}
+        rows = self._db.call(lambda conn: list(select_in(
+            conn, "SELECT key, vector FROM embeddings WHERE key IN ({marks})", keys)), [])
+        return {key: np.frombuffer(blob, dtype=_FLOAT) for key, blob in rows
+                if isinstance(blob, bytes) and len(blob) % _FLOAT.itemsize == 0 and blob}
 
     def put_many(self, rows: Iterable[tuple[str, str, np.ndarray]]) -> None:
         """Store ``(key, encoder, vector)`` rows in one transaction."""
         now = time.time()
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO embeddings (key, encoder, vector, created) VALUES (?, ?, ?, ?)",
-                [(k, e, np.asarray(v, dtype=_FLOAT).tobytes(), now) for k, e, v in rows])
+        rows = [(k, e, np.asarray(v, dtype=_FLOAT).tobytes(), now) for k, e, v in rows]
+
+        def put(conn) -> None:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO embeddings (key, encoder, vector, created) "
+                                 "VALUES (?, ?, ?, ?)", rows)
+
+        self._db.call(put, None)
 
     def __len__(self) -> int:
-        return self._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+        return self._db.call(lambda conn: conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0], 0)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
 
 
 class CachedEncoder(Encoder):

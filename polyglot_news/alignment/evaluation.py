@@ -70,10 +70,11 @@ def read_gold_groups(path) -> list[AlignedGroup]:
     ``align-docs`` writes them in JSONL (``{"src": [0, 1], "tgt": [2], "score": …}``), so that
     its output is scored as it is."""
     import json
-    from pathlib import Path
+
+    from ..io.readers import read_text_file
 
     groups = []
-    for line_no, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for line_no, line in enumerate(read_text_file(path).splitlines(), 1):
         if not line.strip():
             continue
         try:

@@ -125,12 +125,12 @@ class PassageFinder:
         c = self.config
         return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
                 "min_language_odds": c.min_language_odds,
-                "margin": "mean of both sides' distractors", "min_pair_words": c.min_pair_words,
-                "short_pairs": "both sides end as sentences", "links": "not words",
-                "numbers": "shared where both sides have some",
-                "quotes": "sentence by sentence; in place of a sentence they hold most of",
-                "bylines": "never pair", "lists": "pair with lists",
-                "neighbours": "a kept pair's neighbours on both sides pair below unrelated text's cost",
+                "margin": "both-sides-mean", "min_pair_words": c.min_pair_words,
+                "short_pairs": "sentence-ends", "links": "not-words",
+                "numbers": "shared-if-both",
+                "quotes": "per-sentence",
+                "bylines": "never", "lists": "with-lists",
+                "neighbours": "both-below-unrelated",
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:

@@ -371,7 +371,7 @@ class EmbeddingScorer(PairScorer):
     def settings(self) -> dict:
         by_language = len(set(self._background_langs.tolist()) - {""}) > 0
         return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples,
-                "background": "by language" if by_language else "mixed", "group_vectors": self.group_vectors}
+                "background": "per-language" if by_language else "mixed", "group_vectors": self.group_vectors}
 
 
 class MarginScorer(EmbeddingScorer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .tables import read_records, record_rows
-from .writers import write_pair_files
+from .writers import ordered_pairs, write_pair_files
 
 
 def passage_pairs(jsonl_path: str | Path):
@@ -19,8 +19,6 @@ def passage_pairs(jsonl_path: str | Path):
 
 def export_pairs(jsonl_path: str | Path, fmt: str) -> list[Path]:
     """Write the pairs next to the JSONL file, one file set per language pair
-    (``OUT.az-ru.tmx``, ``OUT.az-ru.az`` + ``OUT.az-ru.ru`` …). Returns the paths."""
-    by_pair: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
-    for sl, tl, src, tgt, score in passage_pairs(jsonl_path):
-        by_pair.setdefault((sl, tl), []).append((src, tgt, score))
-    return write_pair_files(by_pair, fmt, Path(jsonl_path).with_suffix(""))
+    (``OUT.az-en.tmx``, ``OUT.az-en.az`` + ``OUT.az-en.en`` …, named by
+    :func:`.writers.pair_order`). Returns the paths."""
+    return write_pair_files(ordered_pairs(passage_pairs(jsonl_path)), fmt, Path(jsonl_path))

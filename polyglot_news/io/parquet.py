@@ -1,81 +1,202 @@
-"""Records as Parquet shards: ``part-00000.parquet`` holds the records of inputs 0 … size−1 (in
-input order), the next file the next ``size``, and so on. A shard is written whole, to a
-temporary file renamed into place, once every one of its inputs has a record; a rerun over the
-same inputs skips the shards already there. Columns: ``id``, ``source``, ``error`` (null when
-the document was processed) and ``record`` (the full JSON record, as in the JSONL output).
+"""Records as Parquet: a folder that libraries read as one table of documents.
 
-Beside them, the same shards as flat tables (:mod:`.tables`): ``segments/part-00000.parquet``
-(one row per segment, with its translation) and ``pairs/part-00000.parquet`` (one row per
-aligned sentence pair, with both texts), so that ``pandas.read_parquet("OUT/pairs")`` reads
-every pair of the run. They are written before the records file, which marks a shard done.
+``OUT/part-00000.parquet``, ``OUT/part-00001.parquet`` … hold one row per input: ``id``,
+``source``, ``key``, ``error`` (null when the document was processed), ``signature`` (its
+digest; the signatures themselves are in ``OUT/_signatures.json``, which readers of the
+folder leave out, as they do every name that starts with ``_``), the caller's own JSONL
+fields as columns of their own, and the record's nested fields as Parquet structs and lists
+(``segments``, ``passages``, ``notes``). ``pandas.read_parquet("OUT")``, ``pyarrow.dataset``
+and ``datasets.load_dataset("parquet", data_files="OUT/*.parquet")`` read it as that table.
+
+The flat tables of :mod:`.tables` sit beside it in folders whose names start with ``_``, which
+pyarrow and pandas leave out when they read ``OUT``: ``OUT/_segments`` (one row per segment)
+and ``OUT/_pairs`` (one row per aligned sentence pair, both texts), each one table
+(``pandas.read_parquet("OUT/_pairs")``).
+
+A file is written whole (a temporary file renamed into place) once it holds ``size`` records,
+and at the end. Resuming goes by the inputs' keys, read back from the files, never by position:
+a rerun over inputs that gained, lost or reordered files skips exactly the inputs written,
+whatever ``size`` was. An input whose row is an error is retried (the file is rewritten without
+it). ``overwrite`` writes a new folder beside the old one, which takes its place at the end.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
-from .tables import COLUMNS, tables
+from .tables import COLUMNS, meta_column, tables
+
+TABLES = ("segments", "pairs")
+
+
+def _schema_types():
+    import pyarrow as pa
+
+    span = pa.struct([("lang", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    quality = pa.struct([("score", pa.float64()), ("flags", pa.list_(pa.string()))])
+    chunk = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("source", pa.string()), ("text", pa.string())])
+    translation = pa.struct([("text", pa.string()), ("model", pa.string()), ("chunks", pa.list_(chunk))])
+    segment = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("lang", pa.string()),
+                         ("confidence", pa.float64()), ("text", pa.string()), ("translation", translation)])
+    pair = pa.struct([("src", span), ("tgt", span), ("score", pa.float64())])
+    passage = pa.struct([("members", pa.list_(span)), ("score", pa.float64()), ("pairs", pa.list_(pair))])
+    return {"id": pa.string(), "source": pa.string(), "key": pa.string(), "error": pa.string(),
+            "signature": pa.string(), "segments": pa.list_(segment), "passages": pa.list_(passage),
+            "notes": pa.list_(pa.string())}, quality
+
+
+def documents_table(records: list[dict[str, Any]]):
+    """The documents table of some records (the Parquet files' rows)."""
+    import pyarrow as pa
+
+    types, _ = _schema_types()
+    columns: dict[str, Any] = {}
+    for name, kind in types.items():
+        values = [_signature_digest(r.get(name)) if name == "signature" else r.get(name) for r in records]
+        columns[name] = pa.array(values, type=kind)
+    fields = list(dict.fromkeys(k for r in records for k in (r.get("meta") or {})))
+    for field in fields:
+        values = [(r.get("meta") or {}).get(field) for r in records]
+        try:
+            array = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed kinds: each value as JSON text
+            array = pa.array([None if v is None else v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+                              for v in values], type=pa.string())
+        columns[meta_column(field)] = array
+    table = pa.table(columns)
+    return table.replace_schema_metadata({b"polyglot_news.meta": json.dumps(fields).encode()})
+
+
+def _signature_digest(value: Any) -> Any:
+    return value.get("digest") if isinstance(value, dict) else value
+
+
+def records_of(table) -> list[dict[str, Any]]:
+    """The records of a documents table, as the JSONL output has them."""
+    fields = json.loads((table.schema.metadata or {}).get(b"polyglot_news.meta", b"[]"))
+    out = []
+    for row in table.to_pylist():
+        record = {k: row[k] for k in ("id", "source", "key") if row.get(k) is not None}
+        meta = {f: row.get(meta_column(f)) for f in fields if row.get(meta_column(f)) is not None}
+        if meta:
+            record["meta"] = meta
+        if row.get("error") is not None:
+            record["error"] = row["error"]
+            out.append(record)
+            continue
+        if row.get("segments") is not None:
+            record["segments"] = [_drop_nulls(s) for s in row["segments"]]
+        if row.get("passages") is not None:
+            record["passages"] = row["passages"]
+        if row.get("notes"):
+            record["notes"] = row["notes"]
+        if row.get("signature") is not None:
+            record["signature"] = row["signature"]
+        out.append(record)
+    return out
+
+
+def _drop_nulls(segment: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in segment.items() if v is not None}
 
 
 class ParquetShards:
-    """The shards of one output folder."""
+    """The Parquet files of one output folder."""
 
-    def __init__(self, folder: str | Path, size: int):
+    def __init__(self, folder: str | Path, size: int, overwrite: bool = False, resume: bool = True):
         import pyarrow  # noqa: F401 - fail now, before any document, if the extra is missing
 
-        self.folder = Path(folder)
+        self.final = Path(folder)
+        if self.final.exists() and not self.final.is_dir():
+            raise NotADirectoryError(20, "Parquet output must be a folder", str(self.final))
+        has_files = self.final.is_dir() and any(self.final.glob("part-*.parquet"))
+        if has_files and not resume and not overwrite:
+            raise FileExistsError(f"{self.final} already holds records: resume, or overwrite it explicitly")
+        self.replacing = overwrite and has_files
+        self.folder = self.final.with_name(f".{self.final.name}.{os.getpid()}.tmp") if self.replacing else self.final
         self.size = size
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.complete = {int(p.stem.split("-")[1]) for p in self.folder.glob("part-*.parquet")}
-        self._owner: dict[str, int] = {}
-        self._expected: dict[int, int] = {}
-        self._records: dict[int, list[dict[str, Any]]] = {}
+        self._buffer: list[dict[str, Any]] = []
+        self._next = 1 + max((int(p.stem.split("-")[1]) for p in self.folder.glob("part-*.parquet")), default=-1)
+        if not self.replacing:
+            self._drop_errors()
 
-    def path(self, shard: int) -> Path:
-        return self.folder / f"part-{shard:05d}.parquet"
+    @property
+    def signature_path(self) -> Path:
+        return self.final / "_signatures.json"
 
-    def expect(self, position: int, doc_id: str) -> bool:
-        """Register the input at ``position``; ``False`` when its shard is already written."""
-        shard = position // self.size
-        if shard in self.complete:
-            return False
-        self._owner[doc_id] = shard
-        self._expected[shard] = self._expected.get(shard, 0) + 1
-        return True
+    def done_keys(self) -> set[str]:
+        """The keys of the inputs whose records are in the folder."""
+        import pyarrow.parquet as pq
+
+        keys: set[str] = set()
+        for path in sorted(self.folder.glob("part-*.parquet")):
+            keys.update(k for k in pq.read_table(path, columns=["key"]).column("key").to_pylist() if k)
+        return keys
+
+    def _drop_errors(self) -> None:
+        """Rewrite each file without its error rows, so that those inputs are retried."""
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        for path in sorted(self.folder.glob("part-*.parquet")):
+            table = pq.read_table(path)
+            failed = pc.is_valid(table.column("error"))
+            if not pc.any(failed).as_py():
+                continue
+            kept = table.filter(pc.invert(failed))
+            if kept.num_rows:
+                self._write(pq, kept, path)
+            else:
+                path.unlink()
 
     def write(self, record: dict[str, Any]) -> None:
-        shard = self._owner.pop(record["id"])
-        self._records.setdefault(shard, []).append(record)
-        if len(self._records[shard]) == self.size:  # a full shard: every input has its record
-            self._flush(shard)
+        self._buffer.append(record)
+        if len(self._buffer) >= self.size:
+            self._flush()
 
     def close(self) -> None:
-        """Write the shards whose inputs all have records (the last, shorter one included)."""
-        for shard, records in list(self._records.items()):
-            if len(records) == self._expected.get(shard):
-                self._flush(shard)
+        """Write the records not written yet."""
+        if self._buffer:
+            self._flush()
 
-    def _flush(self, shard: int) -> None:
+    def commit(self) -> None:
+        """An overwritten folder takes the old one's place (the old one removed)."""
+        if not self.replacing:
+            return
+        signatures = self.signature_path
+        if signatures.exists():  # written beside the new files while they were being written
+            os.replace(signatures, self.folder / signatures.name)
+        old = self.final.with_name(f".{self.final.name}.{os.getpid()}.old")
+        os.replace(self.final, old)
+        os.replace(self.folder, self.final)
+        shutil.rmtree(old, ignore_errors=True)
+        self.folder = self.final
+        self.replacing = False
+
+    def discard(self) -> None:
+        """What an unfinished overwrite wrote goes; the old folder stays as it was."""
+        if self.replacing and self.folder.exists():
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _flush(self) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        records = self._records.pop(shard)
+        records, self._buffer = self._buffer, []
+        name = f"part-{self._next:05d}.parquet"
+        self._next += 1
         rows = tables(records)
         types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
-        for name in ("segments", "pairs"):
-            schema = pa.schema([(column, types[kind]) for column, kind in COLUMNS[name].items()])
-            self._write(pq, pa.Table.from_pylist(rows[name], schema=schema), self.folder / name / self.path(shard).name)
-        table = pa.table({
-            "id": [r["id"] for r in records],
-            "source": [r.get("source") for r in records],
-            "error": [r.get("error") for r in records],
-            "record": [json.dumps(r, ensure_ascii=False) for r in records],
-        })
-        self._write(pq, table, self.path(shard))
-        self.complete.add(shard)
+        for table_name in TABLES:
+            schema = pa.schema([(column, types[kind]) for column, kind in COLUMNS[table_name].items()])
+            self._write(pq, pa.Table.from_pylist(rows[table_name], schema=schema),
+                        self.folder / f"_{table_name}" / name)
+        self._write(pq, documents_table(records), self.folder / name)  # last: it marks the inputs done
 
     @staticmethod
     def _write(pq, table, path: Path) -> None:
@@ -84,4 +205,3 @@ class ParquetShards:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         pq.write_table(table, tmp)
         os.replace(tmp, path)
-

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Iterator
 
 # column → type of each table (also the Parquet schemas), in order
 COLUMNS: dict[str, dict[str, str]] = {
-    "documents": {"id": "string", "source": "string", "error": "string", "segments": "int64",
+    "documents": {"id": "string", "source": "string", "key": "string", "error": "string", "segments": "int64",
                   "translated": "int64", "passages": "int64", "signature": "string"},
     "segments": {"id": "string", "segment": "int64", "start": "int64", "end": "int64", "lang": "string",
                  "confidence": "float64", "text": "string", "translation": "string", "model": "string"},
@@ -25,24 +25,41 @@ COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
-def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
-    """The records of a ``run`` output: a JSONL file, or a folder of Parquet shards."""
+RESERVED = ("id", "source", "key", "error", "signature", "segments", "passages", "notes", "meta")
+
+
+def meta_column(name: str) -> str:
+    """The column of a caller's field: its own name, unless one of ours has it (``meta_NAME``)."""
+    return f"meta_{name}" if name in RESERVED or name in COLUMNS["documents"] or name.startswith("_") else name
+
+
+def read_records(path: str | Path, lenient: bool = False) -> Iterator[dict[str, Any]]:
+    """The records of a ``run`` output: a JSONL file, or a folder of Parquet files. A line that
+    is no record is a ``ValueError`` naming the file and line; with ``lenient``, it is passed
+    on as it is (a report shows it as a record of the wrong shape)."""
     path = Path(path)
     if path.is_dir():
         import pyarrow.parquet as pq
 
+        from .parquet import records_of
+
         for shard in sorted(path.glob("part-*.parquet")):
-            for text in pq.read_table(shard, columns=["record"]).column("record").to_pylist():
-                yield json.loads(text)
+            yield from records_of(pq.read_table(shard))
         return
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, 1):
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
+                if lenient:
+                    yield {"id": f"{path.name}:{line_no}", "error": f"not a JSON record ({exc.msg})"}
+                    continue
                 raise ValueError(f"{path}:{line_no}: not a JSON record ({exc.msg})") from None
+            if not lenient and (not isinstance(record, dict) or "id" not in record):
+                raise ValueError(f"{path}:{line_no}: not a record of this toolkit (a JSON object with an 'id')")
+            yield record
 
 
 def record_text(record: dict[str, Any]) -> str:
@@ -68,10 +85,13 @@ def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                               "src_text": text[src["start"]:src["end"]],
                               "tgt_lang": tgt["lang"], "tgt_start": tgt["start"], "tgt_end": tgt["end"],
                               "tgt_text": text[tgt["start"]:tgt["end"]], "score": pair["score"]})
-    document = {"id": doc_id, "source": record.get("source"), "error": record.get("error"),
+    signature = record.get("signature")
+    document = {"id": doc_id, "source": record.get("source"), "key": record.get("key"), "error": record.get("error"),
                 "segments": len(segments), "translated": sum(1 for r in seg_rows if r["translation"] is not None),
                 "passages": len(record.get("passages") or []),
-                "signature": (record.get("signature") or {}).get("digest")}
+                "signature": signature.get("digest") if isinstance(signature, dict) else signature}
+    for name, value in (record.get("meta") or {}).items():  # the caller's own fields, as columns
+        document[meta_column(name)] = value
     return {"documents": [document], "segments": seg_rows, "pairs": pair_rows}
 
 
@@ -95,5 +115,8 @@ def to_pandas(source: str | Path | Iterable[dict[str, Any]] | Any) -> dict[str, 
         records = [source.to_dict()]
     else:
         records = source
-    return {name: pd.DataFrame(rows, columns=list(COLUMNS[name])).astype(COLUMNS[name])
-            for name, rows in tables(records).items()}
+    frames = {}
+    for name, rows in tables(records).items():
+        extra = list(dict.fromkeys(k for row in rows for k in row if k not in COLUMNS[name]))
+        frames[name] = pd.DataFrame(rows, columns=[*COLUMNS[name], *extra]).astype(COLUMNS[name])
+    return frames

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, TextIO
 
+from ..types import Signature
+
 
 def dumps(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
@@ -30,7 +32,7 @@ class JsonlWriter:
 
     Each record goes out in a single ``write`` on a file opened with ``O_APPEND`` and is flushed
     to disk, so a run killed at any moment leaves only whole lines, plus at most one torn last
-    line, which :func:`completed_ids` drops and the next run overwrites.
+    line, which :func:`completed_keys` drops and the next run overwrites.
     """
 
     def __init__(self, path: str | Path | None, fsync: bool = True):
@@ -95,9 +97,106 @@ def _drop_torn_tail(path: Path) -> None:
         handle.truncate(0)
 
 
-def completed_ids(path: str | Path) -> set[str]:
-    """Ids of the whole records already in a JSONL output (for resuming a run)."""
-    return {str(record["id"]) for record in _records(Path(path))}
+def completed_keys(path: str | Path) -> set[str]:
+    """Keys of the whole records already in a JSONL output (for resuming a run)."""
+    return {str(record.get("key") or record["id"]) for record in _records(Path(path))}
+
+
+def signature_path(output: str | Path) -> Path:
+    """Where the signatures of a file output are written: ``OUT.signatures.json`` beside it
+    (``OUT/_signatures.json`` in a Parquet folder, :mod:`.parquet`)."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.signatures.json")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Whole or not at all: a temporary file beside ``path``, synced, renamed into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+class SignatureFile:
+    """The signatures of one output, written once each: ``{digest: signature}`` in a JSON file
+    beside it (the sacrebleu idea: provenance belongs to an output, and a record names it by a
+    short digest). Records of other settings appended to the same output add their signature
+    beside the first. With ``replace`` (an output being overwritten) the old file stays until
+    :meth:`commit`."""
+
+    def __init__(self, output: str | Path | None, replace: bool = False, path: Path | None = None):
+        self.path = path or signature_path(output)
+        self.replace = replace
+        self.known: dict[str, Any] = {} if replace else read_signatures(self.path)
+        self._dirty = False
+
+    @property
+    def _target(self) -> Path:
+        return self.path.with_name(f".{self.path.name}.{os.getpid()}.new") if self.replace else self.path
+
+    def add(self, signature: dict[str, Any]) -> str:
+        """The digest that names ``signature`` in records; written out when new."""
+        digest = str(signature.get("digest"))
+        if digest not in self.known:
+            components = {k: v for k, v in signature.items() if k != "digest"}
+            self.known[digest] = {"text": str(Signature(components)), **components}
+            write_atomically(self._target, (json.dumps(self.known, ensure_ascii=False, indent=1) + "\n").encode())
+        return digest
+
+    def commit(self) -> None:
+        if self.replace:
+            if self._target.exists():
+                os.replace(self._target, self.path)
+            elif self.path.exists():  # the new output has no signature: the old ones go with it
+                self.path.unlink()
+
+    def discard(self) -> None:
+        if self.replace and self._target.exists():
+            self._target.unlink()
+
+
+def read_signatures(path: str | Path) -> dict[str, Any]:
+    """``{digest: signature}`` of a signature file (empty when there is none)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remove_stale_temporaries(output: Path) -> list[Path]:
+    """Remove what a killed run on ``output`` left beside it (``.OUT.PID.tmp`` and the like,
+    whose process is gone); returns what was removed."""
+    removed = []
+    for stale in output.parent.glob(f".{output.name}.*"):
+        pids = [int(part) for part in stale.name[len(output.name) + 2:].split(".") if part.isdigit()]
+        if stale.name.endswith(".lock") or not pids or _alive(pids[0]):
+            continue
+        if stale.is_dir():
+            import shutil
+
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+        removed.append(stale)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this process only starts now: nothing of its own is there yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def drop_error_records(path: str | Path) -> int:
@@ -147,11 +246,16 @@ def _records(path: Path) -> Iterable[dict[str, Any]]:
 PAIR_FORMATS = ("tsv", "tmx", "moses")
 
 
+def _here(path: Path) -> Path:
+    return path
+
+
 def write_pairs(pairs: Iterable[tuple[str, str, float]], fmt: str, src_lang: str, tgt_lang: str,
-                output: str | Path | None) -> list[str]:
+                output: str | Path | None, place=_here) -> list[str]:
     """Aligned text pairs in one of :data:`PAIR_FORMATS`: TSV or TMX into ``output`` (``None``:
     standard output), Moses into ``output.SRC`` and ``output.TGT``. Returns the paths written.
-    The one writer of ``align-docs``, ``run --format`` and any command that writes pairs."""
+    The one writer of ``align-docs``, ``run --format`` and any command that writes pairs.
+    ``place(path)``: where to write ``path`` now (a runner's temporary, :class:`..runners.base.WholeOutput`)."""
     from .. import __version__
 
     pairs = list(pairs)
@@ -159,35 +263,67 @@ def write_pairs(pairs: Iterable[tuple[str, str, float]], fmt: str, src_lang: str
         if output is None:
             raise ValueError("Moses output needs a file prefix")
         paths = [f"{output}.{src_lang}", f"{output}.{tgt_lang}"]
-        write_moses(pairs, *paths)
+        write_moses(pairs, *(place(Path(p)) for p in paths))
         return paths
     if fmt == "tmx":
         data = tmx_document(pairs, src_lang, tgt_lang, __version__)
         if output is None:
             sys.stdout.buffer.write(data)
             return []
-        Path(output).write_bytes(data)
+        write_atomically(place(Path(output)), data)
         return [str(output)]
     if fmt != "tsv":
         raise ValueError(f"unknown pair format {fmt!r}; choose from {', '.join(PAIR_FORMATS)}")
     if output is None:
         write_tsv(pairs, sys.stdout)
         return []
-    with open(output, "w", encoding="utf-8") as out:
-        write_tsv(pairs, out)
+    import io
+
+    buffer = io.StringIO()
+    write_tsv(pairs, buffer)
+    write_atomically(place(Path(output)), buffer.getvalue().encode("utf-8"))
     return [str(output)]
 
 
+PIVOT = "en"
+
+
+def pair_order(src_lang: str, tgt_lang: str) -> tuple[str, str]:
+    """The one naming rule of pair files: the source language first, the pivot (English) last
+    (``az-en``, ``ru-en``); between two other languages, in alphabetical order (``az-ru``)."""
+    if tgt_lang == PIVOT or (src_lang != PIVOT and src_lang <= tgt_lang):
+        return src_lang, tgt_lang
+    return tgt_lang, src_lang
+
+
+def ordered_pairs(rows: Iterable[tuple[str, str, str, str, float]]) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
+    """``(src_lang, tgt_lang, src, tgt, score)`` rows grouped by language pair, each pair turned
+    to :func:`pair_order`'s direction."""
+    by_pair: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+    for sl, tl, src, tgt, score in rows:
+        if pair_order(sl, tl) != (sl, tl):
+            sl, tl, src, tgt = tl, sl, tgt, src
+        by_pair.setdefault((sl, tl), []).append((src, tgt, score))
+    return by_pair
+
+
 def write_pair_files(by_pair: dict[tuple[str, str], list[tuple[str, str, float]]], fmt: str,
-                     base: str | Path) -> list[Path]:
-    """One file set per language pair, named after ``base``: ``BASE.az-ru.tsv`` (or ``.tmx``),
-    Moses ``BASE.az-ru.az`` + ``BASE.az-ru.ru``. Returns the paths written."""
+                     base: str | Path, place=_here) -> list[Path]:
+    """One file set per language pair, named after ``base`` (less a ``.tsv``/``.tmx`` suffix
+    it already has): ``BASE.az-en.tsv`` (or ``.tmx``), Moses ``BASE.az-en.az`` +
+    ``BASE.az-en.en``. Pairs are named and turned by :func:`pair_order`. Returns the paths."""
     base = Path(base)
+    if base.suffix.lower() in (f".{fmt}", ".jsonl"):
+        base = base.with_suffix("")
+    turned: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+    for (sl, tl), pairs in by_pair.items():
+        for key, rows in ordered_pairs((sl, tl, a, b, score) for a, b, score in pairs).items():
+            turned.setdefault(key, []).extend(rows)
     written: list[Path] = []
-    for (sl, tl), pairs in sorted(by_pair.items()):
+    for (sl, tl), pairs in sorted(turned.items()):
         stem = base.with_name(f"{base.name}.{sl}-{tl}")
         output = stem if fmt == "moses" else stem.with_name(f"{stem.name}.{fmt}")
-        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output))
+        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output, place))
     return written
 
 

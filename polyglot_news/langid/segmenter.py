@@ -94,7 +94,7 @@ class Segmenter:
         base = settings or SegmentationConfig()
         settings = SegmentationConfig(**{**base.model_dump(), **overrides}) if overrides else base
         languages = list(languages or PipelineConfig().languages)
-        self.detector = detector or make_detector(settings.backend, languages, **settings.detector)
+        self.detector = detector or make_detector(settings.backend, languages, **settings.detector_options())
         self.full_weight_letters = settings.full_weight_letters
         self.label_weight = settings.label_weight
         # the Viterbi's states: the languages, then "und" once per script, so that Turkish next to
@@ -132,10 +132,10 @@ class Segmenter:
                     "full_weight_prose": self.full_weight_prose,
                     "switch_cost_line": self.switch_cost_line,
                     "switch_cost_inline": self.switch_cost_inline,
-                    "und_states": "one per script",
-                    "links": "no evidence",
-                    "capitals": "4+ words, none in lower case: read as lower case",
-                    "label_scripts": "any with a quarter of its letters",
+                    "und_states": "per-script",
+                    "links": "no-evidence",
+                    "capitals": "all-caps-4-words-as-lower",
+                    "label_scripts": "quarter-of-letters",
                 },
             }
         )

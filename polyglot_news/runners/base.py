@@ -2,9 +2,11 @@
 
 A *runner* (:mod:`.local`: serial or a process pool; :mod:`.ray`: Ray Data) maps a picklable
 per-document *processor* over documents and yields records. Everything else stays here, on
-the driver, shared by every runner: reading errors become error records, ids already in the
-output are skipped (resume), an id that repeats is reported (an error record for the repeat),
-a record the runner delivers twice (a retried task) is written once, the single fsync'd writer, the summary and progress.
+the driver, shared by every runner: reading errors become error records, inputs already in the
+output are skipped (resume, by each input's ``key``, :mod:`..io.readers`), a record the runner
+delivers twice (a retried task) is written once, the single fsync'd writer, the signature
+written once per output (:class:`..io.writers.SignatureFile`; each record names it by its
+digest), the summary and progress.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from ..io.readers import FileRef, ReadError
-from ..io.writers import JsonlWriter, completed_ids, drop_error_records
+from ..io.readers import FileRef, ReadError, input_key
+from ..io.writers import JsonlWriter, SignatureFile, completed_keys, drop_error_records, remove_stale_temporaries
 from ..logs import logger
 from ..types import Document
 
@@ -37,20 +39,28 @@ def output_lock(output: Path) -> Iterator[None]:
     writes it; a second run fails at once, naming the process that holds it."""
     import fcntl
 
-    lock = output.parent / f".{output.name}.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
+    real = Path(os.path.realpath(output))  # one lock per file, however its path is spelled
+    lock = real.parent / f".{real.name}.lock"
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    held = [fd]
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
             raise OutputLocked(f"{output} is being written by another run (pid {holder})") from None
+        if real.is_file():  # a hard link names the same file by another path: lock the file too
+            held.append(os.open(real, os.O_RDONLY))
+            try:
+                fcntl.flock(held[-1], fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise OutputLocked(f"{output} is being written by another run (through another name)") from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield
     finally:
-        os.close(fd)  # releases the lock
+        for handle in held:
+            os.close(handle)  # releases the locks
 
 
 class Runner(ABC):
@@ -74,6 +84,7 @@ class BatchSummary:
     done: int = 0
     failed: int = 0
     skipped: int = 0
+    shared_ids: int = 0
     segments: Counter | None = None
     translated: Counter = field(default_factory=Counter)
     passages: int | None = None
@@ -94,6 +105,9 @@ class BatchSummary:
 
     def lines(self) -> list[str]:
         out = [f"documents: {self.done} done, {self.failed} failed, {self.skipped} skipped (already in output)"]
+        if self.shared_ids:
+            out.append(f"ids shared by more than one input: {self.shared_ids} (each input has its record; "
+                       "'source' tells them apart)")
         if self.segments is not None:
             langs = ", ".join(f"{k}={v}" for k, v in sorted(self.segments.items())) or "none"
             out.append(f"segments per language: {langs}")
@@ -104,8 +118,19 @@ class BatchSummary:
         return out + [f"time: {self.seconds:.1f} s"]
 
 
-def error_record(doc_id: str, source: str, message: str) -> dict[str, Any]:
-    return {"id": doc_id, "source": source, "error": message}
+def error_record(doc_id: str, source: str, message: str, key: str | None = None,
+                 meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The record of an input that could not be processed: its names, its fields, the problem."""
+    record = {"id": doc_id, "source": source, "key": key or input_key("error", source)}
+    if meta:
+        record["meta"] = meta
+    return {**record, "error": message}
+
+
+def document_key(doc: Document) -> str:
+    """The key a batch knows a document by: the reader's (:mod:`..io.readers`), or for a
+    document made in Python, its id."""
+    return str(doc.metadata.get("key") or input_key("document", doc.id))
 
 
 def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
@@ -114,7 +139,8 @@ def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
         return process(doc)
     except Exception as exc:  # one bad document must not stop the batch
         message = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message)
+        return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message, document_key(doc),
+                            doc.metadata.get("meta"))
 
 
 def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]:
@@ -123,7 +149,7 @@ def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]
     if not isinstance(item, FileRef):
         return item
     loaded = item.load()
-    return error_record(loaded.id, loaded.source, loaded.message) if isinstance(loaded, ReadError) else loaded
+    return error_record(loaded.id, loaded.source, loaded.message, loaded.key) if isinstance(loaded, ReadError) else loaded
 
 
 def process_many(processor: Processor, items: list[Document | FileRef | dict[str, Any]]) -> list[dict[str, Any]]:
@@ -159,18 +185,26 @@ def run_batch(
     progress: bool = False,
     total: int | None = None,
     shard_size: int | None = None,
+    signature: str = "digest",
+    sinks: Iterable[Any] = (),
 ) -> BatchSummary:
     """Process every input with ``runner`` (serial by default) and write one record per input
     to ``output`` (JSONL; ``None`` or ``-``: standard output); returns the summary.
 
-    ``resume`` skips ids already in the output; inputs whose record there is an error are
-    retried (their old error records are removed first). A second run on the same output fails
-    at once (:class:`OutputLocked`). An existing output is replaced only with
-    ``overwrite``, atomically: the new records go to a temporary file beside it that takes its
-    place when the batch ends; without ``resume`` or ``overwrite`` an existing output is an error.
+    ``resume`` skips inputs already in the output (by key); inputs whose record there is an
+    error are retried (their old error records are removed first). A second run on the same
+    output fails at once (:class:`OutputLocked`), whatever path or link names it. An existing
+    output is replaced only with ``overwrite``, atomically: the new records go to a temporary
+    file beside it that takes its place when the batch ends (one that a killed run left is
+    removed by the next); without ``resume`` or ``overwrite`` an existing output is an error.
 
-    With ``shard_size``, ``output`` is a folder of Parquet shards of that many inputs each
-    (:mod:`..io.parquet`), and resuming skips the shards already written.
+    ``signature``: ``digest`` (each record names its signature by its digest; the signatures
+    themselves are written once, to ``OUT.signatures.json`` beside a file output) or ``full``
+    (each record carries its whole signature, as records written to a stream always do).
+
+    With ``shard_size``, ``output`` is a folder of Parquet files of up to that many records each
+    (:mod:`..io.parquet`), resumed by key as well. ``sinks``: more writers that every record is
+    handed to as it is written (pair files, :mod:`..io.pairs`); each is closed at the end.
     """
     from .local import SerialRunner
 
@@ -180,15 +214,79 @@ def run_batch(
         # a device or a pipe (/dev/stdout, /dev/full): written as a stream, never read back
         if shard_size is not None:
             raise NotADirectoryError(20, "Parquet output must be a folder", str(path))
-        return _run_jsonl(inputs, processor, path, runner, False, False, progress, total, stream=True)
+        return _run_jsonl(inputs, processor, path, runner, False, False, progress, total, "full", sinks, stream=True)
+    if path is not None:
+        _check_folder(path)
     with output_lock(path) if path is not None else nullcontext():
+        if path is not None:
+            remove_stale_temporaries(path)
         if shard_size is not None:
-            return _run_sharded(inputs, processor, path, runner, shard_size, progress, total)
-        return _run_jsonl(inputs, processor, path, runner, resume, overwrite, progress, total)
+            return _run_sharded(inputs, processor, path, runner, shard_size, resume, overwrite, progress, total,
+                                signature, sinks)
+        return _run_jsonl(inputs, processor, path, runner, resume, overwrite, progress, total,
+                          signature if path is not None else "full", sinks)
+
+
+class WholeOutput:
+    """The path to disk of a command whose result is whole, not per input (``align-docs``,
+    ``align-corpus``): the output locked while it is written (:func:`output_lock`), its files
+    written to temporaries beside them that take their places only when the command succeeds
+    (a killed run leaves the old files whole, and the next run removes its temporaries), and an
+    existing file replaced only with ``overwrite``.
+
+    >>> with WholeOutput(Path("pairs.jsonl"), overwrite=True) as out:
+    ...     with JsonlWriter(out.place("pairs.jsonl")) as writer: ...
+    """
+
+    def __init__(self, base: str | Path, overwrite: bool = False):
+        self.base = Path(base)
+        self.overwrite = overwrite
+        self._temps: dict[Path, Path] = {}
+        self._lock = output_lock(self.base)
+
+    def __enter__(self) -> "WholeOutput":
+        _check_folder(self.base)
+        self._lock.__enter__()
+        remove_stale_temporaries(self.base)
+        return self
+
+    def place(self, path: str | Path) -> Path:
+        """Where to write ``path`` now (a temporary beside it); it takes the place at the end."""
+        path = Path(path)
+        if path.exists() and (path.is_dir() or path.stat().st_size) and not self.overwrite:
+            raise FileExistsError(f"{path} already exists: --overwrite replaces it")
+        if path != self.base:
+            remove_stale_temporaries(path)
+        self._temps[path] = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        return self._temps[path]
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            if kind is None:
+                for path, tmp in self._temps.items():
+                    if tmp.exists():
+                        os.replace(tmp, path)
+        finally:
+            for tmp in self._temps.values():
+                tmp.unlink(missing_ok=True)
+            self._lock.__exit__(kind, exc, tb)
+
+
+def _check_folder(path: Path) -> None:
+    """The output's folder must be there: a run never creates folders of a mistyped path."""
+    parent = path.parent
+    for above in [parent, *parent.parents]:
+        if above.exists():
+            if not above.is_dir():
+                raise NotADirectoryError(20, "Not a directory (a file where a folder is needed)", str(above))
+            break
+    if not parent.is_dir():
+        raise FileNotFoundError(2, "No such folder (create it first)", str(parent))
 
 
 def _run_jsonl(inputs, processor: Processor, path: Path | None, runner: Runner, resume: bool, overwrite: bool,
-               progress: bool, total: int | None, stream: bool = False) -> BatchSummary:
+               progress: bool, total: int | None, signature: str, sinks: Iterable[Any],
+               stream: bool = False) -> BatchSummary:
     target = path
     if not stream and path is not None and path.exists() and path.stat().st_size:
         if overwrite:
@@ -197,53 +295,77 @@ def _run_jsonl(inputs, processor: Processor, path: Path | None, runner: Runner, 
             raise FileExistsError(f"{path} already holds records: resume, or overwrite it explicitly")
     if resume and not overwrite and not stream and path is not None and path.exists():
         drop_error_records(path)  # retried below: one record per input in the end
-        skip = completed_ids(path)
+        skip = completed_keys(path)
     else:
         skip = set()
+    signatures = SignatureFile(path, replace=target != path) if signature == "digest" and path is not None else None
     try:
         with JsonlWriter(target) as writer:
-            summary = _drive(inputs, processor, runner, writer.write, skip, None, progress, total)
+            summary = _drive(inputs, processor, runner, writer.write, skip, progress, total, signatures, sinks)
+        if signatures is not None:
+            signatures.commit()
         if target != path:
             os.replace(target, path)
     finally:
         if target != path and target is not None and target.exists():
             target.unlink()
+        if signatures is not None:
+            signatures.discard()
     return summary
 
 
-def _run_sharded(inputs, processor: Processor, folder: Path, runner: Runner, shard_size: int, progress: bool,
-                 total: int | None) -> BatchSummary:
+def _run_sharded(inputs, processor: Processor, folder: Path, runner: Runner, shard_size: int, resume: bool,
+                 overwrite: bool, progress: bool, total: int | None, signature: str,
+                 sinks: Iterable[Any]) -> BatchSummary:
     from ..io.parquet import ParquetShards
 
-    shards = ParquetShards(folder, shard_size)
-    positions = iter(range(1 << 62))
-    summary = _drive(inputs, processor, runner, shards.write, set(),
-                     lambda doc_id: shards.expect(next(positions), doc_id), progress, total)
-    shards.close()
+    shards = ParquetShards(folder, shard_size, overwrite=overwrite, resume=resume)
+    signatures = SignatureFile(None, replace=overwrite, path=shards.signature_path) if signature == "digest" else None
+    try:
+        summary = _drive(inputs, processor, runner, shards.write, shards.done_keys(), progress, total,
+                         signatures, sinks)
+        shards.close()
+        if signatures is not None:
+            signatures.commit()
+        shards.commit()
+    finally:
+        shards.discard()
+        if signatures is not None:
+            signatures.discard()
     return summary
 
 
 def _drive(inputs, processor: Processor, runner: Runner, write: Callable[[dict[str, Any]], None],
-           skip: set[str], wanted: Callable[[str], bool] | None, progress: bool, total: int | None) -> BatchSummary:
+           skip: set[str], progress: bool, total: int | None, signatures: SignatureFile | None,
+           sinks: Iterable[Any] = ()) -> BatchSummary:
     """Run the documents through the runner and hand every record to ``write`` once."""
     summary = BatchSummary()
     started = time.perf_counter()
     bar = _progress_bar(progress, total)
     written: set[str] = set()
+    sinks = list(sinks)
 
     def emit(record: dict[str, Any]) -> None:
-        if record["id"] in written:  # delivered twice (a retried task): written once
+        key = record.get("key") or input_key("document", record["id"])
+        if key in written:  # delivered twice (a retried task): written once
             return
-        written.add(record["id"])
+        written.add(key)
+        record = {**record, "key": key}
+        if signatures is not None and isinstance(record.get("signature"), dict):
+            record["signature"] = signatures.add(record["signature"])
         write(record)
+        for sink in sinks:
+            sink.write(record)
         _account(summary, record, bar)
 
     try:
-        for record in runner.map(processor, _documents(inputs, skip, summary, emit, wanted)):
+        for record in runner.map(processor, _documents(inputs, skip, summary, emit)):
             emit(record)
     finally:
         if bar is not None:
             bar.close()
+        for sink in sinks:
+            sink.close()
         summary.seconds = time.perf_counter() - started
     return summary
 
@@ -258,36 +380,35 @@ def _account(summary: BatchSummary, record: dict[str, Any], bar) -> None:
         bar.update(1)
 
 
-def _documents(inputs: Iterable[Document | ReadError | FileRef], skip_ids: set[str], summary: BatchSummary,
-               emit: Callable[[dict[str, Any]], None],
-               wanted: Callable[[str], bool] | None = None) -> Iterator[Document | FileRef]:
+def _documents(inputs: Iterable[Document | ReadError | FileRef], skip_keys: set[str], summary: BatchSummary,
+               emit: Callable[[dict[str, Any]], None]) -> Iterator[Document | FileRef]:
     """Documents not yet in the output. Inputs that could not be read are written as error
-    records right here. Ids are the inputs' identity (:mod:`..io.readers`): an id that comes
-    again (a JSONL file that repeats its own ids, two documents given alike) is never renamed
-    into another input's id; the repeat gets an error record of its own, under its source
-    (``feed.jsonl:7``), saying which input holds the id. ``wanted``, asked once per input in
-    order, can skip inputs too (shards already written)."""
-    first: dict[str, str] = {}  # id → the source of the input that has it
+    records right here. Inputs are known by their key (:mod:`..io.readers`): the same input
+    given twice (two documents made in Python with one id) gets an error record for the
+    repeat; two inputs that carry the same caller id are both processed (the summary counts
+    such ids)."""
+    keys: dict[str, str] = {}  # key → the source of the input that has it
+    ids: Counter = Counter()
     for position, item in enumerate(inputs):
-        source = item.source if isinstance(item, (ReadError, FileRef)) else str(item.metadata.get("source", item.id))
-        if item.id in first:
-            repeat = error_record(_repeat_id(source, position, first), source,
-                                  f"duplicate id {item.id!r}: already the id of {first[item.id]}")
-            item = ReadError(repeat["id"], source, repeat["error"])
-        first.setdefault(item.id, source)
-        if item.id in skip_ids or (wanted is not None and not wanted(item.id)):
+        if isinstance(item, (ReadError, FileRef)):
+            source, key = item.source, item.key
+        else:
+            source, key = str(item.metadata.get("source", item.id)), document_key(item)
+        ids[item.id] += 1
+        if ids[item.id] == 2:
+            summary.shared_ids += 1
+        if key in keys:
+            message = f"the same input again: already read as {keys[key]}"
+            key = input_key("repeat", key, position)
+            item = ReadError(item.id, source, message, key)
+        keys.setdefault(key, source)
+        if key in skip_keys:
             summary.skipped += 1
             continue
         if isinstance(item, ReadError):
-            emit(error_record(item.id, item.source, item.message))
+            emit(error_record(item.id, item.source, item.message, item.key))
         else:
             yield item
-
-
-def _repeat_id(source: str, position: int, taken: dict[str, str]) -> str:
-    """The id of a repeated input's error record: its source, which is unique for files and
-    JSONL lines; the input's position where even that is taken (documents given in Python)."""
-    return source if source not in taken else f"{source}@{position}"
 
 
 def _progress_bar(enabled: bool, total: int | None):

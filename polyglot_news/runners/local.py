@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Iterator
 
 from ..logs import logger
@@ -43,12 +46,13 @@ class ProcessPoolRunner(Runner):
         # spawn, not fork: forking a process that holds OpenMP and torch thread pools can deadlock
         context = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_start,
-                                   initargs=(processor,))
+                                   initargs=(processor, os.getpid()))
         finished = False
         try:
             pending: list[Future] = []
             for batch in batches(documents, self.batch_size):
-                pending.append(pool.submit(_process, batch))
+                with _main_module_hidden(processor):
+                    pending.append(pool.submit(_process, batch))
                 while len(pending) > 2 * self.workers:
                     yield from pending.pop(0).result()
             for item in pending:
@@ -83,12 +87,45 @@ def _stop(pool: ProcessPoolExecutor) -> None:
         manager.join(timeout=5)
 
 
-def _start(processor: Processor) -> None:
+@contextmanager
+def _main_module_hidden(processor: Processor) -> Iterator[None]:
+    """Workers started meanwhile do not import the caller's script again. A spawned process
+    runs the main module of its parent before its work; a script that calls ``run_batch`` at
+    its top level, without ``if __name__ == "__main__":``, would run its batch once more in
+    every worker. The processor comes from this package, so a worker needs nothing of the
+    script; where it does come from the script, the script is imported as usual."""
+    main = sys.modules.get("__main__")
+    if main is None or type(processor).__module__ == "__main__" or not getattr(main, "__file__", None):
+        yield
+        return
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if name in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__spec__ = None
+    try:
+        yield
+    finally:
+        main.__dict__.update(saved)
+
+
+def _start(processor: Processor, parent: int) -> None:
     global _worker
     import torch
 
     torch.set_num_threads(1)
     _worker = processor
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """End this worker when the process that started it is gone (killed with SIGKILL, or by the
+    kernel's OOM killer, it had no chance to stop its workers): an orphan would hold its models'
+    memory for good."""
+    import time
+
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
 
 
 def _process(docs: list[Document]) -> list[dict[str, Any]]:

@@ -30,8 +30,8 @@ def _documents(batch: dict[str, Any]) -> list[Document | dict[str, Any]]:
     items: list[Document | dict[str, Any]] = []
     for doc_id, text, meta, error in zip(batch["id"], batch["text"], batch["metadata"], errors):
         meta = json.loads(meta)
-        items.append(error_record(str(doc_id), meta.get("source", str(doc_id)), str(error)) if error
-                     else Document(str(doc_id), str(text), meta))
+        items.append(error_record(str(doc_id), meta.get("source", str(doc_id)), str(error), meta.get("key"))
+                     if error else Document(str(doc_id), str(text), meta))
     return items
 
 
@@ -42,7 +42,8 @@ def _read(batch: dict[str, Any]) -> dict[str, Any]:
     out["error"] = [""] * len(out["id"])
     for k, path in enumerate(out["path"]):
         if path:
-            loaded = load(FileRef(str(out["id"][k]), str(path), int(out["max_bytes"][k])))
+            key = json.loads(out["metadata"][k]).get("key", "")
+            loaded = load(FileRef(str(out["id"][k]), str(path), key, int(out["max_bytes"][k])))
             if isinstance(loaded, Document):
                 out["text"][k] = loaded.text
             else:
@@ -161,7 +162,8 @@ class RayRunner(Runner):
 
 def _row(item: Document | FileRef) -> dict[str, Any]:
     if isinstance(item, FileRef):
-        return {"id": item.id, "text": "", "metadata": json.dumps({"source": item.source}, ensure_ascii=False),
+        return {"id": item.id, "text": "",
+                "metadata": json.dumps({"source": item.source, "key": item.key}, ensure_ascii=False),
                 "path": item.source, "max_bytes": item.max_bytes}
     return {"id": item.id, "text": item.text, "metadata": json.dumps(item.metadata, ensure_ascii=False),
             "path": "", "max_bytes": 0}

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from platformdirs import user_cache_dir
 
-from ..sqlite import connect, select_in
+from ..sqlite import CacheFile, select_in
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS translations (
@@ -42,12 +42,13 @@ class TranslationCache:
 
     def __init__(self, path: str | Path | None = None, timeout: float = 60.0):
         self.path = Path(path) if path else default_cache_path()
-        self._conn = connect(self.path, SCHEMA, timeout)
+        self._db = CacheFile(self.path, SCHEMA, timeout)
         self.hits = 0
         self.misses = 0
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
-        found = dict(select_in(self._conn, "SELECT key, target FROM translations WHERE key IN ({marks})", keys))
+        found = self._db.call(lambda conn: dict(select_in(
+            conn, "SELECT key, target FROM translations WHERE key IN ({marks})", keys)), {})
         self.hits += len(found)
         self.misses += len(set(keys)) - len(found)
         return found
@@ -55,15 +56,18 @@ class TranslationCache:
     def put_many(self, rows: Iterable[tuple[str, str, str, str]]) -> None:
         """Store ``(key, model, source, target)`` rows in one transaction."""
         now = time.time()
-        with self._conn:
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany(
-                "INSERT OR REPLACE INTO translations (key, model, source, target, created) VALUES (?, ?, ?, ?, ?)",
-                [(k, m, s, t, now) for k, m, s, t in rows],
-            )
+        rows = [(k, m, s, t, now) for k, m, s, t in rows]
+
+        def put(conn) -> None:
+            with conn:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.executemany("INSERT OR REPLACE INTO translations (key, model, source, target, created) "
+                                 "VALUES (?, ?, ?, ?, ?)", rows)
+
+        self._db.call(put, None)
 
     def __len__(self) -> int:
-        return self._conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+        return self._db.call(lambda conn: conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0], 0)
 
     def close(self) -> None:
-        self._conn.close()
+        self._db.close()
