@@ -690,6 +690,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         where = getattr(exc, "filename", None) or args.run_output
         raise UsageError(f"{where}: {getattr(exc, 'strerror', None) or exc}" if isinstance(exc, OSError)
                          else str(exc)) from None
+    if summary["wrong"]:
+        print(f"warning: {summary['wrong']} records of the wrong shape, each shown as a document that says so",
+              file=sys.stderr)
     if not args.quiet:
         print(f"report of {summary['documents']} documents written to {args.output}", file=sys.stderr)
     if args.screenshot:

@@ -44,6 +44,7 @@ def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = Non
     return {
         "documents": documents,
         "summary": {"documents": len(documents), "errors": sum(1 for d in documents if d["error"]),
+                    "wrong": sum(1 for d in documents if d.get("shape") is False),
                     "segments": dict(sorted(segments.items())),
                     "passages": sum(len(d["passages"]) for d in documents), "limited": total > len(documents)},
     }
@@ -66,8 +67,13 @@ def render_report(data: dict[str, Any], title: str = "polyglot_news report") -> 
 
 def write_report(source: str | Path, output: str | Path, encoder: Encoder | None = None,
                  limit: int | None = None) -> dict[str, Any]:
-    """Read a ``run`` output, write its report page; returns the page's summary."""
+    """Read a ``run`` output, write its report page; returns the page's summary (``wrong``:
+    how many records were of the wrong shape, each shown as a document that says so). A file
+    with no record of a run at all is a ``ValueError``."""
     data = report_data(read_records(source, lenient=True), encoder, limit)
+    wrong = [d for d in data["documents"] if d.get("shape") is False]
+    if wrong and len(wrong) == len(data["documents"]):
+        raise ValueError(f"{source}: no record of a run in it ({wrong[0]['error']})")
     page = render_report(data, title=f"polyglot_news · {Path(source).name}")
     try:
         Path(output).write_text(page, encoding="utf-8")
@@ -80,12 +86,14 @@ def _checked_document(record: Any, number: int, encoder: Encoder | None) -> dict
     """The page's document of a record, or of a record of the wrong shape, a document that says
     so (the page shows every record it was given)."""
     try:
+        if isinstance(record, ValueError):  # a line that is no JSON record at all
+            raise record
         _check_record(record)
         return _document(record, encoder)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         doc_id = str(record.get("id", f"record {number}")) if isinstance(record, dict) else f"record {number}"
         return {"id": doc_id, "source": None, "error": f"record {number} is not a run record: {exc}",
-                "text": "", "segments": [], "counts": {}, "passages": [], "translation_note": None}
+                "text": "", "segments": [], "counts": {}, "passages": [], "translation_note": None, "shape": False}
 
 
 def _check_record(record: Any) -> None:

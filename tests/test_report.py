@@ -140,4 +140,5 @@ def test_report_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["report", str(bad), "-o", str(tmp_path / "r.html"), "--no-heatmaps"]) == 2
     assert main(["report", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "r.html"), "--no-heatmaps"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 2 and "bad.jsonl:1: not a JSON record" in err[0] and "missing.jsonl" in err[1]
+    assert len(err) == 2 and "bad.jsonl: no record of a run in it" in err[0] and "missing.jsonl" in err[1]
+    assert "bad.jsonl:1: not a JSON record" in err[0]

@@ -33,10 +33,11 @@ def meta_column(name: str) -> str:
     return f"meta_{name}" if name in RESERVED or name in COLUMNS["documents"] or name.startswith("_") else name
 
 
-def read_records(path: str | Path, lenient: bool = False) -> Iterator[dict[str, Any]]:
+def read_records(path: str | Path, lenient: bool = False) -> Iterator[Any]:
     """The records of a ``run`` output: a JSONL file, or a folder of Parquet files. A line that
-    is no record is a ``ValueError`` naming the file and line; with ``lenient``, it is passed
-    on as it is (a report shows it as a record of the wrong shape)."""
+    is no record is a ``ValueError`` naming the file and line; with ``lenient``, that error is
+    yielded in the record's place and a line of the wrong shape passed on as it is (a report
+    shows each as a document that says what is wrong)."""
     path = Path(path)
     if path.is_dir():
         import pyarrow.parquet as pq
@@ -54,7 +55,7 @@ def read_records(path: str | Path, lenient: bool = False) -> Iterator[dict[str, 
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 if lenient:
-                    yield {"id": f"{path.name}:{line_no}", "error": f"not a JSON record ({exc.msg})"}
+                    yield ValueError(f"{path}:{line_no}: not a JSON record ({exc.msg})")
                     continue
                 raise ValueError(f"{path}:{line_no}: not a JSON record ({exc.msg})") from None
             if not lenient and (not isinstance(record, dict) or "id" not in record):
