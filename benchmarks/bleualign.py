@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 from polyglot_news.alignment.documents import align_documents, document_encoder, document_scorer
-from polyglot_news.alignment.evaluation import group_shapes, read_gold_groups, stretch_verdicts, strict_lax_scores
+from polyglot_news.alignment.metrics import group_shapes, read_gold_groups, stretch_verdicts, strict_lax_scores
 from polyglot_news.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent

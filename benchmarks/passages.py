@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from polyglot_news import Pipeline
-from polyglot_news.alignment.evaluation import PageScores, build_dev_pages, build_unrelated_pages, score_pages
+from polyglot_news.alignment.metrics import PageScores, score_pages
+from polyglot_news.alignment.devdata import build_dev_pages, build_unrelated_pages
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.io.datasets import read_parallel_dir
 

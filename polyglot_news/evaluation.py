@@ -111,7 +111,7 @@ def langid_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, An
 def align_scores(gold_path: str | Path, predicted_path: str | Path) -> dict[str, float]:
     """Strict and lax precision/recall/F1 of predicted groups against gold ones, each file in the
     ``[src ids]:[tgt ids]`` line format (Bleualign, Vecalign) or align-docs' JSONL."""
-    from .alignment.evaluation import read_gold_groups, strict_lax_scores
+    from .alignment.metrics import read_gold_groups, strict_lax_scores
 
     return strict_lax_scores(read_gold_groups(predicted_path), read_gold_groups(gold_path)).to_dict()
 

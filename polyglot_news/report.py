@@ -45,6 +45,7 @@ def report_data(records: Iterable[dict[str, Any]], encoder: Encoder | None = Non
         "documents": documents,
         "summary": {"documents": len(documents), "errors": sum(1 for d in documents if d["error"]),
                     "wrong": sum(1 for d in documents if d.get("shape") is False),
+                    "flagged": sum(d.get("flagged", 0) for d in documents),
                     "segments": dict(sorted(segments.items())),
                     "passages": sum(len(d["passages"]) for d in documents), "limited": total > len(documents)},
     }
@@ -138,11 +139,19 @@ def _document(record: dict[str, Any], encoder: Encoder | None) -> dict[str, Any]
         "counts": dict(Counter(s["lang"] for s in segments)),
         "passages": [dict(p) for p in record.get("passages") or []],
         "translation_note": next((n for n in record.get("notes", []) if "translation" in n), None),
+        "flagged": _flagged(record),
     }
     if encoder is not None and doc["passages"]:
         for passage in doc["passages"]:
             passage["heatmaps"] = _heatmaps(text, passage["pairs"], encoder)
     return doc
+
+
+def _flagged(record: dict[str, Any]) -> int:
+    """How many of a record's translations and aligned pairs carry a quality flag."""
+    translations = [(s.get("translation") or {}).get("quality") for s in record.get("segments") or []]
+    pairs = [pair.get("quality") for p in record.get("passages") or [] for pair in p.get("pairs") or []]
+    return sum(1 for q in translations + pairs if q and q.get("flags"))
 
 
 def _heatmaps(text: str, pairs: list[dict[str, Any]], encoder: Encoder) -> list[dict[str, Any]]:

@@ -18,6 +18,11 @@ import sentencex
 
 from .scripts import script_counts
 
+#: a quotation: an opening mark, its text (group 1, without the spaces at its ends), a closing
+#: mark, on one line; the one pattern of language id (words in quotes may be another
+#: language's) and of passages (a quote is matched sentence by sentence)
+QUOTED = re.compile(r"[«“„\"]\s*([^«»“”„\"\n]*?)\s*[»”“\"]")
+
 SPLITTER = {"name": "sentencex", "version": version("sentencex")}
 
 #: a text that ends as a sentence does: a full stop, ! ? or …, then perhaps closing quotes or
@@ -55,12 +60,35 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
     return spans
 
 
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def lines(text: str) -> list[tuple[int, str]]:
+    """Each line of ``text`` (blank ones too) with its offset, without its line break; the
+    line break that ends a text starts no line of its own."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    if out and out[-1][1] == "":
+        out.pop()
+    return out
 
 
 def sentences_by_line(text: str) -> list[list[tuple[int, int]]]:
-    """:func:`split_sentences` line by line: for each line of ``text`` (blank ones too), its
-    sentence spans in offsets of ``text``. No sentence crosses a line: a headline, a dateline or
-    a menu item is never run into the line after it."""
-    return [[(line.start() + s, line.start() + e) for s, e in split_sentences(line.group())]
-            for line in _LINE.finditer(text)]
+    """:func:`split_sentences` line by line, the one line-aware splitter of segmentation,
+    translation, passages, align-docs and align-corpus: for each line of ``text`` (blank ones
+    too), its sentence spans in offsets of ``text``. No sentence crosses a line: a headline, a
+    dateline, a caption or a menu item is never run into the line after it."""
+    return [[(start + s, start + e) for s, e in split_sentences(line)] for start, line in lines(text)]
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of ``text``, line by line (:func:`sentences_by_line`), each without the
+    spaces at its ends."""
+    return [text[s:e].strip() for spans in sentences_by_line(text) for s, e in spans if text[s:e].strip()]
+
+
+def unwrap(text: str) -> str:
+    """Text whose lines were wrapped, with each single line break made a space (a blank line
+    still ends a paragraph)."""
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)

@@ -59,6 +59,7 @@ class CacheFile:
         try:
             conn = connect(self.path, self.schema, self.timeout)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            self._inode = self.path.stat().st_ino
             return conn
         except sqlite3.DatabaseError as exc:
             if _is_busy(exc):
@@ -88,6 +89,11 @@ class CacheFile:
         conn = getattr(self, "conn", None)
         if conn is not None:
             conn.close()
+        try:
+            if conn is not None and self.path.stat().st_ino != getattr(self, "_inode", None):
+                return  # another connection (this process's or another's) moved it aside already
+        except FileNotFoundError:
+            return
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{os.getpid()}")
         try:

@@ -132,18 +132,29 @@ class TranslationChunk:
 
 @dataclass
 class Translation:
-    """The English translation of one segment, with the chunks that cover it."""
+    """The English translation of one segment, with the chunks that cover it, and the verdict
+    on it (``quality``: ``{"score", "flags"}``, :mod:`polyglot_news.quality`) where scored.
+    ``retried``: set where a flagged first output was translated again (``"kept first"`` or
+    ``"kept second"``)."""
 
     text: str
     model: str
     chunks: list[TranslationChunk]
+    quality: dict[str, Any] | None = None
+    retried: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "model": self.model, "chunks": [c.to_dict() for c in self.chunks]}
+        out = {"text": self.text, "model": self.model, "chunks": [c.to_dict() for c in self.chunks]}
+        if self.quality is not None:
+            out["quality"] = self.quality
+        if self.retried is not None:
+            out["retried"] = self.retried
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Translation":
-        return cls(data["text"], data["model"], [TranslationChunk.from_dict(c) for c in data["chunks"]])
+        return cls(data["text"], data["model"], [TranslationChunk.from_dict(c) for c in data["chunks"]],
+                   data.get("quality"), data.get("retried"))
 
 
 @dataclass(frozen=True)
@@ -164,18 +175,24 @@ class Span:
 
 @dataclass
 class SentencePair:
-    """Two aligned sentence groups; each side is a span covering one or more sentences."""
+    """Two aligned sentence groups; each side is a span covering one or more sentences.
+    ``score``: the aligner's; ``quality``: the verdict on the pair (``{"score", "flags"}``,
+    :mod:`polyglot_news.quality`) where scored."""
 
     src: Span
     tgt: Span
     score: float
+    quality: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"src": self.src.to_dict(), "tgt": self.tgt.to_dict(), "score": round(self.score, 4)}
+        out = {"src": self.src.to_dict(), "tgt": self.tgt.to_dict(), "score": round(self.score, 4)}
+        if self.quality is not None:
+            out["quality"] = self.quality
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "SentencePair":
-        return cls(Span.from_dict(data["src"]), Span.from_dict(data["tgt"]), float(data["score"]))
+        return cls(Span.from_dict(data["src"]), Span.from_dict(data["tgt"]), float(data["score"]), data.get("quality"))
 
 
 @dataclass
@@ -204,11 +221,16 @@ class Passage:
 
 @dataclass
 class AlignedGroup:
-    """One group of a document-to-document alignment: 0-based sentence indices on each side."""
+    """One group of a document-to-document alignment: 0-based sentence indices on each side;
+    ``quality`` where scored (a group with both sides)."""
 
     src: list[int]
     tgt: list[int]
     score: float
+    quality: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"src": list(self.src), "tgt": list(self.tgt), "score": round(self.score, 4)}
+        out = {"src": list(self.src), "tgt": list(self.tgt), "score": round(self.score, 4)}
+        if self.quality is not None:
+            out["quality"] = self.quality
+        return out

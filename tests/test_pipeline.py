@@ -304,6 +304,6 @@ def test_building_the_pipeline_is_not_counted_in_the_first_documents_time(monkey
 
     monkeypatch.setattr(module.Pipeline, "__init__", slow_build)
     processor = module.DocumentProcessor(str(OFFLINE), ("segment",))
-    states = processor.segments_states([Document("a", "Salam, necəsən?"), Document("b", "Hello there.")])
-    assert [len(s["segments"]) for s in states] == [1, 1]
-    assert all(s["seconds"] < 1.0 for s in states)
+    states = processor.segment_many([Document("a", "Salam, necəsən?"), Document("b", "Hello there.")])
+    assert [len(s.segments) for s in states] == [1, 1]
+    assert all(s.seconds < 1.0 for s in states)

@@ -183,7 +183,7 @@ def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_p
 
 
 def _editions(folder, dev_pairs, n=16):
-    from polyglot_news.alignment.evaluation import build_editions
+    from polyglot_news.alignment.devdata import build_editions
 
     az, en, _ = build_editions([p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"], n, seed=1)
     for lang, docs in (("az", az), ("en", en)):

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -210,7 +209,7 @@ def test_pair_files_are_named_source_first_pivot_last(tmp_path):
     by_pair = ordered_pairs([("en", "az", "Hello.", "Salam.", 0.9), ("ru", "az", "Привет.", "Salam.", 0.8)])
     written = write_pair_files(by_pair, "tsv", tmp_path / "c3.tsv")
     assert sorted(p.name for p in written) == ["c3.az-en.tsv", "c3.az-ru.tsv"]
-    assert (tmp_path / "c3.az-en.tsv").read_text(encoding="utf-8") == "Salam.\tHello.\t0.9000\n"
+    assert (tmp_path / "c3.az-en.tsv").read_text(encoding="utf-8") == "Salam.\tHello.\t0.9000\t\t\n"
 
 
 def test_translate_without_a_config_uses_the_default_configs_backend():

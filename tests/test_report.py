@@ -87,7 +87,7 @@ def test_the_page_shows_segments_translations_and_passage_links(page_file, run_o
         assert button.get_attribute("aria-pressed") == "true"
         linked = {b.get_attribute("data-key") for b in passages.first.locator(".sent.linked").all()}
         assert linked == expected
-        scores = passages.first.locator("table.pairs tbody tr td:last-child").all_text_contents()
+        scores = passages.first.locator("table.pairs tbody tr td:nth-child(4)").all_text_contents()
         assert scores == [f"{p['score']:.2f}" for p in first["pairs"]]
         heat = passages.first.locator("table.heat")
         assert heat.count() == len({(p["src"]["lang"], p["tgt"]["lang"]) for p in first["pairs"]})

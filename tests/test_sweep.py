@@ -3,7 +3,6 @@ user runs it: through the command line, in a fresh process where the case needs 
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess

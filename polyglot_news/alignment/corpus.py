@@ -38,7 +38,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..config import AlignmentConfig
-from ..sentences import split_sentences
+from ..sentences import sentence_texts
 from ..types import AlignedGroup, Document
 from .documents import group_texts
 from .encoders import Encoder
@@ -229,10 +229,7 @@ def _usual_length_ratio(a: Sequence[DocumentFeatures], b: Sequence[DocumentFeatu
 
 def document_sentences(doc: Document) -> list[str]:
     """The sentences of a document, line by line (no sentence across a line break)."""
-    out = []
-    for line in doc.text.split("\n"):
-        out.extend(line[s:e].strip() for s, e in split_sentences(line) if line[s:e].strip())
-    return out
+    return sentence_texts(doc.text)
 
 
 @dataclass
@@ -266,7 +263,8 @@ class CorpusAlignment:
                 docs[lang] = self.documents[lang][pair.src].id
                 placed[lang].add(pair.src)
                 alignments += [{"src_lang": lang, "tgt_lang": self.pivot, "src": g.src, "tgt": g.tgt,
-                                "score": round(g.score, 4)} for g in pair.groups]
+                                "score": round(g.score, 4), **({"quality": g.quality} if g.quality else {})}
+                               for g in pair.groups]
             placed[self.pivot].add(p)
             score = min(pair.margin for pair in members.values())
             records.append({"documents": {lang: docs[lang] for lang in self.langs if lang in docs},
@@ -277,10 +275,10 @@ class CorpusAlignment:
                     records.append({"documents": {lang: doc.id}, "score": None, "pairs": []})
         return records
 
-    def text_pairs(self) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
+    def text_pairs(self) -> dict[tuple[str, str], list[tuple[str, str, float, dict | None]]]:
         """Aligned sentence pairs of every accepted document pair, per language pair (for TSV,
-        TMX, Moses)."""
-        out: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
+        TMX, Moses), each with its verdict where scored."""
+        out: dict[tuple[str, str], list[tuple[str, str, float, dict | None]]] = {}
         for lang, pairs in self.accepted.items():
             for pair in pairs:
                 out.setdefault((lang, self.pivot), []).extend(
@@ -343,7 +341,7 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
     if background is None:
         background = background_by_language()
     config = config or AlignmentConfig()
-    settings = config.align_settings()
+    settings = config.search
     langs = list(collections)
     if not 2 <= len(langs) <= 3:
         raise ValueError(f"align_corpus takes two or three collections, not {len(langs)}")
@@ -383,7 +381,7 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
         ratio = _usual_length_ratio(here, there)
 
         def features(i: int, j: int) -> float:
-            return feature_factor(here[i], there[j], ratio, config.max_days_apart, config.feature_weight)
+            return feature_factor(here[i], there[j], ratio, config.corpus.max_days_apart, config.corpus.feature_weight)
 
         matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features)
         seconds["matching"] += time.perf_counter() - clock
@@ -393,8 +391,8 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
-            pair.min_score = 1.0 - scorer.skip_cost(config.aligned_quantile) if src and tgt else 0.0
-            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= config.min_aligned_share
+            pair.min_score = 1.0 - scorer.skip_cost(config.corpus.aligned_quantile) if src and tgt else 0.0
+            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= config.corpus.min_aligned_share
             (accepted if ok else rejected)[lang].append(pair)
         seconds["sentence alignment"] += time.perf_counter() - clock
         clock = time.perf_counter()

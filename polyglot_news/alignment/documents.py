@@ -7,9 +7,10 @@ from typing import Any, Sequence
 
 from ..config import AlignmentConfig, load_config
 from ..langid import make_detector
-from ..sentences import split_sentences
+from ..sentences import sentence_texts, unwrap
 from ..types import AlignedGroup
-from .encoders import Encoder, encoder_from_config
+from .encoders import Encoder
+from .encoding import encoder_from_config
 from .passages import background_by_language
 from .scoring import AnchorScorer, EmbeddingScorer, MarginScorer, NumberAnchors, PairScorer
 from .sentalign import align
@@ -26,15 +27,16 @@ class DocumentAlignment:
     groups: list[AlignedGroup]
     settings: dict[str, Any]
 
-    def pairs(self) -> list[tuple[str, str, float]]:
+    def pairs(self) -> list[tuple[str, str, float, dict | None]]:
         """Text pairs of the groups with sentences on both sides (for TSV, TMX, Moses)."""
         return group_texts(self.src, self.tgt, self.groups)
 
 
-def group_texts(src: Sequence[str], tgt: Sequence[str], groups: Sequence[AlignedGroup]) -> list[tuple[str, str, float]]:
-    """(source text, target text, score) of each group with sentences on both sides, a side's
-    sentences joined by spaces."""
-    return [(" ".join(src[i] for i in g.src), " ".join(tgt[j] for j in g.tgt), g.score)
+def group_texts(src: Sequence[str], tgt: Sequence[str],
+                groups: Sequence[AlignedGroup]) -> list[tuple[str, str, float, dict | None]]:
+    """(source text, target text, score, quality) of each group with sentences on both sides,
+    a side's sentences joined by spaces (``quality``: the group's verdict where scored)."""
+    return [(" ".join(src[i] for i in g.src), " ".join(tgt[j] for j in g.tgt), g.score, g.quality)
             for g in groups if g.src and g.tgt]
 
 
@@ -42,8 +44,11 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
                     src_lang: str | None = None, tgt_lang: str | None = None) -> DocumentAlignment:
     """Align two documents (texts, or lists of sentences when ``sentence_per_line``)."""
     cfg = load_config(config)
-    src_sents = src if isinstance(src, list) else _sentences(src)
-    tgt_sents = tgt if isinstance(tgt, list) else _sentences(tgt)
+    # a text is split line by line: a caption or a headline never joins the next line's sentence,
+    # unless the config says the lines are wrapped (alignment.documents.wrapped)
+    wrapped = cfg.alignment.documents.wrapped
+    src_sents = src if isinstance(src, list) else sentence_texts(unwrap(src) if wrapped else src)
+    tgt_sents = tgt if isinstance(tgt, list) else sentence_texts(unwrap(tgt) if wrapped else tgt)
     ac = cfg.alignment
     detector = None
     if not (src_lang and tgt_lang):
@@ -51,7 +56,7 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
     encoder = document_encoder(ac)
-    settings = ac.align_settings()
+    settings = ac.search
     # blank lines (paragraph breaks in a sentence-per-line file) have no counterpart: each is
     # a group of its own, and the sentences around it are aligned as if it were not there
     src_keep = [i for i, t in enumerate(src_sents) if t.strip()]
@@ -61,33 +66,37 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     groups = align(src_text, tgt_text, scorer, settings, prepared=True)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
-                             {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.number_penalty})
+                             {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.documents.number_penalty})
 
 
 def document_encoder(config: AlignmentConfig) -> Encoder | None:
     """The encoder that :func:`align_documents` encodes both documents with: the configured one,
-    on e5's ``docs_side`` (``query``, the side e5's model card names for bitext mining)."""
-    return encoder_from_config(config.encoder.model_copy(update={"side": config.docs_side}))
+    on its side for documents (``query`` under ``side: auto``, the side e5's model card names for
+    bitext mining)."""
+    return encoder_from_config(config.encoder.for_task("documents"))
 
 
 def document_scorer(encoder: Encoder | None, src: list[str], tgt: list[str], src_lang: str, tgt_lang: str,
                     config: AlignmentConfig) -> PairScorer:
     """The group cost that :func:`align_documents` aligns with, prepared for two sentence lists:
-    with an encoder, Bertalign's margin or Vecalign's distance (``config.scoring``) over
-    embeddings normalised by random sentences (topped up with the bundled background in each
-    side's language), groups as joined or summed sentences (``config.group_vectors``), and the
-    numbers of both sides weighed beside it (``config.number_penalty``); without one, anchors."""
+    with an encoder, Bertalign's margin or Vecalign's distance (``config.documents.scoring``)
+    over embeddings normalised by random sentences (topped up with the bundled background in
+    each side's language), groups as joined or summed sentences (``documents.group_vectors``),
+    and the numbers of both sides weighed beside it (``documents.number_penalty``); without
+    one, anchors."""
+    docs = config.documents
     if encoder is None:
         scorer: PairScorer = AnchorScorer()
         scorer.prepare(src, tgt)
         return scorer
-    if config.scoring == "margin":
-        scorer = MarginScorer(encoder, background_by_language(), config.samples, group_vectors=config.group_vectors,
-                              skip=config.margin_skip)
+    if docs.scoring == "margin":
+        scorer = MarginScorer(encoder, background_by_language(), config.search.samples,
+                              group_vectors=docs.group_vectors, skip=docs.margin_skip)
     else:
-        scorer = EmbeddingScorer(encoder, background_by_language(), config.samples, group_vectors=config.group_vectors)
+        scorer = EmbeddingScorer(encoder, background_by_language(), config.search.samples,
+                                 group_vectors=docs.group_vectors)
     scorer.prepare(src, tgt, (src_lang, tgt_lang))
-    scorer.anchors = NumberAnchors.of(src, tgt, config.number_penalty)
+    scorer.anchors = NumberAnchors.of(src, tgt, docs.number_penalty)
     return scorer
 
 
@@ -116,5 +125,3 @@ def _with_blank_lines(groups: list[AlignedGroup], src_keep: list[int], tgt_keep:
     return out
 
 
-def _sentences(text: str) -> list[str]:
-    return [text[s:e] for s, e in split_sentences(text)]

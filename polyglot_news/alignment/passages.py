@@ -32,14 +32,14 @@ import numpy as np
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
 from ..scripts import letter_count, mask_links
-from ..sentences import ENDS_AS_SENTENCE, split_sentences
+from ..sentences import ENDS_AS_SENTENCE, QUOTED, lines, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
-from .encoders import Encoder, encoder_from_config
+from .encoders import Encoder
+from .encoding import encoder_from_config
 from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer, digit_runs
 from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_QUOTE = re.compile(r"[«“„\"]\s*([^«»“”„\"]{3,}?)\s*[»”“\"]")
 # the byline under an embedded post: "— Anna Smith (@anna_smith) November 3, 2021". It stays
 # among the sentences a pair must beat (it draws near-misses), but never pairs itself
 _BYLINE = re.compile(r"\s*[—–-]\s*[^\n]*\(@\w+\)")
@@ -103,7 +103,7 @@ class PassageFinder:
         self.to_english = to_english
         self.languages = tuple(languages or PipelineConfig().languages)
         self.config = settings or AlignmentConfig()
-        self.align_settings = self.config.align_settings()
+        self.align_settings = self.config.search
         self._background = background_by_language()
 
     @classmethod
@@ -112,7 +112,7 @@ class PassageFinder:
 
         cfg = load_config(config)
         ac = cfg.alignment
-        encoder = encoder_from_config(ac.encoder)
+        encoder = encoder_from_config(ac.encoder.for_task("passages"))
         return cls(encoder, cfg.languages, ac, to_english)
 
     def settings(self) -> dict[str, Any]:
@@ -122,8 +122,8 @@ class PassageFinder:
             scorer = TranslationScorer.settings()
         else:
             scorer = AnchorScorer().settings()
-        c = self.config
-        return {**scorer, "min_score": c.min_passage_score, "pair_quantile": c.pair_quantile,
+        c = self.config.passages
+        return {**scorer, "min_score": c.min_score, "pair_quantile": c.pair_quantile,
                 "min_language_odds": c.min_language_odds,
                 "margin": "both-sides-mean", "min_pair_words": c.min_pair_words,
                 "short_pairs": "sentence-ends", "links": "not-words",
@@ -143,9 +143,10 @@ class PassageFinder:
         return AnchorScorer()
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
-        sentences = [_Sentence(start + s, start + e, seg.lang, byline=bool(_BYLINE.match(line)))
+        sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
+                               byline=bool(_BYLINE.match(line)))
                      for seg in segments if seg.lang in self.languages and self._sure_of(seg)
-                     for start, line in _lines(seg)
+                     for start, line in lines(seg.text)
                      for s, e in split_sentences(line)]
         if len({s.lang for s in sentences}) < 2:
             return []
@@ -165,7 +166,7 @@ class PassageFinder:
     def _sure_of(self, segment: Segment) -> bool:
         """Whether a segment's label is clear enough for its sentences to claim a translation:
         its confidence at least ``min_language_odds`` times what is left for all other labels."""
-        return segment.confidence >= self.config.min_language_odds * (1.0 - segment.confidence)
+        return segment.confidence >= self.config.passages.min_language_odds * (1.0 - segment.confidence)
 
     def _runs(self, text, sentences, texts, vectors, xs: list[int], ys: list[int]) -> list[_Run]:
         """Mined pairs between two languages, cut into runs of neighbouring pairs."""
@@ -177,19 +178,19 @@ class PassageFinder:
         else:
             scorer.prepare(src, tgt)
         mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys))
-                 if _enough_words(src[i], tgt[j], self.config.min_pair_words) and _numbers_agree(src[i], tgt[j])
+                 if _enough_words(src[i], tgt[j], self.config.passages.min_pair_words) and _numbers_agree(src[i], tgt[j])
                  and _shapes_agree(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         distractors = scorer.distractor_costs()
         if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
             passes = [c < (distractors[0][i] + distractors[1][j]) / 2 for i, j, c in mined]
         else:
-            threshold = scorer.skip_cost(self.config.pair_quantile)
+            threshold = scorer.skip_cost(self.config.passages.pair_quantile)
             passes = [c <= threshold for i, j, c in mined]
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}  # pairs that passed on their own
         kept = _with_neighbours(mined, anchors, quote)
         runs: list[list[tuple[int, int, float]]] = []
-        weak = 1.0 - self.config.min_passage_score  # a pair that could not make a passage alone
+        weak = 1.0 - self.config.passages.min_score  # a pair that could not make a passage alone
         for i, j, c in sorted(kept):
             # a pair joins the run before it when it is near (a weak one, or one after a weak
             # one, only right next to it on both sides), and both are of the text or both of
@@ -249,7 +250,7 @@ class PassageFinder:
                     lo, hi = spans.get(lang, [first, last])
                     spans[lang] = [min(lo, first), max(hi, last)]
             score = float(np.mean([run.score for run in group]))
-            if np.mean([run.anchor_score for run in group]) < self.config.min_passage_score:
+            if np.mean([run.anchor_score for run in group]) < self.config.passages.min_score:
                 continue
             members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
                              key=lambda s: s.start)
@@ -328,23 +329,14 @@ def _with_neighbours(mined: list[tuple[int, int, float]], anchors: set[tuple[int
     return [(i, j, c) for i, j, c in mined if (i, j) in kept]
 
 
-def _lines(segment: Segment) -> list[tuple[int, str]]:
-    """A segment's lines with their document offsets: no sentence runs across a line break."""
-    out, pos = [], segment.start
-    for line in segment.text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
-
-
 def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
     """A sentence and the sentences of the quotes inside it ("He wrote: «…»"), each quote's
     sentences marked with the quote's start. Where its quotes hold most of its letters
     ("«…», — he wrote."), the sentence itself is left out: it would compete with its own quote
     for the same translation, and the encoder finds a longer text near much."""
     inner = text[sentence.start:sentence.end]
-    quotes = [(sentence.start + m.start(1), m.group(1)) for m in _QUOTE.finditer(inner)
-              if m.end(1) - m.start(1) < len(inner) - 1]
+    quotes = [(sentence.start + m.start(1), m.group(1)) for m in QUOTED.finditer(inner)
+              if 3 <= m.end(1) - m.start(1) < len(inner) - 1]
     parts = [_Sentence(q + a, q + b, sentence.lang, quote=q, byline=sentence.byline)
              for q, body in quotes for a, b in split_sentences(body)]
     quoted = sum(letter_count(body) for _, body in quotes)

@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..config import AlignmentConfig
+from ..config import DocumentsConfig
 from .encoders import Encoder
 
 # Cyrillic → Latin, and Azerbaijani/Turkish letters → plain Latin, for comparing names.
@@ -185,8 +185,8 @@ class EmbeddingScorer(PairScorer):
         group's sentences joined by spaces, as Vecalign and Bertalign do; each group of up to
         :attr:`CACHED_SIZES` sentences is encoded once). Joined needs the texts, so it applies
         after :meth:`prepare`; :meth:`prepare_vectors` alone sums. Where not given: the
-        ``alignment`` config's ``group_vectors``."""
-        group_vectors = group_vectors or AlignmentConfig().group_vectors
+        ``alignment.documents`` config's ``group_vectors``."""
+        group_vectors = group_vectors or DocumentsConfig().group_vectors
         if group_vectors not in ("summed", "joined"):
             raise ValueError(f"group_vectors must be 'summed' or 'joined', not {group_vectors!r}")
         self.encoder = encoder
@@ -392,10 +392,10 @@ class MarginScorer(EmbeddingScorer):
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
                  samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None):
-        """``group_vectors`` and ``skip``: the ``alignment`` config's ``group_vectors`` and
+        """``group_vectors`` and ``skip``: the ``alignment.documents`` config's ``group_vectors`` and
         ``margin_skip`` where not given (Bertalign joins: ``group_vectors="joined"``)."""
         super().__init__(encoder, background, samples, seed, group_vectors)
-        self.skip = AlignmentConfig().margin_skip if skip is None else skip
+        self.skip = DocumentsConfig().margin_skip if skip is None else skip
 
     def weight(self, a: int, b: int) -> float:
         return 1.0

@@ -119,6 +119,31 @@ def _cost_row(scorer: PairScorer, i0: int, i1: int, j0s: np.ndarray, j1s: np.nda
     return np.array([scorer.cost(i0, i1, int(a), int(b)) for a, b in zip(j0s, j1s)], dtype=np.float64)
 
 
+class StepCost:
+    """What the search charges for each step, the one definition that the search (:func:`_dp`)
+    and its diagnosis (:func:`..evaluation.path_cost`) share: an n–m group its scorer's cost
+    times the scorer's weight for its size, plus, where the scorer has number anchors, each
+    number the group leaves unmatched at its share of a skip; a sentence left alone a skip,
+    plus the numbers it holds at that share."""
+
+    def __init__(self, scorer: PairScorer, skip: float, n: int, m: int):
+        self.scorer = scorer
+        self.skip = skip
+        self.anchors = getattr(scorer, "anchors", None)
+        self.per_number = self.anchors.penalty * skip if self.anchors is not None else 0.0
+        alone = self.anchors.alone() if self.anchors is not None else (np.zeros(n), np.zeros(m))
+        self.src_alone = skip + self.per_number * np.asarray(alone[0], dtype=np.float64)
+        self.tgt_alone = skip + self.per_number * np.asarray(alone[1], dtype=np.float64)
+
+    def group(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For groups ``[i0, i1) × [j0s[k], j1s[k])``: the weighted cost (whose quotient by the
+        weight is the group's own cost, for its score) and the numbers' penalty."""
+        weighted = _cost_row(self.scorer, i0, i1, j0s, j1s) * self.scorer.weight(i1 - i0, int(j1s[0] - j0s[0]))
+        numbers = (self.per_number * self.anchors.unmatched(i0, i1, j0s, j1s) if self.per_number
+                   else np.zeros(len(j0s)))
+        return weighted, numbers
+
+
 def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: float,
         lo: np.ndarray, hi: np.ndarray) -> list[AlignedGroup]:
     rows: list[np.ndarray] = []
@@ -128,12 +153,9 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
     expect = getattr(scorer, "expect_groups", None)
     if expect is not None:  # e.g. encode joined groups in one go
         expect(moves, lo, hi)
-    # what leaving each sentence alone costs: the skip, plus its unmatched numbers
-    anchors = getattr(scorer, "anchors", None)
-    per_number = anchors.penalty * skip if anchors is not None else 0.0
-    alone = anchors.alone() if anchors is not None else (np.zeros(n), np.zeros(m))
-    src_alone = np.concatenate([[0.0], np.cumsum(skip + per_number * alone[0])])
-    tgt_skip = np.concatenate([[0.0], skip + per_number * alone[1]])  # reaching column j by leaving j-1 alone
+    steps = StepCost(scorer, skip, n, m)
+    src_alone = np.concatenate([[0.0], np.cumsum(steps.src_alone)])
+    tgt_skip = np.concatenate([[0.0], steps.tgt_alone])  # reaching column j by leaving j-1 alone
     tgt_alone = np.cumsum(tgt_skip)
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i] + 1)
@@ -159,9 +181,8 @@ def _dp(n: int, m: int, scorer: PairScorer, moves: list[tuple[int, int]], skip: 
                 live = ok & (prev < INF)
                 step = np.full(len(js), INF)
                 if live.any():
-                    step[live] = _cost_row(scorer, i - a, i, prev_js[live], js[live]) * weight[a, b]
-                    if per_number:
-                        total[live] += per_number * anchors.unmatched(i - a, i, prev_js[live], js[live])
+                    step[live], numbers = steps.group(i - a, i, prev_js[live], js[live])
+                    total[live] += numbers
             total += step
             better = total < best - TIE
             best[better] = total[better]

@@ -39,10 +39,11 @@ def _schema_types():
     span = pa.struct([("lang", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
     quality = pa.struct([("score", pa.float64()), ("flags", pa.list_(pa.string()))])
     chunk = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("source", pa.string()), ("text", pa.string())])
-    translation = pa.struct([("text", pa.string()), ("model", pa.string()), ("chunks", pa.list_(chunk))])
+    translation = pa.struct([("text", pa.string()), ("model", pa.string()), ("chunks", pa.list_(chunk)),
+                             ("quality", quality), ("retried", pa.string())])
     segment = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("lang", pa.string()),
                          ("confidence", pa.float64()), ("text", pa.string()), ("translation", translation)])
-    pair = pa.struct([("src", span), ("tgt", span), ("score", pa.float64())])
+    pair = pa.struct([("src", span), ("tgt", span), ("score", pa.float64()), ("quality", quality)])
     passage = pa.struct([("members", pa.list_(span)), ("score", pa.float64()), ("pairs", pa.list_(pair))])
     return {"id": pa.string(), "source": pa.string(), "key": pa.string(), "error": pa.string(),
             "signature": pa.string(), "segments": pa.list_(segment), "passages": pa.list_(passage),
@@ -73,35 +74,6 @@ def documents_table(records: list[dict[str, Any]]):
 
 def _signature_digest(value: Any) -> Any:
     return value.get("digest") if isinstance(value, dict) else value
-
-
-def records_of(table) -> list[dict[str, Any]]:
-    """The records of a documents table, as the JSONL output has them."""
-    fields = json.loads((table.schema.metadata or {}).get(b"polyglot_news.meta", b"[]"))
-    out = []
-    for row in table.to_pylist():
-        record = {k: row[k] for k in ("id", "source", "key") if row.get(k) is not None}
-        meta = {f: row.get(meta_column(f)) for f in fields if row.get(meta_column(f)) is not None}
-        if meta:
-            record["meta"] = meta
-        if row.get("error") is not None:
-            record["error"] = row["error"]
-            out.append(record)
-            continue
-        if row.get("segments") is not None:
-            record["segments"] = [_drop_nulls(s) for s in row["segments"]]
-        if row.get("passages") is not None:
-            record["passages"] = row["passages"]
-        if row.get("notes"):
-            record["notes"] = row["notes"]
-        if row.get("signature") is not None:
-            record["signature"] = row["signature"]
-        out.append(record)
-    return out
-
-
-def _drop_nulls(segment: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in segment.items() if v is not None}
 
 
 class ParquetShards:

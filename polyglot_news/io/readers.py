@@ -378,6 +378,30 @@ def _read_jsonl(item: _Input, max_bytes: int) -> Iterator[Document | ReadError]:
             yield ReadError(item.id, str(path), "empty JSONL file", item.key)
 
 
+def iter_lines(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document | ReadError]:
+    """Each non-blank line of a text file as a document whose id is its line number (a
+    bitext's lines, for ``score-pairs``); a line that is not UTF-8 or longer than ``max_bytes``
+    is a :class:`ReadError` naming it, and the next line is read as usual. An unreadable file
+    is an ``OSError``."""
+    path = Path(path)
+    real = os.path.realpath(path)
+    with path.open("rb") as handle:
+        for line_no, raw in _lines(handle, max_bytes):
+            where, key = f"{path}:{line_no}", input_key("line", real, line_no)
+            if raw is None:
+                yield ReadError(str(line_no), where, f"line {line_no}: longer than {max_bytes} bytes (input.max_bytes)",
+                                key)
+                continue
+            if not raw.strip():
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield ReadError(str(line_no), where, f"line {line_no}: not UTF-8 at byte {exc.start}", key)
+                continue
+            yield Document(str(line_no), text, {"source": where, "key": key})
+
+
 def _line_id(raw: bytes, line_no: int) -> str:
     """The caller's id of a line that could not be used, where it can be read; else its number."""
     try:

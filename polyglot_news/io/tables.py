@@ -18,10 +18,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     "documents": {"id": "string", "source": "string", "key": "string", "error": "string", "segments": "int64",
                   "translated": "int64", "passages": "int64", "signature": "string"},
     "segments": {"id": "string", "segment": "int64", "start": "int64", "end": "int64", "lang": "string",
-                 "confidence": "float64", "text": "string", "translation": "string", "model": "string"},
+                 "confidence": "float64", "text": "string", "translation": "string", "model": "string",
+                 "quality": "float64", "flags": "string"},
     "pairs": {"id": "string", "passage": "int64", "src_lang": "string", "src_start": "int64", "src_end": "int64",
               "src_text": "string", "tgt_lang": "string", "tgt_start": "int64", "tgt_end": "int64",
-              "tgt_text": "string", "score": "float64"},
+              "tgt_text": "string", "score": "float64", "quality": "float64", "flags": "string"},
 }
 
 
@@ -41,8 +42,6 @@ def read_records(path: str | Path, lenient: bool = False) -> Iterator[Any]:
     path = Path(path)
     if path.is_dir():
         import pyarrow.parquet as pq
-
-        from .parquet import records_of
 
         for shard in sorted(path.glob("part-*.parquet")):
             yield from records_of(pq.read_table(shard))
@@ -76,7 +75,8 @@ def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     seg_rows = [{"id": doc_id, "segment": k, "start": s["start"], "end": s["end"], "lang": s["lang"],
                  "confidence": s["confidence"], "text": s["text"],
                  "translation": (s.get("translation") or {}).get("text"),
-                 "model": (s.get("translation") or {}).get("model")} for k, s in enumerate(segments)]
+                 "model": (s.get("translation") or {}).get("model"),
+                 **_quality_columns((s.get("translation") or {}).get("quality"))} for k, s in enumerate(segments)]
     pair_rows = []
     for n, passage in enumerate(record.get("passages") or []):
         for pair in passage["pairs"]:
@@ -85,7 +85,8 @@ def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                               "src_lang": src["lang"], "src_start": src["start"], "src_end": src["end"],
                               "src_text": text[src["start"]:src["end"]],
                               "tgt_lang": tgt["lang"], "tgt_start": tgt["start"], "tgt_end": tgt["end"],
-                              "tgt_text": text[tgt["start"]:tgt["end"]], "score": pair["score"]})
+                              "tgt_text": text[tgt["start"]:tgt["end"]], "score": pair["score"],
+                              **_quality_columns(pair.get("quality"))})
     signature = record.get("signature")
     document = {"id": doc_id, "source": record.get("source"), "key": record.get("key"), "error": record.get("error"),
                 "segments": len(segments), "translated": sum(1 for r in seg_rows if r["translation"] is not None),
@@ -94,6 +95,25 @@ def record_rows(record: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     for name, value in (record.get("meta") or {}).items():  # the caller's own fields, as columns
         document[meta_column(name)] = value
     return {"documents": [document], "segments": seg_rows, "pairs": pair_rows}
+
+
+def _quality_columns(quality: dict[str, Any] | None) -> dict[str, Any]:
+    """A verdict as two columns: its score, and its flags comma-separated ("" when none)."""
+    if not quality:
+        return {"quality": None, "flags": None}
+    return {"quality": quality.get("score"), "flags": ",".join(quality.get("flags") or [])}
+
+
+def record_pairs(record: dict[str, Any]):
+    """``(src_lang, tgt_lang, src_text, tgt_text, score, quality)`` for every aligned sentence
+    pair of a record's passages (the ``pairs`` table's rows; ``quality`` the pair's verdict or
+    ``None``): texts are cut from its segments, so the record alone is enough."""
+    text = record_text(record)
+    for passage in record.get("passages") or []:
+        for pair in passage["pairs"]:
+            src, tgt = pair["src"], pair["tgt"]
+            yield (src["lang"], tgt["lang"], text[src["start"]:src["end"]], text[tgt["start"]:tgt["end"]],
+                   pair["score"], pair.get("quality"))
 
 
 def tables(records: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -121,3 +141,35 @@ def to_pandas(source: str | Path | Iterable[dict[str, Any]] | Any) -> dict[str, 
         extra = list(dict.fromkeys(k for row in rows for k in row if k not in COLUMNS[name]))
         frames[name] = pd.DataFrame(rows, columns=[*COLUMNS[name], *extra]).astype(COLUMNS[name])
     return frames
+
+
+def records_of(table) -> list[dict[str, Any]]:
+    """The records of a documents table, as the JSONL output has them."""
+    fields = json.loads((table.schema.metadata or {}).get(b"polyglot_news.meta", b"[]"))
+    out = []
+    for row in table.to_pylist():
+        record = {k: row[k] for k in ("id", "source", "key") if row.get(k) is not None}
+        meta = {f: row.get(meta_column(f)) for f in fields if row.get(meta_column(f)) is not None}
+        if meta:
+            record["meta"] = meta
+        if row.get("error") is not None:
+            record["error"] = row["error"]
+            out.append(record)
+            continue
+        if row.get("segments") is not None:
+            record["segments"] = [_drop_nulls(s) for s in row["segments"]]
+        if row.get("passages") is not None:
+            record["passages"] = [{**passage, "pairs": [_drop_nulls(p) for p in passage["pairs"]]}
+                                  for passage in row["passages"]]
+        if row.get("notes"):
+            record["notes"] = row["notes"]
+        if row.get("signature") is not None:
+            record["signature"] = row["signature"]
+        out.append(record)
+    return out
+
+
+def _drop_nulls(item: dict[str, Any]) -> dict[str, Any]:
+    """A struct of a Parquet row as the JSONL record has it: fields that are null (a segment
+    without translation, a translation that was not retried) left out, at any depth."""
+    return {k: _drop_nulls(v) if isinstance(v, dict) else v for k, v in item.items() if v is not None}

@@ -250,15 +250,24 @@ def _here(path: Path) -> Path:
     return path
 
 
-def write_pairs(pairs: Iterable[tuple[str, str, float]], fmt: str, src_lang: str, tgt_lang: str,
-                output: str | Path | None, place=_here) -> list[str]:
+Pair = tuple  # (source text, target text, aligner's score, verdict {"score", "flags"} or None)
+
+
+def keep_pair(pair: Pair, min_quality: float | None) -> bool:
+    """Whether a pair passes ``--min-quality`` (an unscored pair passes)."""
+    quality = pair[3] if len(pair) > 3 else None
+    return min_quality is None or quality is None or quality.get("score", 0.0) >= min_quality
+
+
+def write_pairs(pairs: Iterable[Pair], fmt: str, src_lang: str, tgt_lang: str,
+                output: str | Path | None, place=_here, min_quality: float | None = None) -> list[str]:
     """Aligned text pairs in one of :data:`PAIR_FORMATS`: TSV or TMX into ``output`` (``None``:
     standard output), Moses into ``output.SRC`` and ``output.TGT``. Returns the paths written.
     The one writer of ``align-docs``, ``run --format`` and any command that writes pairs.
     ``place(path)``: where to write ``path`` now (a runner's temporary, :class:`..runners.base.WholeOutput`)."""
     from .. import __version__
 
-    pairs = list(pairs)
+    pairs = [p for p in pairs if keep_pair(p, min_quality)]
     if fmt == "moses":
         if output is None:
             raise ValueError("Moses output needs a file prefix")
@@ -296,19 +305,19 @@ def pair_order(src_lang: str, tgt_lang: str) -> tuple[str, str]:
     return tgt_lang, src_lang
 
 
-def ordered_pairs(rows: Iterable[tuple[str, str, str, str, float]]) -> dict[tuple[str, str], list[tuple[str, str, float]]]:
-    """``(src_lang, tgt_lang, src, tgt, score)`` rows grouped by language pair, each pair turned
-    to :func:`pair_order`'s direction."""
-    by_pair: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
-    for sl, tl, src, tgt, score in rows:
+def ordered_pairs(rows: Iterable[tuple]) -> dict[tuple[str, str], list[Pair]]:
+    """``(src_lang, tgt_lang, src, tgt, score[, quality])`` rows grouped by language pair, each
+    pair turned to :func:`pair_order`'s direction."""
+    by_pair: dict[tuple[str, str], list[Pair]] = {}
+    for sl, tl, src, tgt, score, *quality in rows:
         if pair_order(sl, tl) != (sl, tl):
             sl, tl, src, tgt = tl, sl, tgt, src
-        by_pair.setdefault((sl, tl), []).append((src, tgt, score))
+        by_pair.setdefault((sl, tl), []).append((src, tgt, score, quality[0] if quality else None))
     return by_pair
 
 
-def write_pair_files(by_pair: dict[tuple[str, str], list[tuple[str, str, float]]], fmt: str,
-                     base: str | Path, place=_here) -> list[Path]:
+def write_pair_files(by_pair: dict[tuple[str, str], list[Pair]], fmt: str,
+                     base: str | Path, place=_here, min_quality: float | None = None) -> list[Path]:
     """One file set per language pair, named after ``base`` (less a ``.tsv``/``.tmx`` suffix
     it already has): ``BASE.az-en.tsv`` (or ``.tmx``), Moses ``BASE.az-en.az`` +
     ``BASE.az-en.en``. Pairs are named and turned by :func:`pair_order`. Returns the paths."""
@@ -317,51 +326,131 @@ def write_pair_files(by_pair: dict[tuple[str, str], list[tuple[str, str, float]]
         base = base.with_suffix("")
     turned: dict[tuple[str, str], list[tuple[str, str, float]]] = {}
     for (sl, tl), pairs in by_pair.items():
-        for key, rows in ordered_pairs((sl, tl, a, b, score) for a, b, score in pairs).items():
+        for key, rows in ordered_pairs((sl, tl, *pair) for pair in pairs).items():
             turned.setdefault(key, []).extend(rows)
     written: list[Path] = []
     for (sl, tl), pairs in sorted(turned.items()):
         stem = base.with_name(f"{base.name}.{sl}-{tl}")
         output = stem if fmt == "moses" else stem.with_name(f"{stem.name}.{fmt}")
-        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output, place))
+        written.extend(Path(p) for p in write_pairs(pairs, fmt, sl, tl, output, place, min_quality))
     return written
 
 
-def write_tsv(pairs: Iterable[tuple[str, str, float]], out: TextIO) -> None:
-    """Source text, target text, score; tabs and newlines inside a text become spaces."""
-    for src, tgt, score in pairs:
-        out.write(f"{_one_line(src)}\t{_one_line(tgt)}\t{score:.4f}\n")
+def write_tsv(pairs: Iterable[Pair], out: TextIO) -> None:
+    """Source text, target text, the aligner's score, then the pair's quality score and flags
+    (comma-separated; both empty where the pair was not scored); tabs and newlines inside a
+    text become spaces."""
+    for pair in pairs:
+        out.write(tsv_line(*pair))
 
 
-def write_moses(pairs: Iterable[tuple[str, str, float]], src_path: str | Path, tgt_path: str | Path) -> None:
+def tsv_line(src: str, tgt: str, score: float, quality: dict | None = None) -> str:
+    verdict = f"{quality['score']:.4f}\t{','.join(quality['flags'])}" if quality else "\t"
+    return f"{_one_line(src)}\t{_one_line(tgt)}\t{score:.4f}\t{verdict}\n"
+
+
+def write_moses(pairs: Iterable[Pair], src_path: str | Path, tgt_path: str | Path) -> None:
     """Moses-style parallel files: line i of one is the translation of line i of the other."""
     with open(src_path, "w", encoding="utf-8") as src_out, open(tgt_path, "w", encoding="utf-8") as tgt_out:
-        for src, tgt, _ in pairs:
+        for src, tgt, *_ in pairs:
             src_out.write(_one_line(src) + "\n")
             tgt_out.write(_one_line(tgt) + "\n")
 
 
-def tmx_document(pairs: Iterable[tuple[str, str, float]], src_lang: str, tgt_lang: str, creator: str) -> bytes:
+def tmx_document(pairs: Iterable[Pair], src_lang: str, tgt_lang: str, creator: str) -> bytes:
     """A TMX 1.4b document with one ``tu`` per pair and ``xml:lang`` on each ``tuv``."""
+    return tmx_head(src_lang, creator) + b"".join(tmx_unit(*pair[:3], src_lang, tgt_lang, *pair[3:])
+                                                  for pair in pairs) + TMX_TAIL
+
+
+TMX_TAIL = b"  </body>\n</tmx>\n"
+
+
+def tmx_head(src_lang: str, creator: str) -> bytes:
+    """A TMX 1.4b document's start, up to its ``body``: its units can follow one by one."""
+    from lxml import etree
+
+    header = etree.Element("header", creationtool="polyglot_news", creationtoolversion=creator,
+                           datatype="plaintext", segtype="sentence", adminlang="en", srclang=src_lang,
+                           **{"o-tmf": "polyglot_news"})
+    return (b'<?xml version=\'1.0\' encoding=\'UTF-8\'?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4">\n  '
+            + etree.tostring(header, encoding="UTF-8") + b"\n  <body>\n")
+
+
+def tmx_unit(src: str, tgt: str, score: float, src_lang: str, tgt_lang: str, quality: dict | None = None) -> bytes:
+    """One ``tu``: the aligner's score as a ``prop`` (and the quality score and flags as two
+    more where the pair was scored), each side a ``tuv`` with its ``xml:lang``."""
     from lxml import etree
 
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
-    root = etree.Element("tmx", version="1.4")
-    etree.SubElement(
-        root, "header", creationtool="polyglot_news", creationtoolversion=creator, datatype="plaintext",
-        segtype="sentence", adminlang="en", srclang=src_lang, **{"o-tmf": "polyglot_news"},
-    )
-    body = etree.SubElement(root, "body")
-    for src, tgt, score in pairs:
-        tu = etree.SubElement(body, "tu")
-        prop = etree.SubElement(tu, "prop", type="x-score")
-        prop.text = f"{score:.4f}"
-        for lang, text in ((src_lang, src), (tgt_lang, tgt)):
-            tuv = etree.SubElement(tu, "tuv", {xml_lang: lang})
-            seg = etree.SubElement(tuv, "seg")
-            seg.text = _xml_safe(text)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True,
-                          doctype='<!DOCTYPE tmx SYSTEM "tmx14.dtd">')
+    tu = etree.Element("tu")
+    etree.SubElement(tu, "prop", type="x-score").text = f"{score:.4f}"
+    if quality:
+        etree.SubElement(tu, "prop", type="x-quality").text = f"{quality['score']:.4f}"
+        etree.SubElement(tu, "prop", type="x-quality-flags").text = ",".join(quality["flags"])
+    for lang, text in ((src_lang, src), (tgt_lang, tgt)):
+        etree.SubElement(etree.SubElement(tu, "tuv", {xml_lang: lang}), "seg").text = _xml_safe(text)
+    return b"    " + etree.tostring(tu, encoding="UTF-8") + b"\n"
+
+
+class PairFiles:
+    """The aligned sentence pairs of records, written as the records come (a runner's sink,
+    :func:`..runners.base.run_batch`): one file set per language pair beside ``base``
+    (``BASE.az-en.tsv``, ``.tmx``, or Moses ``BASE.az-en.az`` + ``.en``), named and turned by
+    :func:`pair_order`. Each file is written to a temporary beside it and takes its place at
+    :meth:`close`. ``rows``: a record's pairs as ``(src_lang, tgt_lang, src, tgt, score)``."""
+
+    def __init__(self, base: str | Path, fmt: str, rows, min_quality: float | None = None):
+        from .. import __version__
+
+        if fmt not in PAIR_FORMATS:
+            raise ValueError(f"unknown pair format {fmt!r}; choose from {', '.join(PAIR_FORMATS)}")
+        base = Path(base)
+        self.base = base.with_suffix("") if base.suffix.lower() in (f".{fmt}", ".jsonl") else base
+        self.fmt, self.rows, self.version, self.min_quality = fmt, rows, __version__, min_quality
+        self._open: dict[tuple[str, str], list[tuple[Path, Any]]] = {}
+        self.written: list[Path] = []
+
+    def _files(self, sl: str, tl: str) -> list[tuple[Path, Any]]:
+        if (sl, tl) not in self._open:
+            stem = self.base.with_name(f"{self.base.name}.{sl}-{tl}")
+            paths = ([Path(f"{stem}.{sl}"), Path(f"{stem}.{tl}")] if self.fmt == "moses"
+                     else [stem.with_name(f"{stem.name}.{self.fmt}")])
+            handles = []
+            for path in paths:
+                tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+                handles.append((path, tmp, tmp.open("wb")))
+            if self.fmt == "tmx":
+                handles[0][2].write(tmx_head(sl, self.version))
+            self._open[(sl, tl)] = handles
+        return self._open[(sl, tl)]
+
+    def write(self, record: dict[str, Any]) -> None:
+        for sl, tl, src, tgt, score, quality in self.rows(record):
+            if not keep_pair((src, tgt, score, quality), self.min_quality):
+                continue
+            if pair_order(sl, tl) != (sl, tl):
+                sl, tl, src, tgt = tl, sl, tgt, src
+            files = self._files(sl, tl)
+            if self.fmt == "tmx":
+                files[0][2].write(tmx_unit(src, tgt, score, sl, tl, quality))
+            elif self.fmt == "tsv":
+                files[0][2].write(tsv_line(src, tgt, score, quality).encode("utf-8"))
+            else:
+                files[0][2].write((_one_line(src) + "\n").encode("utf-8"))
+                files[1][2].write((_one_line(tgt) + "\n").encode("utf-8"))
+
+    def close(self) -> None:
+        for files in self._open.values():
+            for path, tmp, handle in files:
+                if self.fmt == "tmx":
+                    handle.write(TMX_TAIL)
+                handle.flush()
+                os.fsync(handle.fileno())
+                handle.close()
+                os.replace(tmp, path)
+                self.written.append(path)
+        self._open = {}
 
 
 def _one_line(text: str) -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..scripts import latin_schwa, letter_count
+from ..sentences import QUOTED
 
 UND = "und"
 
@@ -101,7 +102,6 @@ _FOREIGN_WORDS_DIGEST = hashlib.sha256(json.dumps(FOREIGN_WORDS, sort_keys=True,
 _WHOLE_WORD = re.compile(r"(?<![\w'’ʼ])[^\W\d_]+(?![\w'’ʼ])")
 # words in quotation marks may be the other language's (Ərdoğan "Türkiye ve Azerbaycan …" deyib):
 # where a text has words outside its quotes, only those count
-_QUOTED = re.compile(r"[«“„\"][^«»“”„\"\n]*[»”“\"]")
 _APOSTROPHE_IN_CYRILLIC = re.compile(r"[а-яіїєґўА-ЯІЇЄҐЎ]['’ʼ][а-яіїєґўА-ЯІЇЄҐЎ]")
 
 
@@ -114,7 +114,7 @@ def ruled_out_languages(text: str) -> frozenset[str]:
         out.add("tr")
     words = _WHOLE_WORD.findall(text)
     if '"' in letters or "«" in letters or "“" in letters or "„" in letters:
-        words = _WHOLE_WORD.findall(_QUOTED.sub(" ", text)) or words
+        words = _WHOLE_WORD.findall(QUOTED.sub(" ", text)) or words
     for word in words:
         if word in _RULES_OUT:
             out.update(_RULES_OUT[word])
@@ -142,6 +142,9 @@ class Detector(ABC):
     @property
     def labels(self) -> tuple[str, ...]:
         return self.languages + (UND,)
+
+    def warm(self) -> None:
+        """Load the models now (a worker's set-up), not on the first texts that need them."""
 
     def scores(self, text: str) -> dict[str, float]:
         """Probability of each label (targets and ``und``) for ``text``; sums to 1."""
@@ -189,7 +192,9 @@ def _lingua_language(code: str):
 def _lingua_detector(codes: tuple[str, ...]):
     from lingua import LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(*[_lingua_language(c) for c in codes]).build()
+    # the models of every language load now, once, not on the first text that needs each
+    return (LanguageDetectorBuilder.from_languages(*[_lingua_language(c) for c in codes])
+            .with_preloaded_language_models().build())
 
 
 def _lingua_code(language) -> str:
@@ -268,6 +273,9 @@ class LinguaDetector(Detector):
     def _scores(self, text: str) -> dict[str, float]:
         return _lingua_confidences(self._codes, text)
 
+    def warm(self) -> None:
+        _lingua_detector(self._codes)
+
     def settings(self) -> dict[str, Any]:
         return {**super().settings(), "lingua": version("lingua-language-detector")}
 
@@ -322,6 +330,11 @@ class EnsembleDetector(Detector):
         self._broad = tuple(sorted(set(self._core) | set(self.others)))
         for code in self._broad:
             _lingua_language(code)
+
+    def warm(self) -> None:
+        _fasttext_model()
+        _lingua_detector(self._core)
+        _lingua_detector(self._broad)
 
     def scores_many(self, texts: Sequence[str]) -> list[dict[str, float]]:
         clean = [normalise_for_detection(t) for t in texts]

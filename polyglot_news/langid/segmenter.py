@@ -105,6 +105,10 @@ class Segmenter:
         self.switch_cost_line = settings.switch_cost_line
         self.switch_cost_inline = settings.switch_cost_inline
 
+    def warm(self) -> None:
+        """Load the detector's models now (a worker's set-up), not mid-run."""
+        self.detector.warm()
+
     @classmethod
     def from_config(cls, config: Any = None) -> "Segmenter":
         """A segmenter from a pipeline config (path, dict or :class:`PipelineConfig`)."""

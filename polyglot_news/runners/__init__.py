@@ -3,27 +3,28 @@ The batch itself — resume, ids, the writer, the summary — is :func:`.base.ru
 
 from __future__ import annotations
 
-from .base import BatchSummary, Runner, error_record, run_batch, safe_process
+from ..config import RunnerConfig
+from .base import BatchSummary, Runner, SerialRunner, error_record, run_batch, safe_process
 
 ENGINES = ("local", "ray")
 
 
-def make_runner(engine: str = "local", workers: int = 1, ray_address: str | None = None,
-                ray_gpus: float = 0, batch_size: int = 1) -> Runner:
-    """``local``: serial, or ``workers`` processes; ``ray``: a local Ray, or the cluster at
-    ``ray_address``, with ``workers`` actors (default: one per CPU of the cluster) and
-    ``ray_gpus`` GPUs for each. Every runner hands its processor ``batch_size`` documents at
-    once (``runner.documents_per_batch`` in the config)."""
-    if engine == "ray":
+def make_runner(settings: RunnerConfig | None = None) -> Runner:
+    """The runner a config's ``runner`` section names: ``local`` (serial, or ``workers``
+    processes) or ``ray`` (a local Ray, or the cluster at ``ray_address``; ``workers`` actors,
+    default one per CPU of the cluster, ``ray_gpus`` GPUs each). Every runner hands its
+    processor ``documents_per_batch`` documents at once."""
+    settings = settings or RunnerConfig()
+    if settings.engine == "ray":
         from .ray import RayRunner
 
-        return RayRunner(address=ray_address, concurrency=workers if workers > 1 else None, batch_size=batch_size,
-                         num_gpus=ray_gpus)
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}; choose from {ENGINES}")
-    from .local import ProcessPoolRunner, SerialRunner
+        return RayRunner(address=settings.ray_address, concurrency=settings.workers,
+                         batch_size=settings.documents_per_batch, num_gpus=settings.ray_gpus)
+    from .local import ProcessPoolRunner
 
-    return ProcessPoolRunner(workers, batch_size) if workers > 1 else SerialRunner(batch_size)
+    if settings.workers and settings.workers > 1:
+        return ProcessPoolRunner(settings.workers, settings.documents_per_batch)
+    return SerialRunner(settings.documents_per_batch)
 
 
 __all__ = ["BatchSummary", "ENGINES", "Runner", "error_record", "make_runner", "run_batch", "safe_process"]

@@ -19,14 +19,64 @@ from collections import Counter
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Protocol
 
 from ..io.readers import FileRef, ReadError, input_key
+from ..io.records import document_key, error_record, safe_process
 from ..io.writers import JsonlWriter, SignatureFile, completed_keys, drop_error_records, remove_stale_temporaries
 from ..logs import logger
 from ..types import Document
 
-Processor = Callable[[Document], dict[str, Any]]
+class Processor(Protocol):
+    """What a runner runs: the per-document step of a batch. Picklable (a worker process or a
+    Ray actor receives it), its models built in :meth:`setup`, once per process, and never
+    raising for a document (a failure is that document's error record)."""
+
+    def setup(self) -> None:
+        """Load what the step needs (models); called once in each process before documents."""
+
+    def __call__(self, doc: Document) -> dict[str, Any]:
+        """The record of one document."""
+
+    def many(self, docs: list[Document]) -> list[dict[str, Any]]:
+        """The records of several documents, in order (work may be shared across them)."""
+
+    def split(self) -> tuple[Callable[[list[Document]], list[dict[str, Any]]],
+                             Callable[[list[Document], list[dict[str, Any]]], list[dict[str, Any]]]] | None:
+        """Two steps a runner may place apart (first: documents → JSON-able states; second:
+        documents and states → records), or ``None``."""
+
+
+class FunctionProcessor:
+    """A plain function of a document as a :class:`Processor` (one document at a time)."""
+
+    def __init__(self, function: Callable[[Document], dict[str, Any]]):
+        self.function = function
+
+    def setup(self) -> None:
+        pass
+
+    def __call__(self, doc: Document) -> dict[str, Any]:
+        return safe_process(self.function, doc)
+
+    def many(self, docs: list[Document]) -> list[dict[str, Any]]:
+        return [self(doc) for doc in docs]
+
+    def split(self) -> None:
+        return None
+
+
+def as_processor(processor: Processor | Callable[[Document], dict[str, Any]]) -> Processor:
+    """``processor`` itself, or a plain function wrapped as one."""
+    return processor if isinstance(processor, _PROCESSOR_TYPES) or _is_processor(processor) \
+        else FunctionProcessor(processor)
+
+
+_PROCESSOR_TYPES: tuple[type, ...] = (FunctionProcessor,)
+
+
+def _is_processor(obj: Any) -> bool:
+    return all(callable(getattr(type(obj), name, None)) for name in ("setup", "many", "split", "__call__"))
 
 
 class OutputLocked(RuntimeError):
@@ -75,6 +125,19 @@ class Runner(ABC):
         """Records of ``documents``; ``processor`` never raises (see :func:`safe_process`)."""
 
 
+class SerialRunner(Runner):
+    """The documents one batch after another, in this process."""
+
+    name = "serial"
+
+    def __init__(self, batch_size: int = 1):
+        self.batch_size = batch_size
+
+    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
+        for batch in batches(documents, self.batch_size):
+            yield from process_many(processor, batch)
+
+
 @dataclass
 class BatchSummary:
     """What a batch did: counts per outcome, segments per language (and translated ones),
@@ -88,6 +151,9 @@ class BatchSummary:
     segments: Counter | None = None
     translated: Counter = field(default_factory=Counter)
     passages: int | None = None
+    pairs: int = 0
+    flagged_translations: Counter = field(default_factory=Counter)
+    flagged_pairs: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
@@ -96,12 +162,26 @@ class BatchSummary:
             self.failed += 1
             return
         self.done += 1
+        if "flags" in record:  # a verdict of its own (score-pairs)
+            self.pairs += 1
+            self.flagged_pairs.update(record["flags"])
+            self.flagged_pairs["any"] += bool(record["flags"])
         if "segments" in record:
             self.segments = self.segments if self.segments is not None else Counter()
             self.segments.update(seg["lang"] for seg in record["segments"])
             self.translated.update(seg["lang"] for seg in record["segments"] if "translation" in seg)
+            for seg in record["segments"]:
+                flags = ((seg.get("translation") or {}).get("quality") or {}).get("flags") or []
+                self.flagged_translations.update(flags)
+                self.flagged_translations["any"] += bool(flags)
         if "passages" in record:
             self.passages = (self.passages or 0) + len(record["passages"])
+            for passage in record["passages"]:
+                for pair in passage.get("pairs", []):
+                    self.pairs += 1
+                    flags = (pair.get("quality") or {}).get("flags") or []
+                    self.flagged_pairs.update(flags)
+                    self.flagged_pairs["any"] += bool(flags)
 
     def lines(self) -> list[str]:
         out = [f"documents: {self.done} done, {self.failed} failed, {self.skipped} skipped (already in output)"]
@@ -113,34 +193,20 @@ class BatchSummary:
             out.append(f"segments per language: {langs}")
         if self.translated:
             out.append("translated segments: " + ", ".join(f"{k}={v}" for k, v in sorted(self.translated.items())))
+        if self.flagged_translations:
+            out.append(f"flagged translations: {_flag_counts(self.flagged_translations)}")
         if self.passages is not None:
             out.append(f"parallel passages: {self.passages}")
+        if self.flagged_pairs:
+            out.append(f"flagged sentence pairs: {self.flagged_pairs['any']} of {self.pairs} "
+                       f"({_flag_counts(self.flagged_pairs, total=False)})")
         return out + [f"time: {self.seconds:.1f} s"]
 
 
-def error_record(doc_id: str, source: str, message: str, key: str | None = None,
-                 meta: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The record of an input that could not be processed: its names, its fields, the problem."""
-    record = {"id": doc_id, "source": source, "key": key or input_key("error", source)}
-    if meta:
-        record["meta"] = meta
-    return {**record, "error": message}
-
-
-def document_key(doc: Document) -> str:
-    """The key a batch knows a document by: the reader's (:mod:`..io.readers`), or for a
-    document made in Python, its id."""
-    return str(doc.metadata.get("key") or input_key("document", doc.id))
-
-
-def safe_process(process: Processor, doc: Document) -> dict[str, Any]:
-    """The function's record, or an error record naming the document's source and the problem."""
-    try:
-        return process(doc)
-    except Exception as exc:  # one bad document must not stop the batch
-        message = f"{type(exc).__name__}: {exc}".splitlines()[0]
-        return error_record(doc.id, str(doc.metadata.get("source", doc.id)), message, document_key(doc),
-                            doc.metadata.get("meta"))
+def _flag_counts(counts: Counter, total: bool = True) -> str:
+    """``3 (numbers 2, length 1)``: how many were flagged, and by which flag."""
+    flags = ", ".join(f"{flag} {n}" for flag, n in counts.most_common() if flag != "any")
+    return f"{counts['any']} ({flags})" if total else flags
 
 
 def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]:
@@ -154,12 +220,10 @@ def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]
 
 def process_many(processor: Processor, items: list[Document | FileRef | dict[str, Any]]) -> list[dict[str, Any]]:
     """The records of a batch of documents (files read here; an error record already made is
-    passed on), in order: through the processor's ``many`` where it has one (it may batch work
-    across documents, e.g. translation), else one by one."""
+    passed on), in order, through the processor's ``many`` (it may batch work across documents,
+    e.g. translation)."""
     loaded = [load(item) for item in items]
-    docs = [item for item in loaded if isinstance(item, Document)]
-    many = getattr(processor, "many", None)
-    records = iter(many(docs) if many is not None and len(docs) > 1 else [processor(doc) for doc in docs])
+    records = iter(processor.many([item for item in loaded if isinstance(item, Document)]))
     return [next(records) if isinstance(item, Document) else item for item in loaded]
 
 
@@ -206,9 +270,8 @@ def run_batch(
     (:mod:`..io.parquet`), resumed by key as well. ``sinks``: more writers that every record is
     handed to as it is written (pair files, :mod:`..io.pairs`); each is closed at the end.
     """
-    from .local import SerialRunner
-
     runner = runner or SerialRunner()
+    processor = as_processor(processor)
     path = Path(output) if output not in (None, "-") else None
     if path is not None and path.exists() and not path.is_dir() and not path.is_file():
         # a device or a pipe (/dev/stdout, /dev/full): written as a stream, never read back

@@ -1,4 +1,4 @@
-"""Runners on this machine: serial, and a pool of worker processes (spawned, each builds the
+"""Runners on this machine: serial (:class:`.base.SerialRunner`), and a pool of worker processes (spawned, each builds the
 processor's models once). Both hand the processor ``batch_size`` documents at a time (see
 :func:`.base.process_many`) and deliver records in input order."""
 
@@ -17,17 +17,6 @@ from ..types import Document
 from .base import Processor, Runner, batches, process_many
 
 _worker: Processor | None = None  # the processor of this worker process (set once, at start)
-
-
-class SerialRunner(Runner):
-    name = "serial"
-
-    def __init__(self, batch_size: int = 1):
-        self.batch_size = batch_size
-
-    def map(self, processor: Processor, documents: Iterator[Document]) -> Iterator[dict[str, Any]]:
-        for batch in batches(documents, self.batch_size):
-            yield from process_many(processor, batch)
 
 
 class ProcessPoolRunner(Runner):
@@ -113,6 +102,10 @@ def _start(processor: Processor, parent: int) -> None:
 
     torch.set_num_threads(1)
     _worker = processor
+    try:
+        processor.setup()  # the models, once, before any document (a failure: each document's error record)
+    except Exception as exc:  # noqa: BLE001
+        logger.debug("worker set-up failed (%s); each document will say why", exc)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 

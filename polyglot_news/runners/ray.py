@@ -21,7 +21,7 @@ from ..alignment.encoders import Encoder
 from ..config import CacheConfig, EncoderConfig, RunnerConfig
 from ..types import Document
 from ..io.readers import FileRef
-from .base import Processor, Runner, error_record, load, process_many
+from .base import Processor, Runner, as_processor, error_record, load, process_many
 
 
 def _documents(batch: dict[str, Any]) -> list[Document | dict[str, Any]]:
@@ -81,14 +81,14 @@ def _as_document(item: Document | dict[str, Any]) -> Document:
     return item if isinstance(item, Document) else Document(item["id"], "", {"source": item.get("source")})
 
 
-def _bound(step: Callable, mode: str = "record") -> type:
+def _bound(step: Callable, setup: Callable[[], None], mode: str = "record") -> type:
     """An actor class that carries its step itself: no constructor arguments in the object
-    store, so a restarted actor never finds them gone (ray-project/ray#53727)."""
-    owner = getattr(step, "__self__", step)  # a bound method's processor: set it up once
+    store, so a restarted actor never finds them gone (ray-project/ray#53727). ``setup``: the
+    processor's, run once when the actor starts."""
 
     class Actor(_Actor):
         def __init__(self):
-            super().__init__(step, getattr(owner, "setup", None))
+            super().__init__(step, setup)
 
     Actor.mode = mode
     return Actor
@@ -106,17 +106,19 @@ def map_records(dataset, processor: Processor, concurrency: int | None = None, b
         dataset = dataset.map(lambda row: {**row, "metadata": "{}"})
     concurrency = concurrency or 1
     batch_size = batch_size or RunnerConfig().documents_per_batch
-    steps = getattr(processor, "split", lambda: None)()
+    processor = as_processor(processor)
+    steps = processor.split()
     common = {"batch_size": batch_size, "batch_format": "numpy", "zero_copy_batch": True}
     if steps is None:
-        return dataset.map_batches(_bound(processor), compute=ActorPoolStrategy(size=concurrency),
+        return dataset.map_batches(_bound(processor, processor.setup), compute=ActorPoolStrategy(size=concurrency),
                                    num_gpus=num_gpus, **common)
     first, second = steps
     cpu_actors = max(1, concurrency // 2) if not num_gpus else concurrency
     model_actors = max(1, concurrency - cpu_actors) if not num_gpus else concurrency
-    segmented = dataset.map_batches(_bound(first, "state"), compute=ActorPoolStrategy(size=cpu_actors),
+    segmented = dataset.map_batches(_bound(first, processor.setup, "state"), compute=ActorPoolStrategy(size=cpu_actors),
                                     num_cpus=1, **common)
-    return segmented.map_batches(_bound(second, "finish"), compute=ActorPoolStrategy(size=model_actors),
+    return segmented.map_batches(_bound(second, processor.setup, "finish"),
+                                 compute=ActorPoolStrategy(size=model_actors),
                                  num_gpus=num_gpus, **common)
 
 
@@ -183,7 +185,7 @@ class RayEncoder(Encoder):
     with local runs."""
 
     def __init__(self, config: EncoderConfig, address: str | None = None, concurrency: int | None = None):
-        from ..alignment.encoders import encoder_from_config
+        from ..alignment.encoding import encoder_from_config
 
         self.config = config.model_copy(update={"cache": CacheConfig(enabled=False)})
         self.address, self.concurrency = address, concurrency
@@ -226,7 +228,7 @@ def _encoder_actor(config_json: str) -> type:
 
     class EncoderActor:
         def __init__(self):
-            from ..alignment.encoders import encoder_from_config
+            from ..alignment.encoding import encoder_from_config
 
             self.encoder = encoder_from_config(EncoderConfig.model_validate_json(config_json))
 

@@ -2,8 +2,9 @@
 
 from .cache import TranslationCache
 from .chunking import plan_chunks
-from .models import ModelNotAvailable, list_cached, load, pull, resolve
+from .models import (ModelNotAvailable, convert, list_cached, list_converted, load, prune_converted, pull,
+                     remove_converted, resolve)
 from .translator import Translator, TranslatorStats
 
-__all__ = ["ModelNotAvailable", "TranslationCache", "Translator", "TranslatorStats", "list_cached",
-           "load", "plan_chunks", "pull", "resolve"]
+__all__ = ["ModelNotAvailable", "TranslationCache", "Translator", "TranslatorStats", "convert", "list_cached",
+           "list_converted", "load", "plan_chunks", "prune_converted", "pull", "remove_converted", "resolve"]

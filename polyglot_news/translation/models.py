@@ -111,3 +111,59 @@ def list_cached() -> list[dict[str, Any]]:
             "size_mb": round(repo.size_on_disk / 1e6, 1),
         })
     return rows
+
+
+# --- converted copies: the model store of every backend that keeps one ------------------------
+
+def backend_names() -> list[str]:
+    """The backends the config can name (``translation.backend``)."""
+    from typing import get_args
+
+    return list(get_args(TranslationConfig.model_fields["backend"].annotation))
+
+
+def model_stores() -> dict[str, Any]:
+    """Each backend's store of converted models (CTranslate2's conversions …), by backend name;
+    a backend that runs models as they are has none, and one whose library is missing is left out."""
+    import importlib
+
+    stores = {}
+    for name in backend_names():
+        try:
+            module = importlib.import_module(f"{__package__}.backends.{name}")
+        except ImportError:
+            continue
+        if getattr(module, "STORE", None) is not None:
+            stores[name] = module.STORE
+    return stores
+
+
+def list_converted() -> list[dict[str, Any]]:
+    """Every converted model of every backend: ``backend``, ``id``, ``size_mb``, ``source``
+    (the model it was converted from) and ``source_exists``."""
+    return [{"backend": name, **row} for name, store in model_stores().items() for row in store.list()]
+
+
+def remove_converted(ids: list[str]) -> list[dict[str, Any]]:
+    """Delete converted models by id (as :func:`list_converted` gives them); ``KeyError`` for
+    an id no backend has, before anything is deleted."""
+    owners: dict[str, list[str]] = {}
+    known = {row["id"]: row["backend"] for row in list_converted()}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise KeyError(f"no converted model {', '.join(missing)}")
+    for model_id in ids:
+        owners.setdefault(known[model_id], []).append(model_id)
+    stores = model_stores()
+    return [row for name, owned in owners.items() for row in stores[name].remove(owned)]
+
+
+def prune_converted() -> list[dict[str, Any]]:
+    """Delete, in every backend's store, the converted models no run will load again."""
+    return [row for store in model_stores().values() for row in store.prune()]
+
+
+def convert(names: list[str], config: TranslationConfig) -> list[tuple[str, Any]]:
+    """Load (and so convert, where the configured backend converts) each model now; the
+    loaded backends, by name."""
+    return [(name, load(name, config)) for name in names]

@@ -10,11 +10,12 @@ backend, and put back in input order.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .. import budget
-from ..config import PipelineConfig, TranslationConfig, load_config
+from ..config import GenerationSettings, PipelineConfig, TranslationConfig, load_config
 from ..logs import logger
 from ..types import Document, Segment, Signature, Translation, TranslationChunk
 from .cache import TranslationCache, cache_key
@@ -98,6 +99,21 @@ class Translator:
         if problems:
             raise ModelNotAvailable("; ".join(dict.fromkeys(problems)))
 
+    def check_resolvable(self) -> None:
+        """Fail now, before any document, if a configured model cannot be found (a local
+        folder without weights, a hub id not in the cache and not to be had); loads nothing, so
+        that a driver whose workers load the models stays light."""
+        from .models import resolve
+
+        problems = []
+        for model in sorted({route.model_name for route in self.routes.values()}):
+            try:
+                resolve(model, self.config.revision)
+            except ModelNotAvailable as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ModelNotAvailable("; ".join(dict.fromkeys(problems)))
+
     @property
     def loaded_models(self) -> int:
         """How many models have been loaded so far (they load on first use)."""
@@ -110,7 +126,9 @@ class Translator:
             raise ValueError(f"no translation route for language {lang!r}")
         if route.model_name not in self._loaded:
             self._loaded[route.model_name] = load(route.model_name, self.config)
-        return self._loaded[route.model_name]
+        backend = self._loaded[route.model_name]
+        backend.config = self.config  # the decoding settings in force (generating_with)
+        return backend
 
     def _model_key(self, lang: str) -> dict[str, Any]:
         loaded = self.model_for(lang)
@@ -172,6 +190,22 @@ class Translator:
                       for s, e in plan]
             results.append(Translation(_join(chunks), loaded.model_name, chunks))
         return results
+
+    @contextmanager
+    def generating_with(self, generation: GenerationSettings) -> Iterator[None]:
+        """Translate with other decoding settings for the duration (a second try: beam search,
+        no repeated n-grams); the cache keys them apart, as it keys every setting."""
+        saved = self.config
+        self.config = self.config.model_copy(update={"generation": generation})
+        backends = list(self._loaded.values())
+        for backend in backends:
+            backend.config = self.config
+        try:
+            yield
+        finally:
+            self.config = saved
+            for backend in self._loaded.values():
+                backend.config = saved
 
     def translate_document(self, document: Document, segments: list[Segment]) -> dict[int, Translation]:
         """Translations of the segments that need one, keyed by segment index."""

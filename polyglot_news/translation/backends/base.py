@@ -21,6 +21,10 @@ class TranslationBackend(ABC):
 
     #: the name in ``translation.backend``
     name: str = "backend"
+    #: where a backend that converts models keeps this one's converted copy, and whether this
+    #: load made it (``None`` for a backend that runs the model as it is)
+    converted: Path | None = None
+    converted_now: bool = False
 
     def __init__(self, model_name: str, path: Path, revision: str, config: TranslationConfig):
         from transformers import AutoConfig, AutoTokenizer

@@ -191,6 +191,23 @@ def prune_converted() -> list[dict[str, Any]]:
     return removed
 
 
+class ConversionStore:
+    """The converted copies this backend keeps (a ``backends`` module's optional ``STORE``,
+    which :mod:`..models` lists, removes and prunes without naming the backend)."""
+
+    def list(self) -> list[dict[str, Any]]:
+        return list_converted()
+
+    def remove(self, ids: list[str]) -> list[dict[str, Any]]:
+        return remove_converted(ids)
+
+    def prune(self) -> list[dict[str, Any]]:
+        return prune_converted()
+
+
+STORE = ConversionStore()
+
+
 # CPU, batches side by side (measured with benchmarks/translate.py on 2 cores): greedy, pieces
 # of about 40 rows ran 8-14 % faster than of 16 or 20 (MKL copies a layer's int8 weights into its
 # kernel's layout for every product whatever the rows, so more rows share that copy), and a piece
