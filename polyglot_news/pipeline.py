@@ -87,6 +87,7 @@ class Pipeline:
         self._segmenter: Segmenter | None = None
         self._passage_finder: Any = _UNBUILT
         self._quality: Any = _UNBUILT
+        _check_caches(config)
         self.translator = self._make_translator() if "translate" in stages else None
         if "align" in stages and not config.alignment.enabled:
             self.notes.append("alignment disabled by configuration (alignment.enabled: false)")
@@ -95,7 +96,9 @@ class Pipeline:
         """Load every model the stages use now (a worker's set-up), not on the first
         documents: the detector's, the encoder, and the translation models."""
         self.segmenter.warm()
-        _ = self.passage_finder, self.quality  # built now: their encoder loads
+        for part in (self.passage_finder, self.quality):
+            if part is not None and part.encoder is not None:
+                part.encoder.warm()
         if self.translator is not None:
             self.translator.check_available()
 
@@ -171,9 +174,12 @@ class Pipeline:
                 from .alignment.encoding import encoder_from_config
                 from .quality import QualityScorer
 
-                self._quality = QualityScorer(self.config.quality,
-                                              encoder_from_config(self.config.alignment.encoder.for_task("quality")),
-                                              self.segmenter.detector)
+                enc = self.config.alignment.encoder
+                finder = self.passage_finder
+                same = finder is not None and enc.side_for("quality") == enc.side_for("passages")
+                # one encoder (and its memo of this batch's vectors) where both read the same side
+                encoder = finder.encoder if same else encoder_from_config(enc.for_task("quality"))
+                self._quality = QualityScorer(self.config.quality, encoder, self.segmenter.detector)
         return self._quality
 
     def __call__(self, item: str | Document) -> PipelineResult:
@@ -399,6 +405,11 @@ class DocumentProcessor:
                 shared = dict(zip(ready, pipeline.translator.translate_documents(items)))
             except Exception as exc:  # noqa: BLE001 - found again, per document, below
                 logger.debug("batch translation failed (%s); one document at a time", exc)
+        if pipeline.passage_finder is not None and len(ready) > 1:
+            try:  # the batch's sentences encoded together: the encoder's batches fill up across documents
+                pipeline.passage_finder.prefetch([(docs[k].text, states[k].segments) for k in ready])
+            except Exception as exc:  # noqa: BLE001 - found again, per document
+                logger.debug("batch encoding failed (%s); one document at a time", exc)
         return [self.finish(doc, state, shared.get(k)) for k, (doc, state) in enumerate(zip(docs, states))]
 
 
@@ -444,6 +455,17 @@ class FinishStep:
 
     def __call__(self, docs: list[Document], states: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return self.processor.finish_many(docs, [Segmented.from_dict(s) for s in states])
+
+
+def _check_caches(config: PipelineConfig) -> None:
+    """A cache configured on a network file system is refused before any document (each node
+    keeps its own, on its local disk)."""
+    from .sqlite import check_local
+
+    for cache in (config.translation.cache, config.alignment.encoder.cache):
+        if cache.enabled and cache.path:
+            path = Path(cache.path).expanduser()
+            check_local(path if path.exists() else path.parent if path.parent.exists() else Path("/"))
 
 
 def _refuse_output_as_input(paths: Sequence[Any], output: str | Path | None) -> None:

@@ -4,6 +4,7 @@ same file."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -39,6 +40,44 @@ def select_in(conn: sqlite3.Connection, query: str, keys: list[str], chunk: int 
         yield from conn.execute(query.format(marks=",".join("?" * len(part))), part)
 
 
+#: file systems on which SQLite's locking cannot be trusted (a cache there could be corrupted by
+#: two nodes writing at once)
+NETWORK_FILE_SYSTEMS = ("nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "lustre", "gpfs", "beegfs", "glusterfs",
+                        "ceph", "fuse.sshfs", "fuse.s3fs", "fuse.gcsfuse", "fuse.juicefs", "afs")
+
+
+class CacheOnNetwork(ValueError):
+    """A cache file on a network file system: refused (keep caches on each node's local disk)."""
+
+
+def file_system_of(path: Path, mounts: str | None = None) -> str:
+    """The type of the file system that holds ``path`` (the longest mount point above it in
+    ``/proc/mounts``; ``""`` where that cannot be read)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text()
+        except OSError:
+            return ""
+    real = Path(os.path.realpath(path))
+    best, kind = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (real == Path(point) or Path(point) in real.parents) and len(point) > len(best):
+                best, kind = point, parts[2]
+    return kind
+
+
+def check_local(path: Path, mounts: str | None = None) -> None:
+    """:class:`CacheOnNetwork` where ``path`` is on a network file system."""
+    kind = file_system_of(path, mounts)
+    if kind in NETWORK_FILE_SYSTEMS or kind.startswith("nfs"):
+        raise CacheOnNetwork(f"{path}: the cache is on a network file system ({kind}), where SQLite's locking is not "
+                             "safe for nodes writing at once; keep it on each node's local disk (the default, under "
+                             "the user cache folder) or turn it off (cache.enabled: false)")
+
+
 def _is_busy(exc: sqlite3.Error) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
 
@@ -51,6 +90,7 @@ class CacheFile:
 
     def __init__(self, path: Path, schema: str, timeout: float = 60.0):
         self.path, self.schema, self.timeout = Path(path), schema, timeout
+        check_local(self.path.parent if not self.path.exists() else self.path)
         self.conn = self._open()
 
     def _open(self) -> sqlite3.Connection:

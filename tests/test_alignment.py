@@ -103,7 +103,8 @@ def test_align_docs_cli_formats(dev_pairs, tmp_path, capsys):
     groups = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
     assert [i for g in groups for i in g["src"]] == list(range(len(src)))
     assert [j for g in groups for j in g["tgt"]] == list(range(len(tgt)))
-    assert all(set(g) == {"src", "tgt", "score"} for g in groups)
+    assert all(set(g) == ({"src", "tgt", "score", "quality"} if g["src"] and g["tgt"] else {"src", "tgt", "score"})
+               for g in groups)  # the verdict on every group with both sides
 
     assert main(args + ["--format", "tmx", "-o", str(tmp_path / "a.tmx")]) == 0
     root = etree.parse(str(tmp_path / "a.tmx")).getroot()

@@ -93,6 +93,7 @@ def _leftovers():
     return [p for p in conversion_root().iterdir() if p.name.startswith(".") and p.is_dir()]
 
 
+@pytest.mark.slow
 def test_killed_conversion_leaves_no_half_model(marian, capsys):
     from polyglot_news.cli import main
     from polyglot_news.translation.backends.ctranslate2 import list_converted
@@ -110,6 +111,7 @@ def test_killed_conversion_leaves_no_half_model(marian, capsys):
     assert _leftovers() == []  # the next conversion of the model cleared it first
 
 
+@pytest.mark.slow
 def test_workers_starting_together_convert_once(marian):
     """Workers started at once on one machine (a Ray node, a shell loop) share one conversion:
     the others wait for the first instead of each converting the same model."""

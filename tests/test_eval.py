@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from polyglot_news.cli import main
 from polyglot_news.evaluation import langid_scores
 
@@ -79,6 +81,7 @@ def test_translating_a_test_set_in_one_go(tmp_path, dev_pairs, capsys):
     assert out.startswith("CHRF") and "nrefs:1" in out  # random weights: a low score, really computed
 
 
+@pytest.mark.slow
 def test_quiet_by_default_verbose_shows_the_librarys_messages(tmp_path, dev_pairs):
     from polyglot_news.testing import build_tiny_marian
 

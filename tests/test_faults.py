@@ -133,6 +133,7 @@ def _run_with_workers_until_a_record(tmp_path, dev_pairs):
     return proc, out, children
 
 
+@pytest.mark.slow
 def test_sigterm_to_a_run_with_workers_leaves_no_orphans(tmp_path, dev_pairs):
     import signal
     import time
@@ -196,6 +197,7 @@ def test_a_100_kb_document_finishes_in_run(tmp_path, dev_pairs):
     assert len(record["passages"]) > 100
 
 
+@pytest.mark.slow
 def test_two_ctrl_c_20_ms_apart_end_a_run_with_workers(tmp_path, dev_pairs):
     """The second SIGINT lands while the first is stopping the workers: still no hang, no orphan."""
     import signal

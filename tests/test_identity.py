@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def test_repeated_jsonl_ids_are_all_processed_and_kept(tmp_path, monkeypatch, ca
         assert main(["segment", "feed.jsonl", "-o", "out.jsonl", "-c", OFFLINE, "-q"]) == 0
 
 
+@pytest.mark.slow
 def test_standard_input_is_known_by_its_content(tmp_path):
     out = tmp_path / "out.jsonl"
 

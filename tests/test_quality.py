@@ -106,7 +106,7 @@ def test_every_translation_and_passage_pair_carries_a_verdict_and_the_tiny_model
     assert all(t["quality"]["flags"] and t["quality"]["score"] < CLEAN for t in translations)
     pairs = [p for passage in record["passages"] for p in passage["pairs"]]
     assert pairs and all(p["quality"]["score"] >= CLEAN and not p["quality"]["flags"] for p in pairs)
-    assert f"flagged translations: {len(translations)} (" in err
+    assert f"flagged translations: {len(translations)} of {len(translations)} (" in err
     assert f"flagged sentence pairs: 0 of {len(pairs)}" in err
     tmx = etree.parse(str(tmp_path / "run.az-en.tmx"))
     assert tmx.findall(".//tu/prop[@type='x-quality']")

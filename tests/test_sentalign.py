@@ -37,6 +37,7 @@ def scorer(request, encoder, distance_scorer):
     return MarginScorer(encoder, background_sentences(), group_vectors="joined")
 
 
+@pytest.mark.slow
 def test_margin_scorer_joins_groups_and_reports_the_plain_score(dev_pairs, encoder):
     """A group's vector is the encoder's vector of its sentences joined (encoded in one call
     per size before the search, not row by row), the search weighs groups unweighted by size,
@@ -78,6 +79,7 @@ def _keys(groups):
     return {(tuple(g.src), tuple(g.tgt)) for g in groups}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("langs", [("az", "en"), ("en", "ru")])
 def test_one_to_one_documents_stay_one_to_one(dev_pairs, scorer, langs):
     pairs = _pairs(dev_pairs, *langs, n=60)
@@ -86,6 +88,7 @@ def test_one_to_one_documents_stay_one_to_one(dev_pairs, scorer, langs):
     assert _keys(groups) == {((i,), (i,)) for i in range(60)}
 
 
+@pytest.mark.slow
 def test_true_two_to_one_and_one_to_two_are_found(dev_pairs, scorer):
     pairs = _pairs(dev_pairs, "en", "ru", n=40, seed=1)
     src, tgt, gold = [], [], []
@@ -149,6 +152,7 @@ def test_a_deletion_beside_an_insertion_is_two_skips_not_a_pair(dev_pairs, dista
     assert {((i,), (i,)) for i in range(41) if i != 20} <= keys
 
 
+@pytest.mark.slow
 def test_one_line_against_five_thousand(dev_pairs, scorer):
     pool = [p for p in dev_pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
     needle = pool[0]

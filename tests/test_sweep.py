@@ -143,6 +143,7 @@ def test_dangling_links_and_fifos_in_a_folder_get_error_records(tmp_path):
 
 # --- tracebacks, hangs, runaway memory ---------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncated", "zeroed pages", "a folder"])
 def test_a_damaged_cache_is_moved_aside_and_the_run_goes_on(tmp_path, damage):
     from polyglot_news.alignment.embedding_cache import EmbeddingCache
@@ -361,6 +362,7 @@ def test_utf16_input_is_read_and_a_lone_surrogate_is_named(tmp_path):
     assert records["f.jsonl:1"]["error"] == "text holds a lone surrogate (U+D800) at character 6: not valid Unicode"
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_downstream_is_a_normal_end(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -96,7 +96,7 @@ shown inline.
 """),
     code("""
 frames = result.to_pandas()
-frames["pairs"][["src_lang", "tgt_lang", "src_text", "tgt_text", "score"]]
+frames["pairs"][["src_lang", "tgt_lang", "src_text", "tgt_text", "score", "quality", "flags"]]
 """),
     code("""
 from polyglot_news.report import render_report, report_data
@@ -134,7 +134,7 @@ sorted(p.name for p in model_dir.iterdir())
     md("## Chunks that fit the model\n\nThe tiny model takes at most 64 source tokens; a long segment is cut at sentence boundaries (and inside an over-long sentence at clause boundaries), and every chunk is translated."),
     code("""
 translator = Translator.from_config({"translation": {
-    "models": {"az": str(model_dir), "ru": str(model_dir)},
+    "models": {"az": str(model_dir), "ru": str(model_dir)}, "backend": "transformers",
     "cache": {"path": str(work / "cache.sqlite")},
     "generation": {"num_beams": 1, "max_new_tokens": 16},
 }})
@@ -150,7 +150,7 @@ assert "".join(c.source for c in translation.chunks) == long_text
     code("""
 print("model calls, first run:", translator.stats.model_calls)
 again = Translator.from_config({"translation": {
-    "models": {"az": str(model_dir), "ru": str(model_dir)},
+    "models": {"az": str(model_dir), "ru": str(model_dir)}, "backend": "transformers",
     "cache": {"path": str(work / "cache.sqlite")},
     "generation": {"num_beams": 1, "max_new_tokens": 16},
 }})
@@ -232,6 +232,33 @@ try:
     Translator.from_config("../configs/default.yaml").check_available()
 except ModelNotAvailable as exc:
     print(exc)
+"""),
+    md("""
+## A verdict on every translation
+
+Every translated segment of a `translate` or `run` record carries `quality`: a score in [0, 1]
+and flags from a fixed vocabulary (`polyglot_news.quality.FLAGS`). The tiny model's output is
+noise, and the scorer says so; a real translation of the same sentences (here, the dev data's
+own English) comes out clean, and the same translation with one figure changed is flagged.
+"""),
+    code("""
+import pandas as pd
+
+from polyglot_news.quality import FLAGS, QualityScorer
+
+scorer = QualityScorer.from_config("../configs/offline.yaml")
+az = [p for p in pairs if p.src_lang == "az" and p.tgt_lang == "en"][:6]
+sources = [p.src for p in az]
+rows = []
+for name, targets in (("tiny model (noise)", translator.translate(sources, "az")),
+                      ("the dev data's English", [p.tgt for p in az])):
+    for src, tgt, v in zip(sources, targets, scorer.score_pairs(sources, targets, "az", "en")):
+        rows.append({"targets": name, "source": src, "target": tgt, "score": round(v.score, 2), "flags": ", ".join(v.flags)})
+changed = scorer.score_pairs(["İnflyasiya 12,5 faiz olub."], ["Inflation was 15.5 percent."], "az", "en")[0]
+rows.append({"targets": "a figure changed", "source": "İnflyasiya 12,5 faiz olub.", "target": "Inflation was 15.5 percent.",
+             "score": round(changed.score, 2), "flags": ", ".join(changed.flags)})
+pd.set_option("display.max_colwidth", 60)
+pd.DataFrame(rows)
 """),
 ]
 

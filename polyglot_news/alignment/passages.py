@@ -142,7 +142,9 @@ class PassageFinder:
             return TranslationScorer(self.to_english, src_lang, tgt_lang)
         return AnchorScorer()
 
-    def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
+    def _sentences(self, text: str, segments: Sequence[Segment]) -> list[_Sentence]:
+        """The sentences a document's passages are mined from (none where it has fewer than
+        two languages to mine)."""
         sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
                                byline=bool(_BYLINE.match(line)))
                      for seg in segments if seg.lang in self.languages and self._sure_of(seg)
@@ -152,6 +154,21 @@ class PassageFinder:
             return []
         sentences = [part for s in sentences for part in _with_quotes(text, s)]
         sentences.sort(key=lambda s: (s.start, s.quote >= 0))
+        return sentences
+
+    def prefetch(self, items: Sequence[tuple[str, Sequence[Segment]]]) -> None:
+        """Encode the sentences of several documents in one call (the encoder's batches fill up
+        across documents), so that :meth:`find` of each finds its vectors ready."""
+        if self.encoder is None:
+            return
+        texts = [text[s.start:s.end] for text, segments in items for s in self._sentences(text, segments)]
+        if texts:
+            self.encoder.encode(list(dict.fromkeys(texts)))
+
+    def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
+        sentences = self._sentences(text, segments)
+        if not sentences:
+            return []
         texts = [text[s.start:s.end] for s in sentences]
         vectors = self.encoder.encode(texts) if self.encoder is not None else None
         runs: list[_Run] = []

@@ -119,6 +119,13 @@ class Runner(ABC):
     (:func:`load`), so that a driver does not read every byte of a large batch."""
 
     name: str = "runner"
+    #: what the run should say in its summary (a lost node …), filled while it runs
+    notes: list[str]
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Runner":
+        runner = super().__new__(cls)
+        runner.notes = []
+        return runner
 
     @abstractmethod
     def map(self, processor: Processor, documents: Iterator[Document | FileRef]) -> Iterator[dict[str, Any]]:
@@ -156,6 +163,7 @@ class BatchSummary:
     flagged_pairs: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, record: dict[str, Any]) -> None:
         if "error" in record:
@@ -171,9 +179,11 @@ class BatchSummary:
             self.segments.update(seg["lang"] for seg in record["segments"])
             self.translated.update(seg["lang"] for seg in record["segments"] if "translation" in seg)
             for seg in record["segments"]:
-                flags = ((seg.get("translation") or {}).get("quality") or {}).get("flags") or []
-                self.flagged_translations.update(flags)
-                self.flagged_translations["any"] += bool(flags)
+                quality = (seg.get("translation") or {}).get("quality")
+                if quality is not None:
+                    self.flagged_translations["scored"] += 1
+                    self.flagged_translations.update(quality.get("flags") or [])
+                    self.flagged_translations["any"] += bool(quality.get("flags"))
         if "passages" in record:
             self.passages = (self.passages or 0) + len(record["passages"])
             for passage in record["passages"]:
@@ -193,20 +203,19 @@ class BatchSummary:
             out.append(f"segments per language: {langs}")
         if self.translated:
             out.append("translated segments: " + ", ".join(f"{k}={v}" for k, v in sorted(self.translated.items())))
-        if self.flagged_translations:
-            out.append(f"flagged translations: {_flag_counts(self.flagged_translations)}")
+        if self.flagged_translations["scored"]:
+            out.append(f"flagged translations: {_flag_counts(self.flagged_translations, self.flagged_translations['scored'])}")
         if self.passages is not None:
             out.append(f"parallel passages: {self.passages}")
-        if self.flagged_pairs:
-            out.append(f"flagged sentence pairs: {self.flagged_pairs['any']} of {self.pairs} "
-                       f"({_flag_counts(self.flagged_pairs, total=False)})")
-        return out + [f"time: {self.seconds:.1f} s"]
+        if self.pairs:
+            out.append(f"flagged sentence pairs: {_flag_counts(self.flagged_pairs, self.pairs)}")
+        return out + self.notes + [f"time: {self.seconds:.1f} s"]
 
 
-def _flag_counts(counts: Counter, total: bool = True) -> str:
-    """``3 (numbers 2, length 1)``: how many were flagged, and by which flag."""
-    flags = ", ".join(f"{flag} {n}" for flag, n in counts.most_common() if flag != "any")
-    return f"{counts['any']} ({flags})" if total else flags
+def _flag_counts(counts: Counter, total: int) -> str:
+    """``3 of 40 (numbers 2, length 1)``: how many were flagged, and by which flag."""
+    flags = ", ".join(f"{flag} {n}" for flag, n in counts.most_common() if flag not in ("any", "scored") and n)
+    return f"{counts['any']} of {total}" + (f" ({flags})" if flags else "")
 
 
 def load(item: Document | FileRef | dict[str, Any]) -> Document | dict[str, Any]:
@@ -429,6 +438,7 @@ def _drive(inputs, processor: Processor, runner: Runner, write: Callable[[dict[s
             bar.close()
         for sink in sinks:
             sink.close()
+        summary.notes.extend(runner.notes)
         summary.seconds = time.perf_counter() - started
     return summary
 

@@ -15,6 +15,9 @@ cluster (``align-corpus --engine ray``).
 from __future__ import annotations
 
 import json
+import os
+import socket
+from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from ..alignment.encoders import Encoder
@@ -46,6 +49,10 @@ def _read(batch: dict[str, Any]) -> dict[str, Any]:
             loaded = load(FileRef(str(out["id"][k]), str(path), key, int(out["max_bytes"][k])))
             if isinstance(loaded, Document):
                 out["text"][k] = loaded.text
+            elif not os.path.exists(path):  # listed on the driver, not there on this node
+                out["error"][k] = (f"not found on Ray node {socket.gethostname()}: text files are read on the node "
+                                   "that processes them, so their paths must be the same on every node (a shared "
+                                   "file system); or give the documents as JSONL, which the driver reads")
             else:
                 out["error"][k] = loaded["error"]
     return out
@@ -135,17 +142,24 @@ class RayRunner(Runner):
         import logging
         import os
 
-        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "error")  # the C++ core's notices
+        from ..logs import logger
+
+        verbose = logger.isEnabledFor(logging.DEBUG)
+        # Ray's own console output (its core's log lines, notices, progress bars) only with -v
+        os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "debug" if verbose else "fatal")
         if self.address is None:
             # a Ray of this machine alone: its processes talk over loopback, not the network
             os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         import ray
         import ray.data  # sets up its own logging when first imported: quiet it after that
 
-        for name in ("ray", "ray.data"):
-            logging.getLogger(name).setLevel(logging.WARNING)
+        level = logging.DEBUG if verbose else logging.ERROR
+        for name in ("ray", "ray.data", "ray.data._internal.progress", "ray._private.worker"):
+            logging.getLogger(name).setLevel(level)
         if not ray.is_initialized():
-            ray.init(address=self.address, include_dashboard=False, log_to_driver=False, configure_logging=False)
+            with _quiet_stderr(not verbose):
+                ray.init(address=self.address, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False, logging_level=level)
         ray.data.DataContext.get_current().enable_progress_bars = False
         return ray
 
@@ -154,12 +168,54 @@ class RayRunner(Runner):
         if not rows:
             return
         ray = self._connect()
+        watch = _NodeWatch(ray)
         concurrency = self.concurrency or max(1, int(ray.available_resources().get("CPU", 1)))
         # the driver ships paths; a read operator reads the files on the cluster's workers
         dataset = ray.data.from_items(rows, override_num_blocks=max(1, min(len(rows), 4 * concurrency)))
         dataset = dataset.map_batches(_read, batch_size=self.batch_size, batch_format="numpy")
-        for row in map_records(dataset, processor, concurrency, self.batch_size, self.num_gpus).iter_rows():
-            yield json.loads(row["record"])
+        try:
+            for row in map_records(dataset, processor, concurrency, self.batch_size, self.num_gpus).iter_rows():
+                yield json.loads(row["record"])
+        finally:
+            lost = watch.stop()
+            if lost:
+                self.notes.append(f"Ray nodes lost during the run: {lost} (their documents were run again on the "
+                                  "nodes left; each has one record)")
+
+
+class _NodeWatch:
+    """The cluster's nodes, looked at every few seconds while a run goes on: how many of those
+    alive at its start Ray has found dead (its health check takes about 15 s to tell)."""
+
+    def __init__(self, ray, every: float = 2.0):
+        import threading
+
+        self.ray, self.every = ray, every
+        self.start = self._alive()
+        self.dead: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="ray-node-watch")
+        self._thread.start()
+
+    def _alive(self) -> set[str]:
+        try:
+            return {node["NodeID"] for node in self.ray.nodes() if node["Alive"]}
+        except Exception:  # noqa: BLE001 - the cluster's state is only a note
+            return set()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            now = self._alive()
+            if now:
+                self.dead |= self.start - now
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        now = self._alive()
+        if now:
+            self.dead |= self.start - now
+        return len(self.dead)
 
 
 def _row(item: Document | FileRef) -> dict[str, Any]:
@@ -169,6 +225,28 @@ def _row(item: Document | FileRef) -> dict[str, Any]:
                 "path": item.source, "max_bytes": item.max_bytes}
     return {"id": item.id, "text": item.text, "metadata": json.dumps(item.metadata, ensure_ascii=False),
             "path": "", "max_bytes": 0}
+
+
+@contextmanager
+def _quiet_stderr(quiet: bool) -> Iterator[None]:
+    """Standard error closed for the duration, at the level of its file descriptor: Ray's core
+    prints notices there itself (token authentication …), which no logger reaches."""
+    import os
+    import sys
+
+    if not quiet:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def connect(address: str | None = None):
