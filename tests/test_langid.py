@@ -166,10 +166,10 @@ def test_links_are_no_evidence_of_a_language(segmenter):
     assert len(masked) == 41 and letter_count(masked) == len("Yazın")
     for plain in ("Dr. Smith paid 3.5 million.", "İ.Əliyev met U.S. officials.", "and/or"):
         assert mask_links(plain) == plain
-    # a line that is only a link follows the language around it, like a dateline
+    # a line that is only a link is in no language, whatever is around it (nothing to translate)
     for line in ("https://report.az/xeber/iqtisadiyyat-123", "pic.twitter.com/AbC123xyz"):
         for around, lang in ((_RU, "ru"), (_AZ, "az")):
-            assert [s.lang for s in segmenter(around + line + "\n\n" + around)] == [lang], line
+            assert [s.lang for s in segmenter(around + line + "\n\n" + around)] == [lang, "und", lang], line
     # a post with its link keeps its own language
     post = "Great to meet the President of the bank today https://t.co/Xyz123"
     text = _RU + post + "\n\n" + _RU
@@ -185,6 +185,16 @@ def test_links_are_no_evidence_of_a_language(segmenter):
 def test_datelines_names_and_captions_follow_context(segmenter, line, around, lang):
     text = around + line + "\n\n" + around
     assert [s.lang for s in segmenter(text)] == [lang], [(s.lang, s.text[:30]) for s in segmenter(text)]
+
+
+@pytest.mark.parametrize("line", ["• 21:17", "- 14:30", "0:00 0:30:00 0:00", "-", "0", "29.11.2021", "XS SM MD LG",
+                                  "RU | EN"])
+@pytest.mark.parametrize("around", [_AZ, _EN, _RU])
+def test_lines_without_letters_and_layout_tokens_are_no_language(segmenter, line, around):
+    text = around + line + "\n" + around
+    segments = segmenter(text)
+    assert [s.lang for s in segments][1] == "und" and segments[1].text.strip() == line
+    assert len({s.lang for s in segments if s.lang != "und"}) == 1
 
 
 def test_segment_many_equals_one_at_a_time(segmenter, seed_text):

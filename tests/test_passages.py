@@ -322,3 +322,57 @@ def test_a_line_whose_language_is_unclear_claims_no_translation():
     assert pairs(0.53) == [] and pairs(0.6) == []  # odds 1.1 and 1.5: under 2
     assert sorted(pairs(0.9)[0]) == sorted([line, translation])
     assert sorted(pairs(2 / 3 + 1e-6)[0]) == sorted([line, translation])  # odds 2: sure enough
+
+
+def _pairs(text, result):
+    return sorted((text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for q in result.passages for p in q.pairs)
+
+
+def test_a_headline_printed_twice_pairs_at_both_places(pipeline):
+    """A page prints its headline at the top and again in a related-links block; the
+    translation once. Both occurrences translate the same line: each gets the pair."""
+    headline = "Bakıda yeni metro stansiyası açılıb"
+    english = "A new metro station has opened in Baku"
+    text = "\n".join([headline, "29.11.2021 14:35", *AZ_BODY, "Oxşar xəbərlər", headline, english]) + "\n"
+    result = pipeline(text)
+    pairs = result.passages and [(p.src.start, p.tgt.start) for q in result.passages for p in q.pairs]
+    starts = [k for k in range(len(text)) if text.startswith(headline, k)]
+    assert len(starts) == 2
+    sides = {frozenset((s, t)) for s, t in pairs}
+    assert {frozenset((starts[0], text.index(english))), frozenset((starts[1], text.index(english)))} <= sides
+    assert len(pairs) == 2  # nothing else of the page pairs
+
+
+def test_a_credit_line_naming_what_a_headline_names_is_no_translation(pipeline):
+    """Names shared, nothing translated: "Съемка, фото из архива - Sputnik Azərbaycan" beside
+    an Azerbaijani line that ends with the agency's name."""
+    credit = "Съемка, фото из архива - Sputnik Azərbaycan"
+    text = "\n".join([RU_BODY[0], credit, *RU_BODY[1:],
+                      "Prezident bu gün xarici nümayəndə heyətini qəbul edib — Sputnik Azərbaycan"]) + "\n"
+    assert pipeline(text).passages == []
+    from polyglot_news.alignment.passages import is_credit
+
+    assert is_credit(credit) and is_credit("Foto: AZƏRTAC") and is_credit("Photo: Reuters/John Smith")
+    assert not is_credit("I'm from Austria.") and not is_credit("Photo exhibitions open in Baku today.")
+
+
+def test_an_attribution_line_is_no_translation(pipeline):
+    """A post rendered as indirect speech, its attribution line beside it: the attribution
+    pairs with nothing."""
+    post = "We will not raise fuel prices this winter."
+    attribution = "— John Smith (@jsmith) March 25, 2023"
+    indirect = "Смит заявил, что цены на топливо этой зимой не вырастут."
+    text = "\n".join([RU_BODY[0], post, attribution, indirect, *RU_BODY[1:]]) + "\n"
+    pairs = _pairs(text, pipeline(text))
+    assert all(attribution not in side for pair in pairs for side in pair)
+
+
+def test_times_dashes_and_layout_tokens_stay_out_of_passages(pipeline):
+    headline = "Bakıda yeni metro stansiyası açılıb"
+    english = "A new metro station has opened in Baku"
+    text = "\n".join([headline, "• 21:17", *AZ_BODY[:3], "0:00 0:30:00 0:00", "XS SM MD LG", "-",
+                      *AZ_BODY[3:], english]) + "\n"
+    result = pipeline(text)
+    und = [text[s.start:s.end].strip() for s in result.segments if s.lang == "und"]
+    assert und == ["• 21:17", "0:00 0:30:00 0:00\nXS SM MD LG\n-"]
+    assert _pairs(text, result) == [(headline, english)] or _pairs(text, result) == [(english, headline)]

@@ -61,14 +61,28 @@ class DocumentPair:
     similarity: float
     groups: list[AlignedGroup] = field(default_factory=list)
     min_score: float = 0.0  # a group scoring above this counts as aligned (see aligned_share)
+    aligned: tuple[float, float] = (0.0, 0.0)  # each side's share of aligned sentences
 
-    def aligned_share(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> float:
-        """The smaller of the two sides' shares of sentences in a group with the other side
-        that scores above ``min_score`` (:attr:`AlignedGroup.score`, 1 − the group's cost)."""
+    def shares(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> tuple[float, float]:
+        """Each side's share of sentences in a group with the other side that scores above
+        ``min_score`` (:attr:`AlignedGroup.score`, 1 − the group's cost)."""
         kept = [g for g in self.groups if g.src and g.tgt and g.score > min_score]
         src = sum(len(g.src) for g in kept)
         tgt = sum(len(g.tgt) for g in kept)
-        return min(src / max(1, n_src), tgt / max(1, n_tgt))
+        return src / max(1, n_src), tgt / max(1, n_tgt)
+
+    def aligned_share(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> float:
+        """The smaller of the two sides' shares (:meth:`shares`)."""
+        return min(self.shares(n_src, n_tgt, min_score))
+
+    def translates(self, n_src: int, n_tgt: int, min_share: float) -> bool:
+        """Whether the pair's aligned sentences say that one document translates the other, or
+        a clear part of it: the shorter document (in sentences) has at least ``min_share`` of
+        its sentences aligned, and the longer at least half that (an abridged edition carries
+        half of its source); the search keeps them in order."""
+        src, tgt = self.shares(n_src, n_tgt, self.min_score)
+        shorter, longer = (src, tgt) if n_src <= n_tgt else (tgt, src)
+        return shorter >= min_share and longer >= min_share / 2
 
 
 class NeighbourSearch:
@@ -115,14 +129,21 @@ class NeighbourSearch:
 
 def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
                   exact_limit: int = EXACT_LIMIT,
-                  features: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
+                  features: Callable[[int, int], float] | None = None,
+                  similarity: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
     """One-to-one pairs of rows of ``x`` and ``y`` (normalised document vectors) by margin,
     best first (steps 2–4 of the module's method). ``features(i, j)``: a factor on the margin
-    of candidate ``(i, j)`` (see :func:`feature_factor`)."""
+    of candidate ``(i, j)`` (see :func:`feature_factor`). ``similarity(i, j)``: where given,
+    the similarity the margins are taken of, for the candidates and their neighbours (the
+    document vectors still find the candidates): :func:`coverage`, which an abridged
+    translation does not dilute as it dilutes a mean vector."""
     if len(x) == 0 or len(y) == 0:
         return []
     x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, k)  # x's neighbours among y
     y_sims, y_ids = NeighbourSearch(x, exact_limit).search(y, k)
+    if similarity is not None:
+        x_sims = np.array([[similarity(i, int(j)) if j >= 0 else 0.0 for j in row] for i, row in enumerate(x_ids)])
+        y_sims = np.array([[similarity(int(i), j) if i >= 0 else 0.0 for i in row] for j, row in enumerate(y_ids)])
     x_mean, y_mean = x_sims.mean(axis=1), y_sims.mean(axis=1)
     candidates: dict[tuple[int, int], float] = {}
     for i in range(len(x)):
@@ -213,6 +234,17 @@ def feature_factor(a: DocumentFeatures, b: DocumentFeatures, length_ratio: float
     return factor
 
 
+def coverage(a: np.ndarray, b: np.ndarray) -> float:
+    """How well two documents' sentences cover each other: each sentence of the document with
+    fewer sentences, its best cosine among the other's, averaged. A translation that carries
+    half of its source (an abridged edition) covers its half as a whole translation does; two
+    stories on one topic cover each other only loosely."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return float((short @ long_.T).max(axis=1).mean())
+
+
 def _margin(similarity: float, neighbourhood: float) -> float:
     """The ratio margin; 0 where the neighbourhood is not above 0 (a document without sentences
     has a zero vector): never a pair, and never a nan that would disorder the ranking."""
@@ -267,8 +299,12 @@ class CorpusAlignment:
                                for g in pair.groups]
             placed[self.pivot].add(p)
             score = min(pair.margin for pair in members.values())
+            aligned = {self.pivot: round(min(pair.aligned[1] for pair in members.values()), 4)}
+            aligned.update({lang: round(pair.aligned[0], 4) for lang, pair in members.items()})
             records.append({"documents": {lang: docs[lang] for lang in self.langs if lang in docs},
-                            "score": round(score, 4), "pairs": alignments})
+                            "score": round(score, 4), "aligned": {lang: aligned[lang] for lang in self.langs
+                                                                   if lang in aligned},
+                            "pairs": alignments})
         for lang in self.langs:
             for k, doc in enumerate(self.documents[lang]):
                 if k not in placed[lang]:
@@ -383,7 +419,15 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
         def features(i: int, j: int) -> float:
             return feature_factor(here[i], there[j], ratio, config.corpus.max_days_apart, config.corpus.feature_weight)
 
-        matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features)
+        cache: dict[tuple[int, int], float] = {}
+
+        def covered(i: int, j: int, lang: str = lang) -> float:
+            if (i, j) not in cache:
+                cache[(i, j)] = coverage(vectors[lang][i], vectors[pivot][j])
+            return cache[(i, j)]
+
+        matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features,
+                                similarity=covered if config.corpus.match == "coverage" else None)
         seconds["matching"] += time.perf_counter() - clock
         clock = time.perf_counter()
         for pair in matched:
@@ -392,7 +436,8 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
             pair.min_score = 1.0 - scorer.skip_cost(config.corpus.aligned_quantile) if src and tgt else 0.0
-            ok = pair.aligned_share(len(src), len(tgt), pair.min_score) >= config.corpus.min_aligned_share
+            ok = pair.translates(len(src), len(tgt), config.corpus.min_aligned_share)
+            pair.aligned = pair.shares(len(src), len(tgt), pair.min_score)
             (accepted if ok else rejected)[lang].append(pair)
         seconds["sentence alignment"] += time.perf_counter() - clock
         clock = time.perf_counter()

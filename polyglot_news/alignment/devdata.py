@@ -79,7 +79,11 @@ _WROTE = {"ru": "Он написал: «{}»", "az": "O yazıb: «{}»", "en": "
 _QUOTED = {"ru": "«{}», — написал он.", "az": "«{}», — o yazıb.", "en": "“{},” he wrote."}
 _FURNITURE = [("Xəbərlər", "az"), ("News", "en"), ("Новости", "ru"), ("VIDEO", None), ("Əsas səhifə", "az"),
               ("Home", "en"), ("Главная", "ru"), ("Bizi izləyin", "az"), ("Follow us", "en"), ("Подписывайтесь", "ru"),
-              ("FOTO", None), ("29.11.2021", None)]
+              ("FOTO", None), ("29.11.2021", "und")]
+# lines in no language: times, counters, dashes, layout tokens (they are und, whatever is around them)
+_NO_LANGUAGE = ["• 21:17", "- 14:30", "0:00 0:30:00 0:00", "-", "0", "XS", "SM", "MD", "LG", "XS SM MD LG"]
+_CREDITS = {"ru": "Съемка, фото из архива - {}", "az": "Foto: {}", "en": "Photo: {}"}
+_AGENCIES = ["Sputnik Azərbaycan", "AZƏRTAC", "Report.az", "APA"]
 
 
 def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int = 6,
@@ -93,10 +97,16 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     - ``post2``: the same with a post of two sentences, in one line or two, its translation in
       one line, bare, after a lead-in or quoted with the attribution after it ("«…», — написал
       он."); each line of the post pairs with that line;
+    - ``repeated``: a headline printed twice (at the top and in a related-links block), its
+      translation once: both occurrences pair with it;
+    - ``no-language``: an article with times, counters, dashes and layout tokens among its
+      lines (all of them ``und``), and its headline translated;
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
       language that shares a word with it, and whose English shares under half its words),
       ``turkish`` (a Turkish quote and its English translation: Turkish is not ours),
-      ``furniture`` (menu items in three languages).
+      ``furniture`` (menu items in three languages), ``credit`` (a photo credit line naming an
+      agency, and a line in another language that names it too: names shared, nothing
+      translated).
 
     Pairs with a side in ``held_out`` (e.g. the bundled background sentences that calibrate
     the scores) are left out, so the pages test what the calibration has not seen.
@@ -118,7 +128,9 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     def article(lang: str, headline: str, avoid: set[str]) -> tuple[list[str], list]:
         lines = [headline, dateline()] + body(lang, rng.randint(5, 15), avoid)
         lines.append(_TAGS[lang].format(*rng.sample(_TAG_WORDS[lang], 2)))
-        return lines, [lang] * len(lines)
+        langs = [lang] * len(lines)
+        langs[1] = "und"  # the dateline: no letters, no language
+        return lines, langs
 
     pages: list[DevPage] = []
     headline_pairs = [("az", "en", by[("az", "en")], False), ("en", "az", by[("az", "en")], True),
@@ -190,6 +202,36 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         for i in range(at, at + len(post) + 1):
             langs[i] = "en"
         pages.append(DevPage("post2", lines, langs, {(at + i, where) for i in range(len(post))}))
+    # drawn after the kinds above, so that those are the same pages as without these
+    for k in range(per_kind):  # a headline printed twice (top, related links), translated once
+        a, b, pool, flip = headline_pairs[k % len(headline_pairs)]
+        p = rng.choice(pool)
+        head, foreign = (p.tgt, p.src) if flip else (p.src, p.tgt)
+        lines, langs = article(a, head, {head, foreign})
+        lines += [head, foreign]
+        langs += [a, b]
+        pages.append(DevPage("repeated", lines, langs, {(0, len(lines) - 1), (len(lines) - 2, len(lines) - 1)}))
+    for k in range(per_kind):  # a credit line names what a headline names, and translates nothing
+        lang, other = (("ru", "az"), ("az", "ru"), ("en", "az"))[k % 3]
+        agency = rng.choice(_AGENCIES)
+        lines, langs = article(lang, body(lang, 1, set())[0], set())
+        lines.insert(2, _CREDITS[lang].format(agency))
+        langs.insert(2, lang)
+        lines.append(f"{body(other, 1, set())[0].rstrip('.!?')} — {agency}")
+        langs.append(other)
+        pages.append(DevPage("credit", lines, langs, set()))
+    for k in range(per_kind):  # times, counters and layout tokens among an article's lines
+        a, b, pool, flip = headline_pairs[k % len(headline_pairs)]
+        p = rng.choice(pool)
+        head, foreign = (p.tgt, p.src) if flip else (p.src, p.tgt)
+        lines, langs = article(a, head, {head, foreign})
+        for line in rng.sample(_NO_LANGUAGE, 4):
+            at = rng.randint(2, len(lines) - 1)
+            lines.insert(at, line)
+            langs.insert(at, "und")
+        lines.append(foreign)
+        langs.append(b)
+        pages.append(DevPage("no-language", lines, langs, {(0, len(lines) - 1)}))
     return pages
 
 
@@ -245,18 +287,28 @@ def _word_overlap(a: str, b: str) -> float:
     return len(wa & wb) / max(len(wa | wb), 1)
 
 
-def build_editions(pairs: Sequence[ParallelPair], documents: int, seed: int = 0):
+def build_editions(pairs: Sequence[ParallelPair], documents: int, seed: int = 0, abridged: float = 0.0):
     """Two editions of a news site from parallel pairs (source side, target side): stories of
     3–8 sentences, ids unrelated across sides, ~25 % of the stories in one edition only (two
-    unrelated documents), ~10 % only partly translated (a sentence of its own on each side).
-    Returns (source documents, target documents shuffled, the set of true id pairs)."""
+    unrelated documents), ~10 % only partly translated (a sentence of its own on each side), and
+    with ``abridged`` a share of stories whose target edition carries the first half of the
+    source's sentences and a sentence of its own (as a site's English edition often does).
+    Returns (source documents, target documents shuffled, the set of true id pairs); see
+    :func:`build_edition_kinds` for each true pair's kind."""
+    return build_edition_kinds(pairs, documents, seed, abridged)[:3]
+
+
+def build_edition_kinds(pairs: Sequence[ParallelPair], documents: int, seed: int = 0, abridged: float = 0.0):
+    """:func:`build_editions`, and a fourth value: each true pair's kind (``full``, ``partial``
+    or ``abridged``). The abridged stories are drawn after the others, so that these are the
+    same documents as without them."""
     from ..types import Document
 
     rng = random.Random(seed)
     pool = list(pairs)
     rng.shuffle(pool)
     it = iter(pool)
-    src_docs, tgt_docs, truth = [], [], set()
+    src_docs, tgt_docs, truth, kinds = [], [], set(), {}
     for _ in range(documents):
         chosen = [next(it) for _ in range(rng.randint(3, 8))]
         src, tgt = [p.src for p in chosen], [p.tgt for p in chosen]
@@ -270,5 +322,14 @@ def build_editions(pairs: Sequence[ParallelPair], documents: int, seed: int = 0)
         tgt_docs.append(Document(f"{chosen[0].tgt_lang}-{rng.randrange(10**8):08d}", " ".join(tgt)))
         if kind >= 0.25:
             truth.add((src_docs[-1].id, tgt_docs[-1].id))
+            kinds[(src_docs[-1].id, tgt_docs[-1].id)] = "partial" if kind < 0.35 else "full"
+    for _ in range(round(documents * abridged)):
+        chosen = [next(it) for _ in range(rng.randint(4, 8))]
+        half = (len(chosen) + 1) // 2
+        tgt = [p.tgt for p in chosen[:half]] + [next(it).tgt]  # half of it, and a sentence of its own
+        src_docs.append(Document(f"{chosen[0].src_lang}-{rng.randrange(10**8):08d}", " ".join(p.src for p in chosen)))
+        tgt_docs.append(Document(f"{chosen[0].tgt_lang}-{rng.randrange(10**8):08d}", " ".join(tgt)))
+        truth.add((src_docs[-1].id, tgt_docs[-1].id))
+        kinds[(src_docs[-1].id, tgt_docs[-1].id)] = "abridged"
     rng.shuffle(tgt_docs)
-    return src_docs, tgt_docs, truth
+    return src_docs, tgt_docs, truth, kinds

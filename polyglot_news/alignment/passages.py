@@ -68,6 +68,31 @@ def background_sentences() -> list[str]:
     return [s for sentences in background_by_language().values() for s in sentences]
 
 
+# a credit line: a photo, a source, an archive, and names ("Съемка, фото из архива - Sputnik
+# Azərbaycan", "Foto: AZƏRTAC", "Photo: Reuters/John Smith", "Mənbə: APA"): it names and
+# translates nothing, so it never pairs (it may share its names with a line that does)
+_CREDIT_WORDS = {
+    "photo", "photos", "foto", "fotolar", "фото", "фотография", "съемка", "сьемка", "съёмка", "снимок", "video",
+    "видео", "source", "mənbə", "источник", "credit", "credits", "archive", "arxiv", "архив", "архива", "kadr",
+    "кадр", "illustration", "иллюстрация", "şəkil"}
+_CREDIT_JOINS = {"из", "by", "via", "from", "courtesy", "of", "and", "və", "и", "tərəfindən"}
+
+
+def is_credit(line: str) -> bool:
+    """Whether a line credits a photo or a source and says nothing else: a credit word
+    ("Photo", "Фото", "Mənbə", "©"), and every other word a joining word ("from", "из") or a name
+    (capitalised, or an agency's in capitals), a handle or a date."""
+    words = _CREDIT_TOKEN.findall(line)
+    lowered = [w.lower() for w in words]
+    if not any(w in _CREDIT_WORDS for w in lowered) and "©" not in line:
+        return False
+    rest = [w for w, low in zip(words, lowered) if low not in _CREDIT_WORDS and low not in _CREDIT_JOINS]
+    return all(w[0].isupper() or w[0].isdigit() or w.startswith("@") for w in rest)
+
+
+_CREDIT_TOKEN = re.compile(r"@?[^\W_][\w.'’-]*")
+
+
 @dataclass
 class _Sentence:
     start: int
@@ -146,7 +171,7 @@ class PassageFinder:
         """The sentences a document's passages are mined from (none where it has fewer than
         two languages to mine)."""
         sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
-                               byline=bool(_BYLINE.match(line)))
+                               byline=bool(_BYLINE.match(line)) or is_credit(line))
                      for seg in segments if seg.lang in self.languages and self._sure_of(seg)
                      for start, line in lines(seg.text)
                      for s, e in split_sentences(line)]
@@ -166,9 +191,15 @@ class PassageFinder:
             self.encoder.encode(list(dict.fromkeys(texts)))
 
     def find(self, text: str, segments: Sequence[Segment]) -> list[Passage]:
-        sentences = self._sentences(text, segments)
-        if not sentences:
+        """The parallel passages of a document. A sentence printed again word for word (a
+        headline at the top and in a related-links block) is mined once, as one text with
+        several positions; each of its occurrences gets the pair its first one found."""
+        sentences, repeats = _without_repeats(text, self._sentences(text, segments))
+        if len({s.lang for s in sentences}) < 2:
             return []
+        return _with_repeats(self._find(text, sentences), sentences, repeats)
+
+    def _find(self, text: str, sentences: list[_Sentence]) -> list[Passage]:
         texts = [text[s.start:s.end] for s in sentences]
         vectors = self.encoder.encode(texts) if self.encoder is not None else None
         runs: list[_Run] = []
@@ -344,6 +375,42 @@ def _with_neighbours(mined: list[tuple[int, int, float]], anchors: set[tuple[int
                     grew = True
                     break
     return [(i, j, c) for i, j, c in mined if (i, j) in kept]
+
+
+def _without_repeats(text: str, sentences: list[_Sentence]) -> tuple[list[_Sentence], dict[int, list[_Sentence]]]:
+    """The sentences with each one printed again word for word (same language, same text, not
+    inside a quote) left out, and the later occurrences of each kept one, by its index."""
+    first: dict[tuple[str, str], int] = {}
+    kept: list[_Sentence] = []
+    repeats: dict[int, list[_Sentence]] = {}
+    for sentence in sentences:
+        key = (sentence.lang, " ".join(text[sentence.start:sentence.end].split()))
+        if sentence.quote < 0 and key in first:
+            repeats.setdefault(first[key], []).append(sentence)
+            continue
+        if sentence.quote < 0:
+            first[key] = len(kept)
+        kept.append(sentence)
+    return kept, repeats
+
+
+def _with_repeats(passages: list[Passage], sentences: list[_Sentence],
+                  repeats: dict[int, list[_Sentence]]) -> list[Passage]:
+    """Each pair whose side is one sentence with later occurrences, given again for each."""
+    if not repeats:
+        return passages
+    at = {(s.start, s.end): k for k, s in enumerate(sentences)}
+    for passage in passages:
+        extra = []
+        for pair in passage.pairs:
+            for side in ("src", "tgt"):
+                span = getattr(pair, side)
+                for again in repeats.get(at.get((span.start, span.end), -1), []):
+                    moved = Span(span.lang, again.start, again.end)
+                    extra.append(SentencePair(moved, pair.tgt, pair.score) if side == "src"
+                                 else SentencePair(pair.src, moved, pair.score))
+        passage.pairs = sorted(passage.pairs + extra, key=lambda p: (p.src.start, p.tgt.start))
+    return passages
 
 
 def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:

@@ -140,6 +140,7 @@ class Segmenter:
                     "links": "no-evidence",
                     "capitals": "all-caps-4-words-as-lower",
                     "label_scripts": "quarter-of-letters",
+                    "no_letters": "und", "layout_tokens": "und",
                 },
             }
         )
@@ -178,7 +179,7 @@ class Segmenter:
                 out.append([Segment(0, len(text), UND, 1.0, text)])
             else:
                 self._smooth(ev, with_letters)
-                _follow_context(units)
+                _no_language(units)
                 out.append(self._runs(text, units))
         return out
 
@@ -187,7 +188,9 @@ class Segmenter:
         with its links blanked out)."""
         units: list[Unit] = []
         for line_no, spans in enumerate(sentences_by_line(text)):
-            line_units = [Unit(start, end, line_no, letter_count(evidence[start:end])) for start, end in spans]
+            layout = bool(spans) and _layout_only(evidence[spans[0][0]:spans[-1][1]])
+            line_units = [Unit(start, end, line_no, 0 if layout else letter_count(evidence[start:end]))
+                          for start, end in spans]
             units.extend(_attach_letterless(line_units))
         return units
 
@@ -265,17 +268,23 @@ class Segmenter:
         return [Segment(s, e, lab, round(c / w, 6), text[s:e]) for s, e, lab, c, w in bounds]
 
 
-def _follow_context(units: list[Unit]) -> None:
-    """A line without letters (a dateline "13.07.2021 01:16", a score) takes the language of the
-    sentences around it when they agree, or of the only one there is; else it stays ``und``."""
-    labels = [u.label if u.letters else None for u in units]
-    for i, unit in enumerate(units):
-        if unit.letters:
-            continue
-        before = next((lab for lab in reversed(labels[:i]) if lab is not None), None)
-        after = next((lab for lab in labels[i + 1:] if lab is not None), None)
-        if before is None or after is None or before == after:
-            unit.label = before or after or UND
+def _no_language(units: list[Unit]) -> None:
+    """A line without letters (a time "• 21:17", "0:00 0:30:00", a score, a dash, a link alone)
+    or with layout tokens alone ("XS SM MD LG") is in no language: ``und``, whatever is around
+    it, so that nothing is translated or aligned for it."""
+    for unit in units:
+        if not unit.letters:
+            unit.label = UND
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _layout_only(line: str) -> bool:
+    """A line whose only letters are layout tokens: one or two capitals a word ("XS SM MD LG",
+    "RU | EN"), no word to tell a language by."""
+    words = _LETTER_RUN.findall(line)
+    return bool(words) and all(len(w) <= 2 and w.isupper() for w in words)
 
 
 def _attach_letterless(units: list[Unit]) -> list[Unit]:
