@@ -427,7 +427,7 @@ def cmd_align_docs(args: argparse.Namespace) -> int:
                         writer.write(error)
             return 1
         result = align_documents(*sides, cfg, sentence_per_line=args.sentence_per_line,
-                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang)
+                                 src_lang=args.src_lang, tgt_lang=args.tgt_lang, progress=_interactive(args))
         if cfg.quality.enabled:
             from .quality import QualityScorer, judge_groups
 

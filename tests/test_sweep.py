@@ -464,3 +464,28 @@ def test_unreadable_inputs_of_align_docs_and_align_corpus_get_error_records(tmp_
     assert main(["align-corpus", *inputs, "-o", str(out), "-c", OFFLINE, "-q"]) == 1
     errors = [r for r in _records(out) if "error" in r]
     assert [Path(e["source"]).name for e in errors] == ["broken.txt"] and errors[0]["collection"] == inputs[1]
+
+
+def test_a_folder_that_cannot_be_listed_is_named_as_such(tmp_path, monkeypatch):
+    """(As root every folder can be listed: the refusal is the file system's, played here by
+    os.walk's error callback, as a folder without read permission gives it to other users.)"""
+    from polyglot_news.io import readers
+
+    docs = tmp_path / "docs"
+    (docs / "locked").mkdir(parents=True)
+    (docs / "a.txt").write_text("Hello there, friend.", encoding="utf-8")
+    walk = os.walk
+
+    def refusing(top, onerror=None, followlinks=False):
+        for root, dirs, files in walk(top, onerror=onerror, followlinks=followlinks):
+            if root.endswith("locked"):
+                onerror(PermissionError(13, "Permission denied", root))
+                continue
+            yield root, dirs, files
+
+    monkeypatch.setattr(readers.os, "walk", refusing)
+    out = tmp_path / "out.jsonl"
+    assert main(["segment", str(docs), "-o", str(out), "-c", OFFLINE, "-q"]) == 1
+    records = {r["id"]: r for r in _records(out)}
+    assert records["locked"]["error"] == "cannot list folder: Permission denied"
+    assert "segments" in records["a.txt"]

@@ -430,7 +430,10 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
                                 similarity=covered if config.corpus.match == "coverage" else None)
         seconds["matching"] += time.perf_counter() - clock
         clock = time.perf_counter()
+        bar = _bar(progress, len(matched), f"aligning {lang}-{pivot} pairs", "pair")
         for pair in matched:
+            if bar is not None:
+                bar.update(1)
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
@@ -439,6 +442,8 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
             ok = pair.translates(len(src), len(tgt), config.corpus.min_aligned_share)
             pair.aligned = pair.shares(len(src), len(tgt), pair.min_score)
             (accepted if ok else rejected)[lang].append(pair)
+        if bar is not None:
+            bar.close()
         seconds["sentence alignment"] += time.perf_counter() - clock
         clock = time.perf_counter()
     return CorpusAlignment(langs, documents, sentences, pivot, accepted, rejected, seconds)

