@@ -37,8 +37,11 @@ def cluster(monkeypatch):
 
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
+    # Ray's health check notices a lost node after about 15 s by default; the tests' runs are
+    # shorter, so this cluster checks every half second (three misses: dead)
+    checks = {"health_check_period_ms": 500, "health_check_failure_threshold": 3, "health_check_initial_delay_ms": 0}
     cluster = Cluster(initialize_head=True, connect=False,
-                      head_node_args={"num_cpus": 1, "include_dashboard": False})
+                      head_node_args={"num_cpus": 1, "include_dashboard": False, "_system_config": checks})
     worker = cluster.add_node(num_cpus=1)
     cluster.wait_for_nodes()
     session = cluster.head_node.session_name
@@ -78,7 +81,7 @@ def _lines(path) -> int:
 
 def test_two_nodes_give_the_local_records_and_a_lost_node_loses_nothing(cluster, tmp_path, dev_pairs):
     cluster, worker = cluster
-    folder = _batch(tmp_path / "in", dev_pairs, 200)  # enough work after the loss for Ray to notice it
+    folder = _batch(tmp_path / "in", dev_pairs, 200)
     local = tmp_path / "local.jsonl"
     proc = _run(folder, local, "-q")
     assert proc.wait(timeout=600) == 1  # the empty file
