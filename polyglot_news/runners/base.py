@@ -68,11 +68,7 @@ class FunctionProcessor:
 
 def as_processor(processor: Processor | Callable[[Document], dict[str, Any]]) -> Processor:
     """``processor`` itself, or a plain function wrapped as one."""
-    return processor if isinstance(processor, _PROCESSOR_TYPES) or _is_processor(processor) \
-        else FunctionProcessor(processor)
-
-
-_PROCESSOR_TYPES: tuple[type, ...] = (FunctionProcessor,)
+    return processor if _is_processor(processor) else FunctionProcessor(processor)
 
 
 def _is_processor(obj: Any) -> bool:
