@@ -372,8 +372,10 @@ def cmd_segment(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
+    from .translation import with_model
+
     cfg = with_flags(load_cli_config(args), args)
-    tc = cfg.translation.with_model(args.model, cfg.languages) if args.model else cfg.translation
+    tc = with_model(cfg.translation, args.model, cfg.languages) if args.model else cfg.translation
     updates: dict[str, Any] = {"enabled": True}
     if args.device:
         updates["device"] = args.device
@@ -593,9 +595,9 @@ def _langs(value: str, count: int, known: list[str]) -> list[str]:
 
 
 def cmd_models_pull(args: argparse.Namespace) -> int:
-    from .translation import pull
+    from .translation import model_names, pull
 
-    names = args.names or load_cli_config(args).translation.model_names()
+    names = args.names or model_names(load_cli_config(args).translation)
     try:
         for path in pull(names, args.revision):
             print(path)
@@ -605,12 +607,12 @@ def cmd_models_pull(args: argparse.Namespace) -> int:
 
 
 def cmd_models_list(args: argparse.Namespace) -> int:
-    from .translation import ModelNotAvailable, list_cached, resolve
+    from .translation import ModelNotAvailable, list_cached, model_names, resolve
 
     cfg = load_cli_config(args)
     print("configured models:")
     missing = 0
-    for name in cfg.translation.model_names():
+    for name in model_names(cfg.translation):
         try:
             path, rev = resolve(name, cfg.translation.revision)
             print(f"  {name}: available ({path}, revision {rev})")
@@ -660,7 +662,7 @@ def _print_removed(rows: list[dict[str, Any]]) -> None:
 
 
 def cmd_models_convert(args: argparse.Namespace) -> int:
-    from .translation import ModelNotAvailable, convert
+    from .translation import ModelNotAvailable, convert, model_names
 
     cfg = load_cli_config(args)
     updates: dict[str, Any] = {}
@@ -670,7 +672,7 @@ def cmd_models_convert(args: argparse.Namespace) -> int:
         updates["compute_type"] = args.compute_type
     tc = cfg.translation.model_copy(update=updates)
     try:
-        loaded = convert(args.names or tc.model_names(), tc)
+        loaded = convert(args.names or model_names(tc), tc)
     except ModelNotAvailable as exc:
         raise UsageError(str(exc)) from None
     for name, backend in loaded:

@@ -132,15 +132,6 @@ class TranslationConfig(_Strict):
         "a configured model that cannot be found: error (before any document) or skip translation, "
         "saying so in every record"))
 
-    def model_names(self) -> list[str]:
-        """The models this section names: one per source language (marian), or the one model."""
-        return sorted(set(self.models.values())) if self.family == "marian" else [self.model]
-
-    def with_model(self, name: str, languages: list[str]) -> "TranslationConfig":
-        """This section with ``name`` translating every source language of ``languages``."""
-        if self.family == "marian":
-            return self.model_copy(update={"models": {lang: name for lang in languages if lang != "en"}})
-        return self.model_copy(update={"model": name})
 
 
 class EncoderConfig(_Strict):

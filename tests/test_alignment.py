@@ -136,13 +136,12 @@ def test_translation_scorer_uses_chrf_between_english_versions():
     assert [(g.src, g.tgt) for g in groups] == [([0], [0]), ([1], [1]), ([2], [2])]
 
 
-def test_passages_with_translation_and_no_encoder(seed_text, segmenter, tmp_path, dev_pairs):
+def test_passages_with_translation_and_no_encoder(seed_text, segmenter, tmp_path, tiny_marian):
     """Without an encoder the pipeline compares translations by chrF; with a tiny random model
     the scores mean nothing, so this checks the mechanics: it runs and returns valid spans."""
     from polyglot_news import Pipeline
-    from polyglot_news.testing import build_tiny_marian
 
-    model = build_tiny_marian(tmp_path / "m", [p.src for p in dev_pairs[:300]] + [p.tgt for p in dev_pairs[:300]])
+    model = tiny_marian
     pipeline = Pipeline.from_config({
         "translation": {"models": {"az": str(model), "ru": str(model)}, "cache": {"path": str(tmp_path / "c.db")},
                         "generation": {"num_beams": 1, "max_new_tokens": 8}},

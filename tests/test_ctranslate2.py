@@ -11,16 +11,14 @@ import textwrap
 
 import pytest
 
-from polyglot_news.testing import build_tiny_marian
 from polyglot_news.translation import ModelNotAvailable, Translator
 
 pytest.importorskip("ctranslate2")
 
 
 @pytest.fixture(scope="module")
-def marian(tmp_path_factory, dev_pairs):
-    corpus = [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
-    return build_tiny_marian(tmp_path_factory.mktemp("m") / "marian", corpus, max_length=128)
+def marian(tiny_marian):
+    return tiny_marian
 
 
 @pytest.fixture(autouse=True)
@@ -173,11 +171,8 @@ def test_unknown_backend_names_the_choices():
 
 
 @pytest.fixture(scope="module")
-def nllb(tmp_path_factory, dev_pairs):
-    from polyglot_news.testing import build_tiny_nllb
-
-    corpus = [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
-    return build_tiny_nllb(tmp_path_factory.mktemp("n") / "nllb", corpus, max_length=128)
+def nllb(tiny_nllb):
+    return tiny_nllb
 
 
 def _multilingual(model, backend, compute_type="float32"):

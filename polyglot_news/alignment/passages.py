@@ -271,8 +271,15 @@ class PassageFinder:
                     float(np.mean(own)) if own else 0.0)
 
     def _passages(self, sentences: list[_Sentence], runs: list[_Run]) -> list[Passage]:
-        """Join runs that share a sentence; one span per language, from its first to last sentence."""
-        parent = list(range(len(runs)))
+        """Join runs that share a sentence; one span per language, from its first to last sentence.
+
+        A run too weak to make a passage alone (its own pairs under ``passages.min_score``)
+        joins one only where a strong run holds a sentence of each of its sides (the third side
+        of a triangle: az–ru beside az–en and en–ru); a weak pair that merely shares a sentence
+        with a strong pair (a metro headline with the football headline's Russian) is dropped."""
+        least = self.config.passages.min_score
+        strong = [run for run in runs if run.anchor_score >= least]
+        parent = list(range(len(strong)))
 
         def root(k: int) -> int:
             while parent[k] != k:
@@ -281,15 +288,22 @@ class PassageFinder:
             return k
 
         owner: dict[int, int] = {}
-        for r, run in enumerate(runs):
+        for r, run in enumerate(strong):
             for first, last in run.members.values():
                 for k in range(first, last + 1):
                     if k in owner:
                         parent[root(r)] = root(owner[k])
                     owner[k] = r
         components: dict[int, list[_Run]] = {}
-        for r, run in enumerate(runs):
+        for r, run in enumerate(strong):
             components.setdefault(root(r), []).append(run)
+        for run in runs:
+            if run.anchor_score >= least:
+                continue
+            held = [{root(owner[k]) for k in range(first, last + 1) if k in owner} for first, last in run.members.values()]
+            shared = set.intersection(*held) if held else set()
+            if shared:
+                components[min(shared)].append(run)
         passages = []
         for group in components.values():
             spans: dict[str, list[int]] = {}
@@ -298,7 +312,7 @@ class PassageFinder:
                     lo, hi = spans.get(lang, [first, last])
                     spans[lang] = [min(lo, first), max(hi, last)]
             score = float(np.mean([run.score for run in group]))
-            if np.mean([run.anchor_score for run in group]) < self.config.passages.min_score:
+            if np.mean([run.anchor_score for run in group]) < least:
                 continue
             members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
                              key=lambda s: s.start)

@@ -25,6 +25,19 @@ class ModelNotAvailable(RuntimeError):
     """A model that is neither a local folder nor in the cache (and cannot be downloaded now)."""
 
 
+def model_names(config: TranslationConfig) -> list[str]:
+    """The models a translation section names: one per source language (Marian), or the one
+    multilingual model."""
+    return sorted(set(config.models.values())) if config.family == "marian" else [config.model]
+
+
+def with_model(config: TranslationConfig, name: str, languages: list[str]) -> TranslationConfig:
+    """The section with the model ``name`` translating every source language of ``languages``."""
+    if config.family == "marian":
+        return config.model_copy(update={"models": {lang: name for lang in languages if lang != "en"}})
+    return config.model_copy(update={"model": name})
+
+
 def offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
