@@ -23,7 +23,8 @@ from pathlib import Path
 
 from polyglot_news.config import RunnerConfig
 from polyglot_news.io.datasets import read_parallel_dir, sentences_by_language
-from polyglot_news.langid.evaluation import LabelScores, build_mixed_documents, score_documents, span_label
+from polyglot_news.langid.evaluation import (LabelScores, build_inline_documents, build_mixed_documents, score_documents,
+                                             span_label)
 from polyglot_news.langid.segmenter import Segmenter
 from polyglot_news.scripts import script_of
 
@@ -93,6 +94,11 @@ def main() -> None:
     for (lang, s), segments in zip(labelled, alone_segments):
         alone.add(lang, lang if lang in TARGETS else "und", span_label(segments, 0, len(s)), s)
 
+    inline_documents = build_inline_documents(by_lang, TARGETS, args.documents, seed=args.seed)
+    inline_segments = segmenter.segment_many([guest.text for guest, _ in inline_documents])
+    inline = score_documents([guest for guest, _ in inline_documents], inline_segments)
+    around = score_documents([host for _, host in inline_documents], inline_segments)
+
     in_order = [d.text[s:e] for d in documents for s, e in d.spans]
     lingua = (lingua_speed(in_order), lingua_speed(sorted(in_order, key=lambda s: (script_of(s), s))))
     print(f"dev data: {DEV.name}; {len(documents)} mixed documents, {n_doc_sentences} sentences; "
@@ -102,11 +108,16 @@ def main() -> None:
     print(f"{'':<18}" + "".join(f"{lang:>8}" for lang in langs) + f"{'sent/s':>10}{'order':>9}{'sorted':>9}")
     print(table("in documents", in_docs, langs, doc_speed, lingua))
     print(table("single sentences", alone, langs, alone_speed, lingua))
+    print(f"{'inside a line':<18}" + "".join(f"{inline.accuracy(lang):>8.4f}" for lang in langs)
+          + "   (one sentence of another language inside a one-line paragraph)")
+    print(f"{'  around it':<18}" + "".join(f"{around.accuracy(lang):>8.4f}" for lang in langs)
+          + "   (the paragraph's own sentences)")
     for name, speed in zip(("document order", "sorted by script"), lingua):
         print(f"{'lingua, ' + name:<26}" + " " * (8 * len(langs) - 8) + f"{speed:>10.0f}")
     print(f"cold start of `polyglot-news segment` on the seed page: {cold_start():.2f} s")
     if args.errors:
-        for name, scores in (("in documents", in_docs), ("single", alone)):
+        for name, scores in (("in documents", in_docs), ("single", alone), ("inside a line", inline),
+                             ("around it", around)):
             for lang, predicted, sentence in scores.errors:
                 print(f"  [{name}] {lang} -> {predicted}: {sentence}")
 

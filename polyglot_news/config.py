@@ -60,6 +60,9 @@ class SegmentationConfig(_Strict):
         "the backend's options (DetectorOptions), e.g. rival_prior"))
     full_weight_prose: int = Field(12, gt=0, description="letters of lower-case words for a unit's own evidence "
                                    "to count fully")
+    max_weight: float = Field(3.0, ge=1, description=(
+        "a sentence's own evidence grows with its prose, one full weight per full_weight_prose letters, up to "
+        "this many: a long Turkish quote inside an Azerbaijani line outweighs two changes of language"))
     full_weight_letters: int = Field(30, gt=0, description="a label (name, caption) this long counts ...")
     label_weight: float = Field(0.1, ge=0, le=1, description="... this much of a sentence's full weight")
     switch_cost_line: float = Field(0.5, ge=0, description="what a change of language costs at a line break")
@@ -233,12 +236,12 @@ class CorpusConfig(_Strict):
         "how much shared numbers and names and the length ratio scale a candidate's margin"))
     max_days_apart: int = Field(7, ge=0, description=(
         "documents whose publication dates (metadata date) are further apart never pair"))
-    match: Literal["mean", "coverage"] = Field("mean", description=(
-        "what a candidate pair's margin is taken of: mean (the cosine of the documents' mean sentence "
-        "vectors) or coverage (each sentence of the shorter document, its best cosine in the other, "
-        "averaged: an abridged edition is not diluted; more abridged pairs found, but one pair fewer on "
-        "a collection of 16 documents: see docs/experiments.md); the mean vectors find the candidates "
-        "either way"))
+    match: Literal["mean", "coverage"] = Field("coverage", description=(
+        "what a candidate pair's margin is taken of: coverage (each sentence of the shorter document, its "
+        "best cosine in the other where the two are mutual nearest neighbours, else its mean cosine; "
+        "averaged: an abridged edition is not diluted) or mean (the cosine of the documents' mean sentence "
+        "vectors; fewer abridged pairs found: see docs/experiments.md); the mean vectors find the "
+        "candidates either way"))
 
 
 #: keys of the one flat alignment section of earlier versions, and where each lives now

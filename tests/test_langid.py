@@ -232,6 +232,49 @@ def test_mixed_documents_from_dev_sentences(segmenter, by_lang):
         assert scores.accuracy(lang) >= 0.97, (lang, [e for e in scores.errors if e[0] == lang])
 
 
+_AZ_LINE = ["Paytaxtın mərkəzində yerləşən yeni stansiya gündə on min sərnişinə xidmət göstərəcək.",
+            "Tikinti işləri iki il əvvəl başlamışdı və planlaşdırılandan tez başa çatdı.",
+            "Şəhər rəhbərliyi bildirib ki, gələn il daha iki stansiyanın açılması nəzərdə tutulur."]
+
+
+@pytest.mark.parametrize("quote", [
+    "Türkiye Dışişleri Bakanlığı yaptığı açıklamada görüşmelerin olumlu geçtiğini belirtti.",
+    "Cumhurbaşkanı, ekonomik işbirliğinin güçlendirilmesi gerektiğini söyledi.",
+    'Bakan, "Azerbaycan ile ilişkilerimiz her zamankinden daha güçlü" dedi.',
+])
+def test_a_turkish_sentence_inside_an_azerbaijani_line_is_und(segmenter, quote):
+    """A Turkish sentence in the middle of an Azerbaijani paragraph (one line): its prose
+    outweighs the two changes of language (``segmentation.max_weight``); the Azerbaijani
+    sentences around it keep ``az``. Before: ``az`` (the last one), as one segment."""
+    text = " ".join([*_AZ_LINE[:2], quote, _AZ_LINE[2]]) + "\n"
+    segments = segmenter.segment(text)
+    at = text.index(quote)
+    assert [(s.lang, s.start, s.end) for s in segments] == [
+        ("az", 0, at), ("und", at, at + len(quote) + 1), ("az", at + len(quote) + 1, len(text))]
+
+
+def test_an_azerbaijani_sentence_inside_an_azerbaijani_line_stays_az(segmenter, by_lang):
+    """The negative: dev Azerbaijani sentences in the same place stay in the line's one segment."""
+    sentences = [s for s in by_lang["az"] if len(s.split()) >= 5][:40]
+    texts = [" ".join([*_AZ_LINE[:2], s, _AZ_LINE[2]]) for s in sentences]
+    assert [[seg.lang for seg in segs] for segs in segmenter.segment_many(texts)] == [["az"]] * len(texts)
+
+
+@pytest.mark.slow
+def test_sentences_inside_a_line_of_another_language(segmenter, by_lang):
+    """One sentence of another language inside a one-line paragraph (``benchmarks/segment.py``'s
+    "inside a line"): most keep their own label, the paragraph's sentences theirs."""
+    from polyglot_news.langid.evaluation import build_inline_documents, score_documents
+
+    docs = build_inline_documents(by_lang, ["en", "az", "ru"], 200, seed=5)
+    segments = segmenter.segment_many([guest.text for guest, _ in docs])
+    guests = score_documents([guest for guest, _ in docs], segments)
+    hosts = score_documents([host for _, host in docs], segments)
+    assert sum(hosts.total.values()) > 400
+    assert all(hosts.accuracy(lang) >= 0.98 for lang in ("az", "en", "ru")), hosts.errors
+    assert guests.accuracy("tr") >= 0.85 and guests.accuracy("uk") >= 0.95, guests.errors
+
+
 # --- the tiers: fastText decides what its letters leave no doubt about, lingua the rest ---
 
 def test_orthography_rules_languages_out():

@@ -236,13 +236,19 @@ def feature_factor(a: DocumentFeatures, b: DocumentFeatures, length_ratio: float
 
 def coverage(a: np.ndarray, b: np.ndarray) -> float:
     """How well two documents' sentences cover each other: each sentence of the document with
-    fewer sentences, its best cosine among the other's, averaged. A translation that carries
-    half of its source (an abridged edition) covers its half as a whole translation does; two
-    stories on one topic cover each other only loosely."""
+    fewer sentences, its best cosine among the other's where that sentence's best is it in turn
+    (mutual nearest neighbours, as in bitext mining), else its mean cosine with the other's
+    sentences (what an unrelated sentence gets); averaged. A translation that carries half of
+    its source (an abridged edition) covers its half as a whole translation does; two stories
+    on one topic cover each other only loosely; and one generic sentence ("Tom is lazy.") of a
+    short document does not cover a whole unrelated one by its best match alone."""
     if len(a) == 0 or len(b) == 0:
         return 0.0
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    return float((short @ long_.T).max(axis=1).mean())
+    sims = short @ long_.T
+    best = sims.argmax(axis=1)
+    mutual = sims.argmax(axis=0)[best] == np.arange(len(short))
+    return float(np.where(mutual, sims[np.arange(len(short)), best], sims.mean(axis=1)).mean())
 
 
 def _margin(similarity: float, neighbourhood: float) -> float:

@@ -72,6 +72,37 @@ def build_mixed_documents(by_lang: Mapping[str, Sequence[str]], targets: Sequenc
     return out
 
 
+def build_inline_documents(by_lang: Mapping[str, Sequence[str]], targets: Sequence[str], documents: int,
+                           seed: int = 0, min_words: int = 5) -> list[tuple[MixedDocument, MixedDocument]]:
+    """``documents`` one-line paragraphs of 2–4 sentences of a target language with one sentence
+    of another language inside the line (a Turkish quote in an Azerbaijani paragraph, an English
+    sentence in a Russian one), of at least ``min_words`` words each. Each comes twice, as (the
+    guest sentence alone scored, the host sentences around it scored); gold labels as in
+    :func:`build_mixed_documents`."""
+    rng = random.Random(seed)
+    pools = {lang: [x for x in group if len(x.split()) >= min_words] for lang, group in by_lang.items()}
+    hosts = [lang for lang in targets if lang in pools]
+    out = []
+    for _ in range(documents):
+        host = rng.choice(hosts)
+        guest = rng.choice([lang for lang in pools if lang != host])
+        sentences = rng.sample(pools[host], rng.randint(1, 2)) + [rng.choice(pools[guest])] \
+            + rng.sample(pools[host], rng.randint(1, 2))
+        at = next(k for k, x in enumerate(sentences) if x not in pools[host])
+        text = " ".join(sentences)
+        guest_doc, host_doc = MixedDocument(text), MixedDocument(text)
+        pos = 0
+        for k, sentence in enumerate(sentences):
+            lang = guest if k == at else host
+            doc = guest_doc if k == at else host_doc
+            doc.spans.append((pos, pos + len(sentence)))
+            doc.langs.append(lang)
+            doc.labels.append(lang if lang in targets else UND)
+            pos += len(sentence) + 1
+        out.append((guest_doc, host_doc))
+    return out
+
+
 def span_label(segments: Sequence, start: int, end: int) -> str:
     """The label covering most of ``[start, end)`` among ``segments`` (objects with
     ``start``, ``end``, ``lang``)."""

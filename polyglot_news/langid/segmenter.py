@@ -3,7 +3,8 @@
 Blocks are lines. Each line is split into sentences; a sentence is the smallest unit that gets a
 label, so no sentence is ever split by language. Sentence labels are smoothed with a Viterbi pass
 over the whole document: each sentence's detector scores count in proportion to how much prose it
-has (letters of lower-case words; capitalised words are names, captions, datelines), and every
+has (letters of lower-case words; capitalised words are names, captions, datelines; up to three
+full weights, so a long quote in another language can leave its line's language), and every
 change of language costs a penalty (more inside a line than between lines), so a caption or a
 name takes the language its context supports while a clear sentence keeps its own. A label whose
 script contradicts the sentence's letters is never chosen (a sentence without prose in two
@@ -102,6 +103,7 @@ class Segmenter:
         self._states = list(self.detector.languages) + [UND] * len(UND_SCRIPTS)
         self._und = len(self.detector.languages)  # the first "und" state
         self.full_weight_prose = settings.full_weight_prose
+        self.max_weight = settings.max_weight
         self.switch_cost_line = settings.switch_cost_line
         self.switch_cost_inline = settings.switch_cost_inline
 
@@ -134,6 +136,7 @@ class Segmenter:
                     "full_weight_letters": self.full_weight_letters,
                     "label_weight": self.label_weight,
                     "full_weight_prose": self.full_weight_prose,
+                    "max_weight": self.max_weight,
                     "switch_cost_line": self.switch_cost_line,
                     "switch_cost_inline": self.switch_cost_inline,
                     "und_states": "per-script",
@@ -196,11 +199,12 @@ class Segmenter:
 
     def _emissions(self, evidence: str, unit: Unit) -> list[float]:
         """A unit's own evidence for each state (the labels, ``und`` once per script): its
-        log-probabilities, weighted by how much of it is prose; minus infinity for a language of
-        another script, and for the ``und`` of another script."""
+        log-probabilities, weighted by how much of it is prose (more prose, more weight, up to
+        ``max_weight``); minus infinity for a language of another script, and for the ``und``
+        of another script."""
         unit_text = evidence[unit.start:unit.end]
         prose = prose_letters(unit_text)
-        weight = max(min(1.0, prose / self.full_weight_prose),
+        weight = max(min(self.max_weight, prose / self.full_weight_prose),
                      self.label_weight * min(1.0, unit.letters / self.full_weight_letters))
         # a label in two scripts (a dateline "Баку, Trend:", a caption) may take the language of
         # either from its context; a sentence of prose keeps to its dominant script
