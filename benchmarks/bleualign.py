@@ -85,7 +85,7 @@ def diagnose(src: list[str], tgt: list[str], pred, gold, config: str) -> None:
     """Cost both alignments of every stretch where they differ, as the search does."""
     ac = load_config(config).alignment
     scorer = document_scorer(document_encoder(ac), src, tgt, "de", "fr", ac)
-    verdicts = stretch_verdicts(pred, gold, scorer, scorer.skip_cost(ac.skip_quantile))
+    verdicts = stretch_verdicts(pred, gold, scorer, scorer.skip_cost(ac.search.skip_quantile))
     count = Counter(verdict for _, _, verdict in verdicts)
     print(f"\nstretches where ours and the gold differ: {len(verdicts)}; the gold crosses (no monotone "
           f"alignment has it): {count['crosses']}; the gold costs less under our cost (the search missed it): "

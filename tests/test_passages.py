@@ -387,3 +387,32 @@ def test_times_dashes_and_layout_tokens_stay_out_of_passages(pipeline):
     und = [text[s.start:s.end].strip() for s in result.segments if s.lang == "und"]
     assert und == ["• 21:17", "0:00 0:30:00 0:00\nXS SM MD LG\n-"]
     assert _pairs(text, result) == [(headline, english)] or _pairs(text, result) == [(english, headline)]
+
+
+THREAD = ["1/ Today I met the Foreign Minister of Azerbaijan in Brussels.",
+          "2/ We discussed energy security and the new gas corridor.",
+          "3/ We also agreed to meet again in Baku next spring."]
+THREAD_RU = ["1/ Сегодня я встретился с министром иностранных дел Азербайджана в Брюсселе.",
+             "2/ Мы обсудили энергетическую безопасность и новый газовый коридор, а также договорились снова "
+             "встретиться в Баку следующей весной."]
+
+
+@pytest.mark.parametrize("one_line", [False, True])
+def test_a_thread_whose_translation_merges_two_posts_pairs_two_to_one(pipeline, one_line):
+    """Three numbered posts; the Russian merges the second and third into one sentence. "3/"
+    against "2/" is no one-to-one translation (the numbers clash), so it no longer keeps "2/"
+    from being the merged sentence's best; the third post then joins the pair as a two-to-one
+    group. Before: only the first posts paired."""
+    ru = [" ".join(THREAD_RU)] if one_line else THREAD_RU
+    text = "\n".join([*RU_BODY[:2], *THREAD, "— John Smith (@jsmith) March 25, 2023", RU_BODY[2], *ru,
+                      *RU_BODY[3:]]) + "\n"
+    assert _pairs(text, pipeline(text)) == [(THREAD[0], THREAD_RU[0]), ("\n".join(THREAD[1:]), THREAD_RU[1])]
+
+
+def test_a_post_the_translation_leaves_out_stays_out_of_the_group(pipeline):
+    """The negative: a third post the Russian does not translate does not join the second's pair."""
+    thread = THREAD[:2] + ["3/ Photos from the meeting are below, more to follow tonight."]
+    ru = [THREAD_RU[0], "2/ Мы обсудили энергетическую безопасность и новый газовый коридор."]
+    text = "\n".join([*RU_BODY[:2], *thread, "— John Smith (@jsmith) March 25, 2023", RU_BODY[2], *ru,
+                      *RU_BODY[3:]]) + "\n"
+    assert _pairs(text, pipeline(text)) == [(thread[0], ru[0]), (thread[1], ru[1])]

@@ -225,15 +225,19 @@ class PassageFinder:
                                    langs=(sentences[xs[0]].lang, sentences[ys[0]].lang))
         else:
             scorer.prepare(src, tgt)
-        mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys))
+        numbers = [set(digit_runs(mask_links(t))) for t in src], [set(digit_runs(mask_links(t))) for t in tgt]
+        mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys), _numbers_clash(*numbers))
                  if _enough_words(src[i], tgt[j], self.config.passages.min_pair_words) and _numbers_agree(src[i], tgt[j])
                  and _shapes_agree(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         distractors = scorer.distractor_costs()
-        if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
-            passes = [c < (distractors[0][i] + distractors[1][j]) / 2 for i, j, c in mined]
-        else:
-            threshold = scorer.skip_cost(self.config.passages.pair_quantile)
-            passes = [c <= threshold for i, j, c in mined]
+        threshold = scorer.skip_cost(self.config.passages.pair_quantile) if distractors is None else 0.0
+
+        def margin(i: int, j: int, c: float) -> bool:
+            if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
+                return c < (distractors[0][i] + distractors[1][j]) / 2
+            return c <= threshold
+
+        passes = [margin(i, j, c) for i, j, c in mined]
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}  # pairs that passed on their own
         kept = _with_neighbours(mined, anchors, quote)
@@ -249,7 +253,47 @@ class PassageFinder:
                 runs[-1].append((i, j, c))
             else:
                 runs.append([(i, j, c)])
+        taken = ({i for i, _, _ in kept}, {j for _, j, _ in kept})
+        byline = [sentences[k].byline for k in xs], [sentences[k].byline for k in ys]
+        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin) for run in runs]
         return [self._aligned_run(sentences, scorer, xs, ys, run, anchors) for run in runs]
+
+    def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin) -> list:
+        """The run with the sentence just after its last pair (or before its first) on one
+        side, where it passes the margin against the pair's other side on its own and the
+        run's alignment puts it into a group with that pair: two posts of a
+        thread merged into one translated sentence ("2/ … and we agreed …" for "2/ …" and
+        "3/ …"), a two-to-one group that no one-to-one pair is mined for. Only a sentence no
+        mined pair holds, of the same text or quote, no byline."""
+        for end, step in ((-1, 1), (0, -1)):
+            i, j, c = run[end]
+            for di, dj in ((step, 0), (0, step)):
+                a, b = i + di, j + dj
+                side, k = (0, a) if di else (1, b)
+                if not (0 <= a < len(src) and 0 <= b < len(tgt)) or k in taken[side] or byline[side][k] \
+                        or quote[side][k] != quote[side][i if di else j]:
+                    continue
+                # the sentence itself passes the margin against the pair's other side
+                pair = (a, j) if di else (i, b)
+                if not margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1)):
+                    continue
+                rows, cols = sorted({i, a}), sorted({j, b})
+                if not self._pairable(" ".join(src[rows[0]:rows[-1] + 1]), " ".join(tgt[cols[0]:cols[-1] + 1])):
+                    continue
+                extended = run + [(a, b, c)] if step > 0 else [(a, b, c)] + run
+                i0, i1 = extended[0][0], extended[-1][0] + 1
+                j0, j1 = extended[0][1], extended[-1][1] + 1
+                found = align([""] * (i1 - i0), [""] * (j1 - j0), _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0),
+                              self.align_settings, prepared=True)
+                if any(g.src and g.tgt and (k - (i0 if di else j0)) in (g.src if di else g.tgt) for g in found):
+                    run = extended
+                    taken[side].add(k)
+                    break
+        return run
+
+    def _pairable(self, a: str, b: str) -> bool:
+        return _enough_words(a, b, self.config.passages.min_pair_words) and _numbers_agree(a, b) \
+            and _shapes_agree(a, b)
 
     def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run, anchors: set[tuple[int, int]]) -> _Run:
         i0, i1 = run[0][0], run[-1][0] + 1
@@ -346,8 +390,22 @@ class _SubScorer(PairScorer):
         return self.scorer.group_score(self.i0 + i0, self.i0 + i1, self.j0 + j0, self.j0 + j1, cost)
 
 
-def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, float]]:
-    """1–1 pairs that are each other's cheapest, found a block of rows at a time."""
+def _numbers_clash(src: list[set[str]], tgt: list[set[str]]) -> np.ndarray:
+    """For every 1–1 pair, whether both sides have numbers and share none (no translation, see
+    :func:`_numbers_agree`)."""
+    clash = np.zeros((len(src), len(tgt)), dtype=bool)
+    with_numbers = [j for j, b in enumerate(tgt) if b]
+    for i, a in enumerate(src):
+        if a:
+            for j in with_numbers:
+                clash[i, j] = not (a & tgt[j])
+    return clash
+
+
+def _mutual_best(scorer: PairScorer, n: int, m: int, barred: np.ndarray | None = None) -> list[tuple[int, int, float]]:
+    """1–1 pairs that are each other's cheapest, found a block of rows at a time; a ``barred``
+    pair (numbers that clash: "3/" against "2/") is no one's cheapest, so it does not keep
+    the pairs it would have beaten from being mutual best."""
     row_best = np.zeros(n, dtype=np.int64)
     row_cost = np.zeros(n)
     col_best = np.zeros(m, dtype=np.int64)
@@ -359,6 +417,8 @@ def _mutual_best(scorer: PairScorer, n: int, m: int) -> list[tuple[int, int, flo
         unit = getattr(scorer, "unit_costs", None)
         block = unit(np.arange(rows.start, rows.stop)) if unit else \
             np.stack([_cost_row(scorer, i, i + 1, js, js + 1) for i in rows])
+        if barred is not None:
+            block = np.where(barred[rows.start:rows.stop], np.inf, block)
         row_best[start:start + len(rows)] = block.argmin(axis=1)
         row_cost[start:start + len(rows)] = block.min(axis=1)
         better = block.min(axis=0) < col_cost
