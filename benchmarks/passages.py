@@ -1,9 +1,10 @@
 """Parallel passages on pages in the shapes of real multilingual news pages, built from the dev
 sentences (``build_dev_pages``): articles ending with their headline in the other languages,
-quoted English posts with their translation (of one sentence, and of two), and negatives (a paraphrase, a Turkish quote,
-menu furniture in three languages). Prints the four figures of the issue (all pages, and the
-first shapes alone, as the README's first table has them) and the seed page's
-passages, and the time per page. Then, as many pages with text in several of our languages and
+quoted English posts with their translation (of one sentence, and of two), a thread of three
+numbered posts whose translation joins two of them, a headline printed twice, times and layout
+tokens among the lines, and negatives (a paraphrase, a Turkish quote, menu furniture in three
+languages, credit lines). Prints the four figures of the issue over all pages, each kind's
+pairs found and wrong, the seed page's passages, and the time per page. Then, as many pages with text in several of our languages and
 no translation on them (``build_unrelated_pages``: the commonest page of a multilingual archive),
 and how many of them get a passage, every one of them wrong.
 
@@ -52,9 +53,6 @@ def main() -> None:
     kinds = sorted({p.kind for p in pages})
     print(f"{len(pages)} dev pages ({', '.join(kinds)}; {args.seeds} draws), {sum(len(p.lines) for p in pages)} lines")
     print("\n".join(scores.lines()))
-    first = sum(1 for page in pages if page.kind != "post2")
-    print(f"the first shapes alone ({first} pages, without the two-sentence posts added later):")
-    print("\n".join("  " + line for line in scores_of(lambda page: page.kind != "post2").lines()))
     for kind in kinds:  # where the pairs and the wrong ones are
         ks = scores_of(lambda page: page.kind == kind)
         wrong = ks.predicted - ks.found  # a predicted pair is right when it is a gold one

@@ -77,6 +77,7 @@ _TAG_WORDS = {"az": ["Bakı", "iqtisadiyyat", "siyasət", "mədəniyyət"], "en"
               "ru": ["Баку", "экономика", "политика", "культура"]}
 _WROTE = {"ru": "Он написал: «{}»", "az": "O yazıb: «{}»", "en": "He wrote: “{}”"}
 _QUOTED = {"ru": "«{}», — написал он.", "az": "«{}», — o yazıb.", "en": "“{},” he wrote."}
+_AND = {"ru": ", а также ", "az": ", həmçinin ", "en": ", and "}  # joins two sentences into one
 _FURNITURE = [("Xəbərlər", "az"), ("News", "en"), ("Новости", "ru"), ("VIDEO", None), ("Əsas səhifə", "az"),
               ("Home", "en"), ("Главная", "ru"), ("Bizi izləyin", "az"), ("Follow us", "en"), ("Подписывайтесь", "ru"),
               ("FOTO", None), ("29.11.2021", "und")]
@@ -101,6 +102,9 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
       translation once: both occurrences pair with it;
     - ``no-language``: an article with times, counters, dashes and layout tokens among its
       lines (all of them ``und``), and its headline translated;
+    - ``thread``: three numbered posts ("1/ …", "2/ …", "3/ …") and their translation in two
+      lines, the second and third posts joined into one sentence (one-to-two: both post lines
+      pair with the second line);
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
       language that shares a word with it, and whose English shares under half its words),
       ``turkish`` (a Turkish quote and its English translation: Turkish is not ours),
@@ -232,6 +236,29 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         lines.append(foreign)
         langs.append(b)
         pages.append(DevPage("no-language", lines, langs, {(0, len(lines) - 1)}))
+    lower_words = {w for lang in mono for x in mono[lang] for w in x.split()[1:] if w.islower()}
+    for k in range(per_kind):  # a thread of three numbered posts, the second and third translated as one
+        lang, pool = ("ru", by[("en", "ru")]) if k % 2 == 0 else ("az", by[("az", "en")])
+        statements = [p for p in pool if p.src.endswith(".") and p.tgt.endswith(".")]  # they join as one
+        chosen = rng.sample(statements, 3)
+        posts = [(p.src, p.tgt) if lang == "ru" else (p.tgt, p.src) for p in chosen]
+        avoid = {t for pair in posts for t in pair}
+        lines = body(lang, rng.randint(2, 5), avoid)
+        at = len(lines)
+        lines += [f"{n}/ {post}" for n, (post, _) in enumerate(posts, 1)]
+        lines.append(f"— Anna Smith (@anna_smith) November {rng.randint(1, 28)}, 2021")
+        lines += body(lang, rng.randint(0, 3), avoid)
+        where = len(lines)
+        second, third = posts[1][1].rstrip(".!?"), posts[2][1]
+        first_word = third.split()[0]
+        if first_word[:1].lower() + first_word[1:] in lower_words:  # not a name: the sentence goes on
+            third = third[:1].lower() + third[1:]
+        lines += [f"1/ {posts[0][1]}", f"2/ {second}{_AND[lang]}{third}"]
+        lines += body(lang, rng.randint(2, 5), avoid)
+        langs = [lang] * len(lines)
+        for i in range(at, at + 4):
+            langs[i] = "en"
+        pages.append(DevPage("thread", lines, langs, {(at, where), (at + 1, where + 1), (at + 2, where + 1)}))
     return pages
 
 

@@ -242,8 +242,11 @@ def score_pages(pages: Sequence[DevPage], segments: Sequence[Sequence], passages
                 overlap[seg.lang] += max(0, min(e, seg.end) - max(s, seg.start))
             total += 1
             right += overlap.most_common(1)[0][0] == lang
-        pairs = {tuple(sorted((line_of(p.src.start), line_of(p.tgt.start))))
-                 for passage in found_passages for p in passage.pairs}
+        def lines_of(span) -> range:  # a group of sentences on several lines pairs each of them
+            return range(line_of(span.start), line_of(max(span.start, span.end - 1)) + 1)
+
+        pairs = {tuple(sorted((a, b))) for passage in found_passages for p in passage.pairs
+                 for a in lines_of(p.src) for b in lines_of(p.tgt)}
         gold_pairs = {tuple(sorted(p)) for p in page.parallel}
         gold += len(gold_pairs)
         found += len(gold_pairs & pairs)

@@ -256,7 +256,67 @@ class PassageFinder:
         taken = ({i for i, _, _ in kept}, {j for _, j, _ in kept})
         byline = [sentences[k].byline for k in xs], [sentences[k].byline for k in ys]
         runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin) for run in runs]
-        return [self._aligned_run(sentences, scorer, xs, ys, run, anchors) for run in runs]
+        groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
+        # whether a sentence and the next of its language follow each other in the text
+        nextto = [[b == a + 1 for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
+        for group in self._mined_groups(scorer, src, tgt, quote, byline, taken, distractors, nextto):
+            i0, i1, j0, j1, _ = group
+            near = [r for r, run in enumerate(runs) if run and (
+                (i0 - run[-1][0], j0 - run[-1][1]) == (1, 1) or (run[0][0] - i1, run[0][1] - j1) == (0, 0))]
+            if near:  # right after a run's last pair or before its first: the same passage
+                groups[near[0]].append(group)
+        return [self._aligned_run(sentences, scorer, xs, ys, run, anchors, fixed)
+                for run, fixed in zip(runs, groups)]
+
+    def _mined_groups(self, scorer: PairScorer, src, tgt, quote, byline, taken, distractors, nextto
+                      ) -> list[tuple[int, int, int, int, float]]:
+        """Two-to-one and one-to-two groups mined like pairs, among the sentences no mined pair
+        holds: two sentences that follow each other in the text (of one text or quote, no
+        byline) against one, where each is the other's cheapest of its kind, the group costs
+        less than each of its one-to-one pairs, it passes the margin (its own distractors:
+        two sentences' summed vector is nearer much than one's) and the numbers of either side
+        are carried to the other (:func:`_numbers_carried`).
+        A thread's second and third posts translated as one sentence: neither post alone is
+        near the joined translation, both together are."""
+        found: list[tuple[int, int, int, int, float]] = []
+        if distractors is None:
+            return found
+        for flip in (False, True):
+            n, m = (len(tgt), len(src)) if flip else (len(src), len(tgt))
+            two_side, one_side = (1, 0) if flip else (0, 1)
+            free_one = np.array([k not in taken[one_side] and not byline[one_side][k] for k in range(m)])
+            starts = [i for i in range(n - 1) if all(k not in taken[two_side] and not byline[two_side][k]
+                                                      for k in (i, i + 1))
+                      and quote[two_side][i] == quote[two_side][i + 1] and nextto[two_side][i]]
+            if not starts or not free_one.any():
+                continue
+            js, st = np.arange(m), np.array(starts)
+            if flip:  # one source sentence against two target sentences: a source row at a time
+                costs = np.stack([_cost_row(scorer, j, j + 1, st, st + 2) for j in range(m)]).T
+            else:
+                costs = np.stack([_cost_row(scorer, i, i + 2, js, js + 1) for i in starts])
+            costs = np.where(free_one[None, :], costs, np.inf)
+            for r, i in enumerate(starts):
+                j = int(costs[r].argmin())
+                c = float(costs[r, j])
+                if not np.isfinite(c) or int(costs[:, j].argmin()) != r:
+                    continue
+                # the one-to-one pairs it must beat: those that could be a translation at all
+                singles = [scorer.cost(j, j + 1, k, k + 1) if flip else scorer.cost(k, k + 1, j, j + 1)
+                           for k in (i, i + 1)
+                           if _numbers_agree((tgt if flip else src)[k], (src if flip else tgt)[j])] or [np.inf]
+                own = scorer.group_distractor_cost(two_side, i, i + 2)
+                bar = (own + distractors[one_side][j]) / 2 if own is not None else -np.inf
+                if c >= min(singles) or c >= bar:
+                    continue
+                two, one = " ".join((tgt if flip else src)[i:i + 2]), (src if flip else tgt)[j]
+                if not (self._pairable(one, two) if flip else self._pairable(two, one)) \
+                        or not _numbers_carried(two, one):
+                    continue
+                found.append((j, j + 1, i, i + 2, c) if flip else (i, i + 2, j, j + 1, c))
+                taken[two_side].update((i, i + 1))
+                taken[one_side].add(j)
+        return found
 
     def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
@@ -295,22 +355,34 @@ class PassageFinder:
         return _enough_words(a, b, self.config.passages.min_pair_words) and _numbers_agree(a, b) \
             and _shapes_agree(a, b)
 
-    def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run, anchors: set[tuple[int, int]]) -> _Run:
-        i0, i1 = run[0][0], run[-1][0] + 1
-        j0, j1 = run[0][1], run[-1][1] + 1
-        if i1 - i0 == 1 and j1 - j0 == 1:
-            groups = [(0, 1, 0, 1, max(0.0, 1.0 - run[0][2]))]
-        else:
-            sub = _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0)
-            found = align([""] * (i1 - i0), [""] * (j1 - j0), sub, self.align_settings, prepared=True)
-            groups = [(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1, g.score) for g in found if g.src and g.tgt]
+    def _aligned_run(self, sentences, scorer: PairScorer, xs, ys, run, anchors: set[tuple[int, int]],
+                     fixed: Sequence[tuple[int, int, int, int, float]] = ()) -> _Run:
+        """A run's pairs: its window aligned sentence by sentence, and its ``fixed`` mined
+        groups as they are."""
+        groups: list[tuple[int, int, int, int, float]] = []
+        if run:
+            i0, i1 = run[0][0], run[-1][0] + 1
+            j0, j1 = run[0][1], run[-1][1] + 1
+            if i1 - i0 == 1 and j1 - j0 == 1:
+                groups = [(i0, i1, j0, j1, max(0.0, 1.0 - run[0][2]))]
+            else:
+                sub = _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0)
+                found = align([""] * (i1 - i0), [""] * (j1 - j0), sub, self.align_settings, prepared=True)
+                groups = [(i0 + g.src[0], i0 + g.src[-1] + 1, j0 + g.tgt[0], j0 + g.tgt[-1] + 1, g.score)
+                          for g in found if g.src and g.tgt]
+        groups += [(a0, a1, b0, b1, max(0.0, 1.0 - c)) for a0, a1, b0, b1, c in fixed]
         pairs = []
         for a0, a1, b0, b1, score in groups:
-            s0, s1 = sentences[xs[i0 + a0]], sentences[xs[i0 + a1 - 1]]
-            t0, t1 = sentences[ys[j0 + b0]], sentences[ys[j0 + b1 - 1]]
+            s0, s1 = sentences[xs[a0]], sentences[xs[a1 - 1]]
+            t0, t1 = sentences[ys[b0]], sentences[ys[b1 - 1]]
             pairs.append(SentencePair(Span(s0.lang, s0.start, s1.end), Span(t0.lang, t0.start, t1.end), score))
-        members = {sentences[xs[i0]].lang: (xs[i0], xs[i1 - 1]), sentences[ys[j0]].lang: (ys[j0], ys[j1 - 1])}
-        own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors]
+        spans = [(run[0][0], run[-1][0] + 1, run[0][1], run[-1][1] + 1)] if run else []
+        spans += [g[:4] for g in fixed]
+        first_i, last_i = min(g[0] for g in spans), max(g[1] for g in spans) - 1
+        first_j, last_j = min(g[2] for g in spans), max(g[3] for g in spans) - 1
+        members = {sentences[xs[first_i]].lang: (xs[first_i], xs[last_i]),
+                   sentences[ys[first_j]].lang: (ys[first_j], ys[last_j])}
+        own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors] + [max(0.0, 1.0 - g[4]) for g in fixed]
         return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0,
                     float(np.mean(own)) if own else 0.0)
 
@@ -506,6 +578,14 @@ def _numbers_agree(a: str, b: str) -> bool:
     one. "5 people died" is no translation of "12 nəfər həlak olub", however alike the rest."""
     numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
     return not (numbers[0] and numbers[1]) or bool(numbers[0] & numbers[1])
+
+
+def _numbers_carried(a: str, b: str) -> bool:
+    """Stricter than :func:`_numbers_agree`, for mined groups (two sentences' summed vector is
+    near much, and weaker evidence than one's): where either side has numbers, the other
+    shares one. "3/ Photos from the meeting…" is no translation of two unnumbered sentences."""
+    numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
+    return not (numbers[0] or numbers[1]) or bool(numbers[0] & numbers[1])
 
 
 def _shapes_agree(a: str, b: str) -> bool:

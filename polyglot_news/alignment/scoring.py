@@ -155,6 +155,10 @@ class PairScorer:
         reference sentences (a translation must beat it), or ``None`` where the scorer has none."""
         return None
 
+    def group_distractor_cost(self, side: int, start: int, end: int) -> float | None:
+        """The same for a group of sentences of one side, or ``None``."""
+        return None
+
     def settings(self) -> dict:
         return {}
 
@@ -334,16 +338,23 @@ class EmbeddingScorer(PairScorer):
         (length factor left out: the background has no place)."""
         if self.background is None:
             return None
-        out = []
-        for side in (0, 1):
-            vec, norm = self._cached(side, 1)
-            # the background stands in for the other side: its distance to this side's samples
-            background = self._background_of(self._langs[1 - side] if self._langs else None)
-            bg_norm = 1.0 - (background @ self._samples[side].T).mean(axis=1)
-            costs = _normalised(vec @ background.T, norm[:, None], bg_norm[None, :])
-            k = min(MARGIN_NEIGHBOURS, costs.shape[1])
-            out.append(np.sort(costs, axis=1)[:, :k].mean(axis=1))
-        return out[0], out[1]
+        return self._distractors(0, *self._cached(0, 1)), self._distractors(1, *self._cached(1, 1))
+
+    def group_distractor_cost(self, side: int, start: int, end: int) -> float | None:
+        """:meth:`distractor_costs` for the group of sentences ``[start, end)`` of one side
+        (``0`` source, ``1`` target): a group's vector is nearer much than one sentence's, and
+        a group must beat its own distractors."""
+        if self.background is None:
+            return None
+        return float(self._distractors(side, *self._side(side, np.array([start]), np.array([end])))[0])
+
+    def _distractors(self, side: int, vec: np.ndarray, norm: np.ndarray) -> np.ndarray:
+        # the background stands in for the other side: its distance to this side's samples
+        background = self._background_of(self._langs[1 - side] if self._langs else None)
+        bg_norm = 1.0 - (background @ self._samples[side].T).mean(axis=1)
+        costs = _normalised(vec @ background.T, norm[:, None], bg_norm[None, :])
+        k = min(MARGIN_NEIGHBOURS, costs.shape[1])
+        return np.sort(costs, axis=1)[:, :k].mean(axis=1)
 
     def _background_of(self, lang: str | None) -> np.ndarray:
         """The background sentences in ``lang``, or all of them where it has none in it."""
