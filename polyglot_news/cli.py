@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("align-docs", help="sentence-align two documents that translate each other",
                        description="Align SRC and TGT sentence by sentence: 1-1 and n-m groups (up to "
-                                   "alignment.max_group sentences a side) and 1-0/0-1 for sentences without "
+                                   "alignment.search.max_group sentences a side) and 1-0/0-1 for sentences without "
                                    "counterpart. Every sentence appears in exactly one group, in order.")
     p.add_argument("src", metavar="SRC")
     p.add_argument("tgt", metavar="TGT")
