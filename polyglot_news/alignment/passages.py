@@ -155,7 +155,8 @@ class PassageFinder:
                 "numbers": "shared-if-both",
                 "quotes": "per-sentence",
                 "bylines": "never", "lists": "with-lists",
-                "neighbours": "both-below-unrelated",
+                "neighbours": "both-below-unrelated", "numbers_clash": "barred",
+                "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
