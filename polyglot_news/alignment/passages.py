@@ -228,8 +228,7 @@ class PassageFinder:
             scorer.prepare(src, tgt)
         numbers = [set(digit_runs(mask_links(t))) for t in src], [set(digit_runs(mask_links(t))) for t in tgt]
         mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys), _numbers_clash(*numbers))
-                 if _enough_words(src[i], tgt[j], self.config.passages.min_pair_words) and _numbers_agree(src[i], tgt[j])
-                 and _shapes_agree(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
+                 if self._pairable(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         distractors = scorer.distractor_costs()
         threshold = scorer.skip_cost(self.config.passages.pair_quantile) if distractors is None else 0.0
 

@@ -86,9 +86,9 @@ def build_inline_documents(by_lang: Mapping[str, Sequence[str]], targets: Sequen
     for _ in range(documents):
         host = rng.choice(hosts)
         guest = rng.choice([lang for lang in pools if lang != host])
-        sentences = rng.sample(pools[host], rng.randint(1, 2)) + [rng.choice(pools[guest])] \
-            + rng.sample(pools[host], rng.randint(1, 2))
-        at = next(k for k, x in enumerate(sentences) if x not in pools[host])
+        before = rng.sample(pools[host], rng.randint(1, 2))
+        sentences = before + [rng.choice(pools[guest])] + rng.sample(pools[host], rng.randint(1, 2))
+        at = len(before)
         text = " ".join(sentences)
         guest_doc, host_doc = MixedDocument(text), MixedDocument(text)
         pos = 0
