@@ -418,6 +418,21 @@ def test_a_post_the_translation_leaves_out_stays_out_of_the_group(pipeline):
     assert _pairs(text, pipeline(text)) == [(thread[0], ru[0]), (thread[1], ru[1])]
 
 
+def test_a_headline_is_not_grown_by_the_sentence_under_its_time_line(pipeline):
+    """A sentence joins a pair's group only where nothing but white space lies between it and
+    the pair's own sentence: the first sentence of an article, printed under the headline's
+    time line, does not join the headline's pair however near their summed vectors come.
+    Before: the headline, the time line and the sentence paired as one with the translation."""
+    lines = ["I'm just joking.", "15.09.2021 08:03", "I'm used to it.",
+             "Felix broke into Amelia's home during the storm. In Africa there are many lions. Tom is cynical.",
+             "My brother studies to become a doctor. Aren't you going to eat with us?",
+             "Ganja is one of the biggest cities in Azerbaijan. You fooled and insulted me. I want to kiss Tom.",
+             "He is a teacher.", "A lot of people got fired this week.", "Tags: economy, Baku",
+             "Mən sadəcə zarafat edirəm."]
+    text = "\n".join(lines) + "\n"
+    assert _pairs(text, pipeline(text)) == [(lines[0], lines[-1])]
+
+
 def test_dev_pages_have_threads_whose_translation_joins_two_posts(dev_pairs):
     """The benchmark's ``thread`` pages: three numbered post lines, a byline, and the translation
     in two lines whose second joins the second and third posts into one sentence."""
@@ -443,9 +458,11 @@ def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pai
     from polyglot_news.alignment.metrics import score_pages
     from polyglot_news.alignment.passages import background_sentences
 
-    pages = [p for p in build_dev_pages(dev_pairs, seed=1, per_kind=8, held_out=background_sentences())
+    pages = [p for seed in range(3) for p in build_dev_pages(dev_pairs, seed=seed, per_kind=8,
+                                                             held_out=background_sentences())
              if p.kind == "thread"]
     results = [pipeline(page.text) for page in pages]
     scores = score_pages(pages, [r.segments for r in results], [r.passages for r in results])
-    assert scores.gold == 24 and scores.found >= 16, scores
-    assert scores.predicted - scores.found <= 2, scores
+    # 62 here; 58 before a short post joined a pair by meaning (its length not held against it)
+    assert scores.gold == 72 and scores.found >= 60, scores
+    assert scores.predicted - scores.found <= 4, scores

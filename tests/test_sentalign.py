@@ -307,3 +307,16 @@ def test_identical_lines_stay_one_to_one(encoder):
     scorer = EmbeddingScorer(encoder, background_sentences())
     scorer.prepare(src, tgt)
     assert scorer.cost(3, 5, 3, 5) >= 0.0 and scorer.cost(3, 4, 3, 4) == 0.0
+
+
+def test_meaning_cost_is_the_cost_without_the_length_penalty(distance_scorer):
+    """A short sentence against a long one costs more than by meaning alone (the length
+    penalty); :meth:`meaning_cost` leaves the penalty out, so the two differ much more there
+    than for two sentences of about one length."""
+    src = ["Thank you, Baku!", "We discussed energy security and the new gas corridor."]
+    tgt = ["Мы обсудили энергетическую безопасность и новый газовый коридор, и спасибо, Баку!",
+           "Спасибо, Баку!"]
+    distance_scorer.prepare(src, tgt)
+    short_long = (distance_scorer.cost(0, 1, 0, 1), distance_scorer.meaning_cost(0, 1, 0, 1))
+    same = (distance_scorer.cost(0, 1, 1, 2), distance_scorer.meaning_cost(0, 1, 1, 2))
+    assert short_long[0] / short_long[1] > 2 * same[0] / same[1] and same[0] >= same[1] > 0

@@ -255,10 +255,12 @@ class PassageFinder:
                 runs.append([(i, j, c)])
         taken = ({i for i, _, _ in kept}, {j for _, j, _ in kept})
         byline = [sentences[k].byline for k in xs], [sentences[k].byline for k in ys]
-        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin) for run in runs]
+        # whether a sentence and the next of its language follow each other in the text, with
+        # nothing but white space between (no line of another language, a time or a date)
+        nextto = [[b == a + 1 and not text[sentences[a].end:sentences[b].start].strip()
+                   for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
+        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto) for run in runs]
         groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
-        # whether a sentence and the next of its language follow each other in the text
-        nextto = [[b == a + 1 for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
         for group in self._mined_groups(scorer, src, tgt, quote, byline, taken, distractors, nextto):
             i0, i1, j0, j1, _ = group
             near = [r for r, run in enumerate(runs) if run and (
@@ -318,26 +320,29 @@ class PassageFinder:
                 taken[one_side].add(j)
         return found
 
-    def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin) -> list:
+    def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
-        side, where it passes the margin against the pair's other side on its own and the
-        run's alignment puts it into a group with that pair: two posts of a
-        thread merged into one translated sentence ("2/ … and we agreed …" for "2/ …" and
-        "3/ …"), a two-to-one group that no one-to-one pair is mined for. Only a sentence no
-        mined pair holds, of the same text or quote, no byline."""
+        side, where it passes the margin against the pair's other side on its own (or the
+        pair passes the margin and the pair grown by it passes, :func:`_group_passes`: a
+        pair taken in on its neighbours' strength is too weak to grow) and the run's alignment puts it into
+        one group with that pair: two posts of a thread merged into one translated sentence
+        ("2/ … and we agreed …" for "2/ …" and "3/ …"), a two-to-one group that no one-to-one
+        pair is mined for. Only a sentence no mined pair holds, of the same text or quote, no
+        byline, with nothing but white space between it and the pair's (a headline is not
+        grown by the sentence under its time line)."""
         for end, step in ((-1, 1), (0, -1)):
             i, j, c = run[end]
             for di, dj in ((step, 0), (0, step)):
                 a, b = i + di, j + dj
                 side, k = (0, a) if di else (1, b)
                 if not (0 <= a < len(src) and 0 <= b < len(tgt)) or k in taken[side] or byline[side][k] \
-                        or quote[side][k] != quote[side][i if di else j]:
-                    continue
-                # the sentence itself passes the margin against the pair's other side
-                pair = (a, j) if di else (i, b)
-                if not margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1)):
+                        or quote[side][k] != quote[side][i if di else j] or not nextto[side][min(k, k - step)]:
                     continue
                 rows, cols = sorted({i, a}), sorted({j, b})
+                pair = (a, j) if di else (i, b)
+                if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
+                        or margin(i, j, c) and _group_passes(scorer, rows, cols, c, side, k)):
+                    continue
                 if not self._pairable(" ".join(src[rows[0]:rows[-1] + 1]), " ".join(tgt[cols[0]:cols[-1] + 1])):
                     continue
                 extended = run + [(a, b, c)] if step > 0 else [(a, b, c)] + run
@@ -345,7 +350,7 @@ class PassageFinder:
                 j0, j1 = extended[0][1], extended[-1][1] + 1
                 found = align([""] * (i1 - i0), [""] * (j1 - j0), _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0),
                               self.align_settings, prepared=True)
-                if any(g.src and g.tgt and (k - (i0 if di else j0)) in (g.src if di else g.tgt) for g in found):
+                if any({a - i0, i - i0} <= set(g.src) and {b - j0, j - j0} <= set(g.tgt) for g in found):
                     run = extended
                     taken[side].add(k)
                     break
@@ -460,6 +465,25 @@ class _SubScorer(PairScorer):
 
     def group_score(self, i0: int, i1: int, j0: int, j1: int, cost: float) -> float:
         return self.scorer.group_score(self.i0 + i0, self.i0 + i1, self.j0 + j0, self.j0 + j1, cost)
+
+
+def _group_passes(scorer: PairScorer, rows: list[int], cols: list[int], pair_cost: float, side: int,
+                  added: int) -> bool:
+    """Whether a pair grown by the sentence ``added`` on ``side`` (``rows`` against ``cols``)
+    costs less than the pair alone, beats the margin of its own distractors, as a mined group
+    must (:meth:`PassageFinder._mined_groups`), and the added sentence beats its margin
+    against the other side by meaning, its shorter length not held against it: a short post
+    is far from a translation that joins it to a longer one by length, not by meaning."""
+    distractors = scorer.distractor_costs()
+    own = scorer.group_distractor_cost(side, *((rows[0], rows[-1] + 1) if side == 0 else (cols[0], cols[-1] + 1)))
+    if own is None or distractors is None:
+        return False
+    one = cols[0] if side == 0 else rows[0]
+    cost = scorer.cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
+    single = scorer.meaning_cost(added, added + 1, one, one + 1) if side == 0 else \
+        scorer.meaning_cost(one, one + 1, added, added + 1)
+    return cost < pair_cost and cost < (own + distractors[1 - side][one]) / 2 \
+        and single < (distractors[side][added] + distractors[1 - side][one]) / 2
 
 
 def _numbers_clash(src: list[set[str]], tgt: list[set[str]]) -> np.ndarray:

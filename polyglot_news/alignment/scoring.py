@@ -122,6 +122,12 @@ class PairScorer:
         """Cost of aligning ``src[i0:i1]`` with ``tgt[j0:j1]``: ~0 for translations, ~1 unrelated."""
         raise NotImplementedError
 
+    def meaning_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        """:meth:`cost` without what it charges for unequal lengths, where it charges any: a
+        part of a translation (one post of two that a sentence joins) is no worse for being
+        shorter than the whole."""
+        return self.cost(i0, i1, j0, j1)
+
     def weight(self, a: int, b: int) -> float:
         """What the search multiplies an ``a``–``b`` group's cost by: n·m (Vecalign's weighting),
         so a merge must be much better than the 1–1 pairs it replaces."""
@@ -331,6 +337,11 @@ class EmbeddingScorer(PairScorer):
 
     def cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
         return float(self.cost_row(i0, i1, np.array([j0]), np.array([j1]))[0])
+
+    def meaning_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        vx, nx = self._side(0, np.array([i0]), np.array([i1]))
+        vy, ny = self._side(1, np.array([j0]), np.array([j1]))
+        return float(_normalised(vy @ vx[0], nx[0], ny)[0])
 
     def distractor_costs(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Each sentence's mean cost to its nearest background sentences (the k-nearest margin
