@@ -323,9 +323,9 @@ class PassageFinder:
     def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
         side, where it passes the margin against the pair's other side on its own (or the
-        pair passes the margin and the pair grown by it passes, :func:`_group_passes`: a
-        pair taken in on its neighbours' strength is too weak to grow) and the run's alignment puts it into
-        one group with that pair: two posts of a thread merged into one translated sentence
+        pair passes the margin and the pair grown by it passes, :func:`_group_passes`: a pair
+        taken in on its neighbours' strength is too weak to grow) and the run's alignment puts
+        it into one group with that pair: two posts of a thread merged into one translated sentence
         ("2/ … and we agreed …" for "2/ …" and "3/ …"), a two-to-one group that no one-to-one
         pair is mined for. Only a sentence no mined pair holds, of the same text or quote, no
         byline, with nothing but white space between it and the pair's (a headline is not
