@@ -226,7 +226,7 @@ class PassageFinder:
                                    langs=(sentences[xs[0]].lang, sentences[ys[0]].lang))
         else:
             scorer.prepare(src, tgt)
-        numbers = [set(digit_runs(mask_links(t))) for t in src], [set(digit_runs(mask_links(t))) for t in tgt]
+        numbers = [_numbers_of(t) for t in src], [_numbers_of(t) for t in tgt]
         mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys), _numbers_clash(*numbers))
                  if self._pairable(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         distractors = scorer.distractor_costs()
@@ -597,10 +597,15 @@ def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
     return parts if parts and 2 * quoted > letter_count(inner) else [sentence] + parts
 
 
+def _numbers_of(text: str) -> set[str]:
+    """The runs of digits of a text, outside its links."""
+    return set(digit_runs(mask_links(text)))
+
+
 def _numbers_agree(a: str, b: str) -> bool:
     """A translation keeps its numbers: where both sides have some (outside links), they share
     one. "5 people died" is no translation of "12 nəfər həlak olub", however alike the rest."""
-    numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
+    numbers = _numbers_of(a), _numbers_of(b)
     return not (numbers[0] and numbers[1]) or bool(numbers[0] & numbers[1])
 
 
@@ -608,7 +613,7 @@ def _numbers_carried(a: str, b: str) -> bool:
     """Stricter than :func:`_numbers_agree`, for mined groups (two sentences' summed vector is
     near much, and weaker evidence than one's): where either side has numbers, the other
     shares one. "3/ Photos from the meeting…" is no translation of two unnumbered sentences."""
-    numbers = set(digit_runs(mask_links(a))), set(digit_runs(mask_links(b)))
+    numbers = _numbers_of(a), _numbers_of(b)
     return not (numbers[0] or numbers[1]) or bool(numbers[0] & numbers[1])
 
 
