@@ -147,6 +147,12 @@ def test_feature_factor_reads_numbers_names_lengths_and_dates():
     month_later = features("12 may tarixində 5 nəfər yaralanıb.", {"published": "2021-06-20"})
     assert feature_factor(dated, same_day) > 0 and feature_factor(dated, month_later) == 0.0
     assert feature_factor(dated, features("no date here 12 5")) > 0  # a date on one side only
+    # names spelled three ways: İ (a combining dot in lower case), c / j / дж, Şuşa / Shusha
+    az = features("Prezident İlham Əliyev Gəncə və Şuşa şəhərlərində olub, Azərbaycan mətbuatı yazır.")
+    en = features("President Ilham Aliyev visited Ganja and Shusha, the press of Azerbaijan writes.")
+    ru = features("Президент Ильхам Алиев посетил Гянджу и Шушу, пишет пресса Азербайджана.")
+    assert az.anchors == en.anchors and feature_factor(az, en) == feature_factor(en, en) > 1.0
+    assert feature_factor(ru, en) > 1.0
 
 
 def test_features_decide_between_documents_the_vectors_cannot_tell_apart():

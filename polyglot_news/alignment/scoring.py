@@ -12,6 +12,7 @@ across scripts, so Баку, Bakı and Baku meet) and lengths.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -27,19 +28,29 @@ _TRANSLIT = str.maketrans({
     "э": "e", "ю": "yu", "я": "ya", "ə": "a", "ı": "i", "ş": "sh", "ç": "ch", "ğ": "g", "ö": "o", "ü": "u",
     "x": "kh", "q": "g", "j": "zh", "c": "dzh", "w": "v", "y": "i", "h": "kh",
 })
+#: English digraphs, read as the one letter the table spells them with
+_DIGRAPHS = (("sh", "ş"), ("ch", "ç"), ("zh", "ж"), ("kh", "x"))
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"\w+")
 
 
 def transliterate(word: str) -> str:
-    """A rough common Latin spelling of a word in any of the three languages."""
-    return word.lower().translate(_TRANSLIT)
+    """A rough common Latin spelling of a word in any of the three languages. Marks left over
+    (the dot of ``İ``, whose lower case is ``i`` and a combining dot) are dropped."""
+    lowered = word.lower()
+    for digraph, letter in _DIGRAPHS:  # English spellings first: "sh" is one sound, not s + h (kh)
+        lowered = lowered.replace(digraph, letter)
+    spelled = unicodedata.normalize("NFKD", lowered.translate(_TRANSLIT))
+    return "".join(ch for ch in spelled if not unicodedata.combining(ch))
 
 
 def name_key(word: str) -> str:
     """Consonant skeleton of the transliteration: ``Баку``, ``Bakı`` and ``Baku`` all give ``bk``.
-    Vowels are where the three spellings of a name differ most."""
-    return "".join(ch for ch in transliterate(word) if ch not in "aeiouy")[:5]
+    Vowels are where the three spellings of a name differ most; the sound of English ``j``,
+    Azerbaijani ``c`` and Russian ``дж`` (``dzh``) and that of ``ж`` and Azerbaijani ``j``
+    (``zh``) are one there, as a name's spellings mix them (Azerbaijan, Azərbaycan, Азербайджан;
+    Ganja, Gəncə, Гянджа; Shusha, Şuşa, Шуша; İlham, Ильхам)."""
+    return "".join(ch for ch in transliterate(word).replace("dzh", "zh") if ch not in "aeiouy")[:5]
 
 
 #: neighbours in the k-nearest margin of bitext mining (Artetxe & Schwenk 2019 use 4)
