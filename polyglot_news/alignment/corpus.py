@@ -18,10 +18,11 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
    document used once; a candidate whose margin is not above 1 (no closer than an average
    neighbour) is never taken.
 5. The sentences of each accepted pair are aligned (:func:`.sentalign.align`); a pair whose
-   sentences mostly fail to align is rejected: fewer than half of either side's sentences in a
-   group that costs less than ``aligned_quantile`` of the costs of random sentence pairs.
-   Counting every group would not do: the DP pairs unrelated sentences too, as two skips can
-   cost more than one random pair.
+   sentences mostly fail to align is rejected: fewer than half of the shorter document's
+   sentences (a quarter of the longer's) in a group that costs less than ``aligned_quantile``
+   of the costs of random sentence pairs and beats the margin of its sentences' nearest
+   background sentences (:func:`aligned_groups`). Counting every group would not do: the DP
+   pairs unrelated sentences too, as two skips can cost more than one random pair.
 
 With three collections, the one in English (else the first) is the pivot: each other collection
 is matched to it, and a pivot document with counterparts in both gives a triple.
@@ -60,27 +61,23 @@ class DocumentPair:
     margin: float
     similarity: float
     groups: list[AlignedGroup] = field(default_factory=list)
-    min_score: float = 0.0  # a group scoring above this counts as aligned (see aligned_share)
+    counted: set[int] = field(default_factory=set)  # the groups that count as aligned (their indices)
     aligned: tuple[float, float] = (0.0, 0.0)  # each side's share of aligned sentences
 
-    def shares(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> tuple[float, float]:
-        """Each side's share of sentences in a group with the other side that scores above
-        ``min_score`` (:attr:`AlignedGroup.score`, 1 − the group's cost)."""
-        kept = [g for g in self.groups if g.src and g.tgt and g.score > min_score]
+    def shares(self, n_src: int, n_tgt: int) -> tuple[float, float]:
+        """Each side's share of sentences in a group that counts as aligned (:attr:`counted`,
+        see :func:`aligned_groups`)."""
+        kept = [g for k, g in enumerate(self.groups) if k in self.counted and g.src and g.tgt]
         src = sum(len(g.src) for g in kept)
         tgt = sum(len(g.tgt) for g in kept)
         return src / max(1, n_src), tgt / max(1, n_tgt)
-
-    def aligned_share(self, n_src: int, n_tgt: int, min_score: float = 0.0) -> float:
-        """The smaller of the two sides' shares (:meth:`shares`)."""
-        return min(self.shares(n_src, n_tgt, min_score))
 
     def translates(self, n_src: int, n_tgt: int, min_share: float) -> bool:
         """Whether the pair's aligned sentences say that one document translates the other, or
         a clear part of it: the shorter document (in sentences) has at least ``min_share`` of
         its sentences aligned, and the longer at least half that (an abridged edition carries
         half of its source); the search keeps them in order."""
-        src, tgt = self.shares(n_src, n_tgt, self.min_score)
+        src, tgt = self.shares(n_src, n_tgt)
         shorter, longer = (src, tgt) if n_src <= n_tgt else (tgt, src)
         return shorter >= min_share and longer >= min_share / 2
 
@@ -328,6 +325,29 @@ class CorpusAlignment:
         return out
 
 
+def aligned_groups(scorer: EmbeddingScorer, groups: Sequence[AlignedGroup], quantile: float) -> set[int]:
+    """The groups of a document pair's alignment (prepared in ``scorer``) that count as aligned:
+    each costs less than ``quantile`` of the costs of random sentence pairs, and less than its
+    sentences' nearest background sentences do (the margin of bitext mining, as passages are
+    mined), where the scorer has a background. The search pairs unrelated sentences too (two
+    skips can cost more than one random pair), and between two unrelated documents of short
+    sentences it finds several groups under the quantile alone: the margin turns them away."""
+    bar = 1.0 - scorer.skip_cost(quantile)
+    distractors = scorer.distractor_costs()
+    counted = set()
+    for k, g in enumerate(groups):
+        if not (g.src and g.tgt) or g.score <= bar:
+            continue
+        if distractors is not None:
+            cost = scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1)
+            own = (scorer.group_distractor_cost(0, g.src[0], g.src[-1] + 1),
+                   scorer.group_distractor_cost(1, g.tgt[0], g.tgt[-1] + 1))
+            if cost >= (own[0] + own[1]) / 2:
+                continue
+        counted.add(k)
+    return counted
+
+
 def _bar(enabled: bool, total: int, desc: str, unit: str):
     if not enabled:
         return None
@@ -444,9 +464,9 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
-            pair.min_score = 1.0 - scorer.skip_cost(config.corpus.aligned_quantile) if src and tgt else 0.0
+            pair.counted = aligned_groups(scorer, pair.groups, config.corpus.aligned_quantile) if src and tgt else set()
             ok = pair.translates(len(src), len(tgt), config.corpus.min_aligned_share)
-            pair.aligned = pair.shares(len(src), len(tgt), pair.min_score)
+            pair.aligned = pair.shares(len(src), len(tgt))
             (accepted if ok else rejected)[lang].append(pair)
         if bar is not None:
             bar.close()
