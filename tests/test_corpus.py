@@ -282,3 +282,22 @@ def test_two_unrelated_documents_of_short_sentences_do_not_pass_as_translations(
     assert before and not translates and not counted
     _, counted, translates = verdict([p.src for p in stories], [p.tgt for p in stories])
     assert translates and len(counted) >= 3
+
+
+def test_a_candidate_turned_away_leaves_its_documents_to_their_next_candidates():
+    """Competitive linking with verification: the best candidate (0, 0) fails sentence
+    alignment, so document 0 of each side takes its next candidate instead of staying alone
+    (before, a wrong candidate that outranked a document's true partner cost it the partner;
+    on the dev editions it finds 8 more of 602 true pairs over eight draws)."""
+    from polyglot_news.alignment.corpus import DocumentPair, linked
+
+    candidates = [DocumentPair(i, j, 2.0 - k / 10, 0.9) for k, (i, j) in enumerate([(0, 0), (1, 0), (0, 1), (1, 1)])]
+    tried = []
+
+    def verify(pair):
+        tried.append((pair.src, pair.tgt))
+        return (pair.src, pair.tgt) != (0, 0)
+
+    assert [(p.src, p.tgt) for p in linked(candidates)] == [(0, 0), (1, 1)]
+    assert [(p.src, p.tgt) for p in linked(candidates, verify)] == [(1, 0), (0, 1)]
+    assert tried == [(0, 0), (1, 0), (0, 1)]  # (1, 1): both documents taken, never aligned

@@ -14,10 +14,11 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
    and names they share (across scripts: Баку, Bakı, Baku), their length ratio against the
    collections' usual one, and publication dates when the documents carry them (metadata
    ``date``: too far apart, never a pair).
-4. One-to-one assignment by competitive linking: the best-scoring candidate first, each
-   document used once; a candidate whose margin is not above 1 (no closer than an average
-   neighbour) is never taken.
-5. The sentences of each accepted pair are aligned (:func:`.sentalign.align`); a pair whose
+4. One-to-one assignment by competitive linking with verification: the best-scoring
+   candidate first, each document used once; a candidate whose margin is not above 1 (no
+   closer than an average neighbour) is never taken, and one that fails step 5 is turned
+   away and leaves both its documents free for their next candidates.
+5. The sentences of each candidate taken are aligned (:func:`.sentalign.align`); a pair whose
    sentences mostly fail to align is rejected: fewer than half of the shorter document's
    sentences (a quarter of the longer's) in a group that costs less than ``aligned_quantile``
    of the costs of random sentence pairs and beats the margin of its sentences' nearest
@@ -34,7 +35,7 @@ import datetime
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -134,6 +135,29 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
     the similarity the margins are taken of, for the candidates and their neighbours (the
     document vectors still find the candidates): :func:`coverage`, which an abridged
     translation does not dilute as it dilutes a mean vector."""
+    return linked(ranked_candidates(x, y, k, exact_limit, features, similarity))
+
+
+def linked(candidates: Iterable[DocumentPair], verify: Callable[[DocumentPair], bool] | None = None
+           ) -> list[DocumentPair]:
+    """Competitive linking: the candidates best first, each document used once. With
+    ``verify``, a candidate whose documents are both free is taken only where ``verify`` says
+    so; one it turns away leaves both documents free for their next candidates (a wrong
+    candidate that outranked a document's true partner no longer costs it the partner)."""
+    used_x, used_y, pairs = set(), set(), []
+    for pair in candidates:
+        if pair.src in used_x or pair.tgt in used_y or (verify is not None and not verify(pair)):
+            continue
+        used_x.add(pair.src)
+        used_y.add(pair.tgt)
+        pairs.append(pair)
+    return pairs
+
+
+def ranked_candidates(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS, exact_limit: int = EXACT_LIMIT,
+                      features: Callable[[int, int], float] | None = None,
+                      similarity: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
+    """Every candidate pair of :func:`match_vectors` whose margin is above 1, best first."""
     if len(x) == 0 or len(y) == 0:
         return []
     x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, k)  # x's neighbours among y
@@ -161,14 +185,7 @@ def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
         if f > 0:
             scored.append((margin * f, margin, s, i, j))
     scored.sort(reverse=True)
-    used_x, used_y, pairs = set(), set(), []
-    for _, margin, sim, i, j in scored:
-        if i in used_x or j in used_y:
-            continue
-        used_x.add(i)
-        used_y.add(j)
-        pairs.append(DocumentPair(i, j, float(margin), float(sim)))
-    return pairs
+    return [DocumentPair(i, j, float(margin), float(sim)) for _, margin, sim, i, j in scored]
 
 
 @dataclass(frozen=True)
@@ -358,6 +375,13 @@ def _bar(enabled: bool, total: int, desc: str, unit: str):
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True)
 
 
+def _ticking(items: Sequence, bar) -> Iterator:
+    """The items, the bar moved on by one for each."""
+    for item in items:
+        yield item
+        bar.update(1)
+
+
 def _encode_in_steps(encoder: Encoder, sentences: list[str], bar, step: int = 512) -> np.ndarray:
     """The encoder's vectors of ``sentences``, asked for ``step`` at a time so that a bar moves."""
     if bar is None:
@@ -452,22 +476,25 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
                 cache[(i, j)] = coverage(vectors[lang][i], vectors[pivot][j])
             return cache[(i, j)]
 
-        matched = match_vectors(doc_vectors[lang], doc_vectors[pivot], features=features,
-                                similarity=covered if config.corpus.match == "coverage" else None)
+        ranked = ranked_candidates(doc_vectors[lang], doc_vectors[pivot], features=features,
+                                   similarity=covered if config.corpus.match == "coverage" else None)
         seconds["matching"] += time.perf_counter() - clock
         clock = time.perf_counter()
-        bar = _bar(progress, len(matched), f"aligning {lang}-{pivot} pairs", "pair")
-        for pair in matched:
-            if bar is not None:
-                bar.update(1)
+        bar = _bar(progress, len(ranked), f"aligning {lang}-{pivot} pairs", "candidate")
+
+        def verified(pair: DocumentPair, lang: str = lang) -> bool:
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
                                    [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
             pair.counted = aligned_groups(scorer, pair.groups, config.corpus.aligned_quantile) if src and tgt else set()
-            ok = pair.translates(len(src), len(tgt), config.corpus.min_aligned_share)
             pair.aligned = pair.shares(len(src), len(tgt))
-            (accepted if ok else rejected)[lang].append(pair)
+            ok = pair.translates(len(src), len(tgt), config.corpus.min_aligned_share)
+            if not ok:
+                rejected[lang].append(pair)
+            return ok
+
+        accepted[lang] = linked(ranked if bar is None else _ticking(ranked, bar), verified)
         if bar is not None:
             bar.close()
         seconds["sentence alignment"] += time.perf_counter() - clock
