@@ -392,13 +392,14 @@ print("found by kind:", ", ".join(f"{kind} {got[kind]} / {wanted[kind]}" for kin
     md("""
 ## Scores of the accepted and the rejected pairs
 
-Every candidate that won the one-to-one assignment (margin above 1), by its margin and the share
-of its sentences in groups that cost less than the 0.1 quantile of random sentence pairs
-(`alignment.corpus.aligned_quantile`); the dashed line is
-`alignment.corpus.min_aligned_share` of the shorter side. Blue: a true pair; orange: not one. A
-candidate below the line is rejected (a cross), as is one whose longer document aligns under
-half of that. Margins are small numbers above 1 (documents of
-one encoder are all somewhat alike), which is why the sentences get the last word.
+Every candidate whose sentences were aligned (linked best first, margin above 1; one turned
+away leaves its documents to their next candidates), by its margin and the share of its
+sentences in groups that cost less than the 0.1 quantile of random sentence pairs
+(`alignment.corpus.aligned_quantile`) and beat their sentences' nearest background sentences;
+the dashed line is `alignment.corpus.min_aligned_share` of the shorter side. Blue: a true pair;
+orange: not one. A candidate below the line is rejected (a cross), as is one whose longer
+document aligns under half of that. Margins are small numbers above 1 (documents of one
+encoder are all somewhat alike), which is why the sentences get the last word.
 """),
     code("""
 import matplotlib.pyplot as plt
@@ -409,8 +410,7 @@ for kind, pairs_of_kind in (("accepted", result.accepted["az"]), ("rejected", re
         src, tgt = az[pair.src], en[pair.tgt]
         true = (src.id, tgt.id) in truth
         n_az, n_en = len(result.sentences["az"][pair.src]), len(result.sentences["en"][pair.tgt])
-        shares = pair.shares(n_az, n_en, pair.min_score)
-        share = shares[0] if n_az <= n_en else shares[1]  # the shorter document's
+        share = pair.aligned[0] if n_az <= n_en else pair.aligned[1]  # the shorter document's
         ax.scatter(pair.margin, share, marker="o" if kind == "accepted" else "x",
                    color="#0072B2" if true else "#D55E00", alpha=0.7)
 ax.axhline(0.5, linestyle="--", color="grey")
