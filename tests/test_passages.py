@@ -422,7 +422,8 @@ def test_a_headline_is_not_grown_by_the_sentence_under_its_time_line(pipeline):
     """A sentence joins a pair's group only where nothing but white space lies between it and
     the pair's own sentence: the first sentence of an article, printed under the headline's
     time line, does not join the headline's pair however near their summed vectors come.
-    Before: the headline, the time line and the sentence paired as one with the translation."""
+    Without that rule the grown-pair test paired the headline, the time line and the sentence
+    as one with the translation."""
     lines = ["I'm just joking.", "15.09.2021 08:03", "I'm used to it.",
              "Felix broke into Amelia's home during the storm. In Africa there are many lions. Tom is cynical.",
              "My brother studies to become a doctor. Aren't you going to eat with us?",
@@ -463,6 +464,6 @@ def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pai
              if p.kind == "thread"]
     results = [pipeline(page.text) for page in pages]
     scores = score_pages(pages, [r.segments for r in results], [r.passages for r in results])
-    # 62 here; 58 before a short post joined a pair by meaning (its length not held against it)
+    # 61 here; 58 before a short post joined a pair by meaning (its length not held against it)
     assert scores.gold == 72 and scores.found >= 60, scores
     assert scores.predicted - scores.found <= 4, scores
