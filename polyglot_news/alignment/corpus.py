@@ -350,17 +350,14 @@ def aligned_groups(scorer: EmbeddingScorer, groups: Sequence[AlignedGroup], quan
     skips can cost more than one random pair), and between two unrelated documents of short
     sentences it finds several groups under the quantile alone: the margin turns them away."""
     bar = 1.0 - scorer.skip_cost(quantile)
-    distractors = scorer.distractor_costs()
     counted = set()
     for k, g in enumerate(groups):
         if not (g.src and g.tgt) or g.score <= bar:
             continue
-        if distractors is not None:
-            cost = scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1)
-            own = (scorer.group_distractor_cost(0, g.src[0], g.src[-1] + 1),
-                   scorer.group_distractor_cost(1, g.tgt[0], g.tgt[-1] + 1))
-            if cost >= (own[0] + own[1]) / 2:
-                continue
+        own = (scorer.group_distractor_cost(0, g.src[0], g.src[-1] + 1),
+               scorer.group_distractor_cost(1, g.tgt[0], g.tgt[-1] + 1))
+        if own[0] is not None and scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) >= sum(own) / 2:
+            continue
         counted.add(k)
     return counted
 

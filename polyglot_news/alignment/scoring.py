@@ -246,6 +246,7 @@ class EmbeddingScorer(PairScorer):
         langs = langs or (None, None)  # random sentences of each side:
         self._samples = (self._sample(x, rng, langs[0]), self._sample(y, rng, langs[1]))
         self._groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        self._distractor_memo: tuple[np.ndarray, np.ndarray] | None = None
 
     def _sample(self, vectors: np.ndarray, rng: np.random.Generator, lang: str | None) -> np.ndarray:
         """``samples`` of a side's own sentences, topped up with background sentences in the
@@ -361,7 +362,10 @@ class EmbeddingScorer(PairScorer):
         (length factor left out: the background has no place)."""
         if self.background is None:
             return None
-        return self._distractors(0, *self._cached(0, 1)), self._distractors(1, *self._cached(1, 1))
+        if self._distractor_memo is None:  # once per prepared pair of documents
+            self._distractor_memo = (self._distractors(0, *self._cached(0, 1)),
+                                     self._distractors(1, *self._cached(1, 1)))
+        return self._distractor_memo
 
     def group_distractor_cost(self, side: int, start: int, end: int) -> float | None:
         """:meth:`distractor_costs` for the group of sentences ``[start, end)`` of one side
