@@ -195,6 +195,11 @@ class PassagesConfig(_Strict):
     min_pair_words: int = Field(3, ge=1, description=(
         "fewer words than this on the longer side (or under two on the shorter): furniture, never a pair, "
         "unless both sides end as sentences do"))
+    lone_pairs: Literal["own-line", "anywhere"] = Field("own-line", description=(
+        "a passage of one sentence pair, nothing beside it translated: 'own-line' keeps it where each side "
+        "is most of its line or of its quotation (a headline, a caption, a quoted post) or the two sides "
+        "stand side by side; a sentence inside a paragraph matched with one inside another is more often "
+        "a look-alike than a translation. 'anywhere': keep it wherever it stands"))
 
 
 class DocumentsConfig(_Strict):

@@ -5,6 +5,7 @@ and the negatives: a paraphrase, a Turkish quote, menu furniture. Pages written 
 import pytest
 
 from polyglot_news import Pipeline
+from polyglot_news.config import load_config
 
 AZ_BODY = [
     "Paytaxtın mərkəzində yerləşən yeni stansiya gündə on min sərnişinə xidmət göstərəcək.",
@@ -467,3 +468,44 @@ def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pai
     # 61 here; 58 before a short post joined a pair by meaning (its length not held against it)
     assert scores.gold == 72 and scores.found >= 60, scores
     assert scores.predicted - scores.found <= 4, scores
+
+
+#: A sentence and its translation, for the places a lone pair may stand.
+LONE = ("Parliament approved the new budget for next year on Friday.",
+        "Парламент в пятницу утвердил новый бюджет на следующий год.")
+EN_BODY = ["A new exhibition of modern painting opened at the city museum this week.",
+           "The artists come from twelve countries and most of them are under thirty.",
+           "Visitors can also attend evening lectures about the history of the collection."]
+
+
+def _pairs_of(pipeline, text) -> list:
+    return [(text[p.src.start:p.src.end], text[p.tgt.start:p.tgt.end]) for q in pipeline(text).passages
+            for p in q.pairs]
+
+
+def test_a_lone_pair_inside_two_paragraphs_is_no_passage(pipeline):
+    """A sentence in the middle of an English paragraph and one in the middle of a Russian
+    paragraph, nothing around either translated: on pages with no translation such pairs are
+    look-alikes ("Are you Russian?" / "Вы итальянец?", 7 of 120 unrelated dev pages had one).
+    With ``passages.lone_pairs: anywhere`` the finder pairs these two: the rule is what keeps
+    them apart."""
+    en = f"{EN_BODY[0]} {LONE[0]} {EN_BODY[1]}"
+    ru = f"{RU_BODY[0]} {LONE[1]} {RU_BODY[1]}"
+    _finds_only_the_control(pipeline, [en, EN_BODY[2], ru, *RU_BODY[2:]])
+    anywhere = load_config("configs/offline.yaml")
+    anywhere.alignment.passages.lone_pairs = "anywhere"
+    text = "\n".join([en, EN_BODY[2], ru, *RU_BODY[2:]]) + "\n"
+    (pair,) = _pairs_of(Pipeline(anywhere, stages=("segment", "align")), text)
+    assert LONE[0] in pair[0] and LONE[1] in pair[1], pair
+
+
+def test_a_lone_pair_on_its_own_lines_or_side_by_side_is_a_passage(pipeline):
+    """Where translations stand alone on real pages: a headline on its own line (an agency's
+    name after it is no sentence of prose), the translation quoted inside a line ("Он написал:
+    «…»"), and the two side by side in one line."""
+    shapes = [[LONE[0] + " APA", *EN_BODY, RU_BODY[0], LONE[1]],
+              [*EN_BODY[:2], LONE[0], EN_BODY[2], f"{RU_BODY[0]} Он написал: «{LONE[1]}»", *RU_BODY[1:3]],
+              [*EN_BODY[:2], f"{RU_BODY[0]} {LONE[1]} {LONE[0]} {RU_BODY[1]}", RU_BODY[2]]]
+    for lines in shapes:
+        text = "\n".join(lines) + "\n"
+        assert _pairs_of(pipeline, text) == [LONE], lines

@@ -102,6 +102,8 @@ class _Sentence:
     # sentence: the quote's start offset (its sentences share it); -1 for a sentence of the text
     quote: int = -1
     byline: bool = False  # of a post's byline line: it names the post and translates nothing
+    # where it stands: its line, or its quote's words (offsets into the text)
+    unit: tuple[int, int] = (0, 0)
 
 
 @dataclass
@@ -157,6 +159,7 @@ class PassageFinder:
                 "bylines": "never", "lists": "with-lists",
                 "neighbours": "both-below-unrelated", "numbers_clash": "barred",
                 "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
+                "lone_pairs": c.lone_pairs,
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
@@ -172,7 +175,8 @@ class PassageFinder:
         """The sentences a document's passages are mined from (none where it has fewer than
         two languages to mine)."""
         sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
-                               byline=bool(_BYLINE.match(line)) or is_credit(line))
+                               byline=bool(_BYLINE.match(line)) or is_credit(line),
+                               unit=_line_around(text, seg.start + start + s, seg.start + start + e))
                      for seg in segments if seg.lang in self.languages and self._sure_of(seg)
                      for start, line in lines(seg.text)
                      for s, e in split_sentences(line)]
@@ -210,7 +214,7 @@ class PassageFinder:
             if xs and ys:
                 budget.check()
                 runs.extend(self._runs(text, sentences, texts, vectors, xs, ys))
-        return self._passages(sentences, runs)
+        return self._passages(text, sentences, runs)
 
     def _sure_of(self, segment: Segment) -> bool:
         """Whether a segment's label is clear enough for its sentences to claim a translation:
@@ -391,13 +395,14 @@ class PassageFinder:
         return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0,
                     float(np.mean(own)) if own else 0.0)
 
-    def _passages(self, sentences: list[_Sentence], runs: list[_Run]) -> list[Passage]:
+    def _passages(self, text: str, sentences: list[_Sentence], runs: list[_Run]) -> list[Passage]:
         """Join runs that share a sentence; one span per language, from its first to last sentence.
 
         A run too weak to make a passage alone (its own pairs under ``passages.min_score``)
         joins one only where a strong run holds a sentence of each of its sides (the third side
         of a triangle: az–ru beside az–en and en–ru); a weak pair that merely shares a sentence
-        with a strong pair (a metro headline with the football headline's Russian) is dropped."""
+        with a strong pair (a metro headline with the football headline's Russian) is dropped.
+        A passage of one pair must stand apart (``passages.lone_pairs``, :func:`_stands_apart`)."""
         least = self.config.passages.min_score
         strong = [run for run in runs if run.anchor_score >= least]
         parent = list(range(len(strong)))
@@ -438,6 +443,9 @@ class PassageFinder:
             members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
                              key=lambda s: s.start)
             pairs = sorted((p for run in group for p in run.pairs), key=lambda p: (p.src.start, p.tgt.start))
+            if len(pairs) == 1 and self.config.passages.lone_pairs == "own-line" \
+                    and not _stands_apart(text, pairs[0], sentences, self.config.passages.min_pair_words):
+                continue
             passages.append(Passage(members, score, pairs))
         return sorted(passages, key=lambda p: p.members[0].start)
 
@@ -591,10 +599,40 @@ def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
     inner = text[sentence.start:sentence.end]
     quotes = [(sentence.start + m.start(1), m.group(1)) for m in QUOTED.finditer(inner)
               if 3 <= m.end(1) - m.start(1) < len(inner) - 1]
-    parts = [_Sentence(q + a, q + b, sentence.lang, quote=q, byline=sentence.byline)
+    parts = [_Sentence(q + a, q + b, sentence.lang, quote=q, byline=sentence.byline, unit=(q, q + len(body)))
              for q, body in quotes for a, b in split_sentences(body)]
     quoted = sum(letter_count(body) for _, body in quotes)
     return parts if parts and 2 * quoted > letter_count(inner) else [sentence] + parts
+
+
+def _line_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line (or lines) that ``text[start:end]`` lies on, without the line breaks."""
+    last = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if last < 0 else last
+
+
+def _stands_apart(text: str, pair: SentencePair, sentences: list[_Sentence], least_words: int) -> bool:
+    """Whether a pair with nothing beside it translated is where translations stand alone:
+    each side its line or quotation but for fewer than ``least_words`` words (what a pair
+    needs: a headline, a caption, a post quoted on its own line, a headline with an agency's
+    name after it), or the two sides side by side, no letters between them ("Əziz Bakı
+    sakini! (Dear resident of Baku!)"). A sentence inside a paragraph that matches one inside
+    another paragraph, and nothing around either, is more often a look-alike ("Are you
+    Russian?" / "Вы итальянец?") than a translation."""
+    first, second = sorted((pair.src, pair.tgt), key=lambda span: span.start)
+    if not letter_count(text[first.end:second.start]):
+        return True
+    by_start = {s.start: s for s in sentences}
+    by_end = {s.end: s for s in sentences}
+    for span in (pair.src, pair.tgt):
+        head, tail = by_start.get(span.start), by_end.get(span.end)
+        if head is None or tail is None:
+            return False
+        lo, hi = min(head.unit[0], span.start), max(tail.unit[1], span.end)
+        rest = f"{text[lo:span.start]} {text[span.end:hi]}"
+        if len(_WORD.findall(mask_links(rest))) >= least_words:
+            return False
+    return True
 
 
 def _numbers_of(text: str) -> set[str]:
