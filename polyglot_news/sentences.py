@@ -6,7 +6,9 @@ nothing can be lost or invented: the returned spans, with the whitespace between
 the input exactly. Cyrillic text gets the Russian rules, everything else the English ones, which
 suit Azerbaijani's Latin punctuation. Two guards keep a boundary from cutting a sentence: the
 next piece must be separated by whitespace ("İ.Əliyev" is one name) and must not begin with a
-lower-case letter ("т.е. дерево" goes on).
+lower-case letter ("т.е. дерево" goes on). One boundary sentencex misses is added: after a
+sentence closed inside brackets, before a capital ("Biz qalib gələcəyik. (We will win.) Sonra
+getdi." is three sentences, the English one apart, not two).
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ from .scripts import script_counts
 #: language's) and of passages (a quote is matched sentence by sentence)
 QUOTED = re.compile(r"[«“„\"]\s*([^«»“”„\"\n]*?)\s*[»”“\"]")
 
-SPLITTER = {"name": "sentencex", "version": version("sentencex")}
+SPLITTER = {"name": "sentencex", "version": version("sentencex"), "after_brackets": True}
+
+#: the end of a sentence closed inside brackets ("(We will win.)"), where the next word starts
+#: after white space, perhaps behind an opening bracket or quote (whether it is a capital is
+#: checked apart)
+_BRACKET_END = re.compile(r"[.!?…][\"'»”’]?[)\]](?=\s+[(\[«\"„“]?[^\W\d_])")
 
 #: a text that ends as a sentence does: a full stop, ! ? or …, then perhaps closing quotes or
 #: brackets (labels, menu items and captions end without one)
@@ -57,7 +64,21 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))
-    return spans
+    return [part for span in spans for part in _after_brackets(text, *span)]
+
+
+def _after_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span ``text[start:end]`` cut after each sentence closed inside brackets that a
+    capital follows."""
+    parts, at = [], start
+    for m in _BRACKET_END.finditer(text, start, end):
+        nxt = m.end() + len(text[m.end():end]) - len(text[m.end():end].lstrip())
+        first = next((c for c in text[nxt:end] if c.isalpha()), "")
+        if first.isupper():
+            parts.append((at, m.end()))
+            at = nxt
+    parts.append((at, end))
+    return parts
 
 
 

@@ -253,6 +253,16 @@ def test_a_turkish_sentence_inside_an_azerbaijani_line_is_und(segmenter, quote):
         ("az", 0, at), ("und", at, at + len(quote) + 1), ("az", at + len(quote) + 1, len(text))]
 
 
+def test_a_translation_in_brackets_inside_a_line_is_its_own_segment(segmenter):
+    """"… açılıb. (A new metro station has opened in Baku.) Stansiya …": sentencex ran the
+    bracketed sentence into the next one, and the line stayed one ``az`` segment."""
+    en = "(A new metro station has opened in Baku.)"
+    text = f"Bakıda yeni metro stansiyası açılıb. {en} Stansiya şəhərin mərkəzində yerləşir.\n"
+    at = text.index(en)
+    assert [(s.lang, s.start, s.end) for s in segmenter.segment(text)] == [
+        ("az", 0, at), ("en", at, at + len(en) + 1), ("az", at + len(en) + 1, len(text))]
+
+
 def test_an_azerbaijani_sentence_inside_an_azerbaijani_line_stays_az(segmenter, by_lang):
     """The negative: dev Azerbaijani sentences in the same place stay in the line's one segment."""
     sentences = [s for s in by_lang["az"] if len(s.split()) >= 5][:40]
@@ -338,6 +348,11 @@ def test_fast_tier_decides_only_without_a_possible_rival(segmenter):
     ("Ёлка — это т.е. дерево. Д-р Иванов пришёл.", ["Ёлка — это т.е. дерево.", "Д-р Иванов пришёл."]),
     ("Mr. Smith met Dr. Jones at 5 p.m. yesterday. \"Really?\" she asked.",
      ["Mr. Smith met Dr. Jones at 5 p.m. yesterday.", "\"Really?\" she asked."]),
+    # a sentence closed inside brackets ends before a capital (sentencex ran it into the next)
+    ("Biz qalib gələcəyik. (We will win.) Sonra getdi.", ["Biz qalib gələcəyik.", "(We will win.)", "Sonra getdi."]),
+    ("Он ушёл. (Фото: Reuters.) «Потом» вернулся.", ["Он ушёл.", "(Фото: Reuters.)", "«Потом» вернулся."]),
+    ("See page 5 (Fig. 2) for details. It rained (a lot). Then (ok.) it stopped.",
+     ["See page 5 (Fig. 2) for details.", "It rained (a lot).", "Then (ok.) it stopped."]),
 ])
 def test_sentence_splitting(text, expected):
     from polyglot_news.sentences import split_sentences

