@@ -354,9 +354,9 @@ def aligned_groups(scorer: EmbeddingScorer, groups: Sequence[AlignedGroup], quan
     for k, g in enumerate(groups):
         if not (g.src and g.tgt) or g.score <= bar:
             continue
-        own = (scorer.group_distractor_cost(0, g.src[0], g.src[-1] + 1),
-               scorer.group_distractor_cost(1, g.tgt[0], g.tgt[-1] + 1))
-        if own[0] is not None and scorer.cost(g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1) >= sum(own) / 2:
+        bounds = (g.src[0], g.src[-1] + 1, g.tgt[0], g.tgt[-1] + 1)
+        margin = scorer.margin_bar(*bounds)
+        if margin is not None and scorer.cost(*bounds) >= margin:
             continue
         counted.add(k)
     return counted

@@ -233,12 +233,12 @@ class PassageFinder:
         numbers = [_numbers_of(t) for t in src], [_numbers_of(t) for t in tgt]
         mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys), _numbers_clash(*numbers))
                  if self._pairable(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
-        distractors = scorer.distractor_costs()
-        threshold = scorer.skip_cost(self.config.passages.pair_quantile) if distractors is None else 0.0
+        mining = scorer.distractor_costs() is not None
+        threshold = 0.0 if mining else scorer.skip_cost(self.config.passages.pair_quantile)
 
         def margin(i: int, j: int, c: float) -> bool:
-            if distractors is not None:  # the margin of bitext mining: beat both sides' mean distractor
-                return c < (distractors[0][i] + distractors[1][j]) / 2
+            if mining:  # the margin of bitext mining: beat both sides' mean distractor
+                return c < scorer.margin_bar(i, i + 1, j, j + 1)
             return c <= threshold
 
         passes = [margin(i, j, c) for i, j, c in mined]
@@ -265,7 +265,7 @@ class PassageFinder:
                    for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
         runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto) for run in runs]
         groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
-        for group in self._mined_groups(scorer, src, tgt, quote, byline, taken, distractors, nextto):
+        for group in self._mined_groups(scorer, src, tgt, quote, byline, taken, mining, nextto):
             i0, i1, j0, j1, _ = group
             near = [r for r, run in enumerate(runs) if run and (
                 (i0 - run[-1][0], j0 - run[-1][1]) == (1, 1) or (run[0][0] - i1, run[0][1] - j1) == (0, 0))]
@@ -274,7 +274,7 @@ class PassageFinder:
         return [self._aligned_run(sentences, scorer, xs, ys, run, anchors, fixed)
                 for run, fixed in zip(runs, groups)]
 
-    def _mined_groups(self, scorer: PairScorer, src, tgt, quote, byline, taken, distractors, nextto
+    def _mined_groups(self, scorer: PairScorer, src, tgt, quote, byline, taken, mining: bool, nextto
                       ) -> list[tuple[int, int, int, int, float]]:
         """Two-to-one and one-to-two groups mined like pairs, among the sentences no mined pair
         holds: two sentences that follow each other in the text (of one text or quote, no
@@ -285,7 +285,7 @@ class PassageFinder:
         A thread's second and third posts translated as one sentence: neither post alone is
         near the joined translation, both together are."""
         found: list[tuple[int, int, int, int, float]] = []
-        if distractors is None:
+        if not mining:
             return found
         for flip in (False, True):
             n, m = (len(tgt), len(src)) if flip else (len(src), len(tgt))
@@ -311,8 +311,7 @@ class PassageFinder:
                 singles = [scorer.cost(j, j + 1, k, k + 1) if flip else scorer.cost(k, k + 1, j, j + 1)
                            for k in (i, i + 1)
                            if _numbers_agree((tgt if flip else src)[k], (src if flip else tgt)[j])] or [np.inf]
-                own = scorer.group_distractor_cost(two_side, i, i + 2)
-                bar = (own + distractors[one_side][j]) / 2 if own is not None else -np.inf
+                bar = scorer.margin_bar(j, j + 1, i, i + 2) if flip else scorer.margin_bar(i, i + 2, j, j + 1)
                 if c >= min(singles) or c >= bar:
                     continue
                 two, one = " ".join((tgt if flip else src)[i:i + 2]), (src if flip else tgt)[j]
@@ -484,16 +483,13 @@ def _group_passes(scorer: PairScorer, rows: list[int], cols: list[int], pair_cos
     must (:meth:`PassageFinder._mined_groups`), and the added sentence beats its margin
     against the other side by meaning, its shorter length not held against it: a short post
     is far from a translation that joins it to a longer one by length, not by meaning."""
-    distractors = scorer.distractor_costs()
-    own = scorer.group_distractor_cost(side, *((rows[0], rows[-1] + 1) if side == 0 else (cols[0], cols[-1] + 1)))
-    if own is None or distractors is None:
+    bar = scorer.margin_bar(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
+    if bar is None:
         return False
     one = cols[0] if side == 0 else rows[0]
+    alone = (added, added + 1, one, one + 1) if side == 0 else (one, one + 1, added, added + 1)
     cost = scorer.cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
-    single = scorer.meaning_cost(added, added + 1, one, one + 1) if side == 0 else \
-        scorer.meaning_cost(one, one + 1, added, added + 1)
-    return cost < pair_cost and cost < (own + distractors[1 - side][one]) / 2 \
-        and single < (distractors[side][added] + distractors[1 - side][one]) / 2
+    return cost < pair_cost and cost < bar and scorer.meaning_cost(*alone) < scorer.margin_bar(*alone)
 
 
 def _numbers_clash(src: list[set[str]], tgt: list[set[str]]) -> np.ndarray:

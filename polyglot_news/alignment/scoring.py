@@ -172,8 +172,10 @@ class PairScorer:
         reference sentences (a translation must beat it), or ``None`` where the scorer has none."""
         return None
 
-    def group_distractor_cost(self, side: int, start: int, end: int) -> float | None:
-        """The same for a group of sentences of one side, or ``None``."""
+    def margin_bar(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
+        """What the group ``src[i0:i1]``–``tgt[j0:j1]`` must cost less than to pass the margin
+        of bitext mining: the mean of its two sides' distractor costs, or ``None`` where the
+        scorer has none."""
         return None
 
     def settings(self) -> dict:
@@ -367,13 +369,17 @@ class EmbeddingScorer(PairScorer):
                                      self._distractors(1, *self._cached(1, 1)))
         return self._distractor_memo
 
-    def group_distractor_cost(self, side: int, start: int, end: int) -> float | None:
-        """:meth:`distractor_costs` for the group of sentences ``[start, end)`` of one side
-        (``0`` source, ``1`` target): a group's vector is nearer much than one sentence's, and
-        a group must beat its own distractors."""
+    def margin_bar(self, i0: int, i1: int, j0: int, j1: int) -> float | None:
+        """The mean of the two sides' distractor costs: a side of one sentence its
+        :meth:`distractor_costs`, a side of several their group's own (a group's vector is
+        nearer much than one sentence's, and a group must beat its own distractors)."""
         if self.background is None:
             return None
-        return float(self._distractors(side, *self._side(side, np.array([start]), np.array([end])))[0])
+        costs = self.distractor_costs()
+        sides = [float(costs[side][start]) if end - start == 1 else
+                 float(self._distractors(side, *self._side(side, np.array([start]), np.array([end])))[0])
+                 for side, (start, end) in enumerate(((i0, i1), (j0, j1)))]
+        return (sides[0] + sides[1]) / 2
 
     def _distractors(self, side: int, vec: np.ndarray, norm: np.ndarray) -> np.ndarray:
         # the background stands in for the other side: its distance to this side's samples
