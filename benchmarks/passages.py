@@ -2,7 +2,7 @@
 sentences (``build_dev_pages``): articles ending with their headline in the other languages,
 quoted English posts with their translation (of one sentence, and of two), a thread of three
 numbered posts whose translation joins two of them, a headline printed twice, times and layout
-tokens among the lines, and negatives (a paraphrase, a Turkish quote, menu furniture in three
+tokens among the lines, a notice in two languages in four layouts, and negatives (a paraphrase, a Turkish quote, menu furniture in three
 languages, credit lines). Prints the four figures of the issue over all pages, each kind's
 pairs found and wrong, the seed page's passages, and the time per page. Then, as many pages with text in several of our languages and
 no translation on them (``build_unrelated_pages``: the commonest page of a multilingual archive),

@@ -263,6 +263,17 @@ def test_a_translation_in_brackets_inside_a_line_is_its_own_segment(segmenter):
         ("az", 0, at), ("en", at, at + len(en) + 1), ("az", at + len(en) + 1, len(text))]
 
 
+def test_a_bilingual_line_with_a_separator_is_two_segments(segmenter):
+    """"Maşın istəyirsən? / Do you want a car?": the detector read "/ Do you want a car?" as
+    0.87 English (0.99 without the slash), and the line's Azerbaijani took it in. It reads a
+    sentence without the separator, bullet or dash before it."""
+    for sep in ("/", "|", "•", "—"):
+        text = f"Maşın istəyirsən? {sep} Do you want a car?\nO kitab oxumaq istəyir. {sep} She wants to read a book.\n"
+        assert [(s.lang, s.text.strip()) for s in segmenter.segment(text)] == [
+            ("az", "Maşın istəyirsən?"), ("en", f"{sep} Do you want a car?"),
+            ("az", "O kitab oxumaq istəyir."), ("en", f"{sep} She wants to read a book.")], sep
+
+
 def test_an_azerbaijani_sentence_inside_an_azerbaijani_line_stays_az(segmenter, by_lang):
     """The negative: dev Azerbaijani sentences in the same place stay in the line's one segment."""
     sentences = [s for s in by_lang["az"] if len(s.split()) >= 5][:40]

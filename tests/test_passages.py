@@ -512,3 +512,48 @@ def test_a_lone_pair_on_its_own_lines_or_side_by_side_is_a_passage(pipeline):
         assert _pairs_of(pipeline, text) == [LONE], lines
     text = "\n".join([*EN_BODY[:2], f"{RU_BODY[0]} {LONE[1]} ({LONE[0]}) {RU_BODY[1]}", RU_BODY[2]]) + "\n"
     assert _pairs_of(pipeline, text) == [(f"({LONE[0]})", LONE[1])]
+
+
+NOTICE = [("Bakı metrosunda yeni stansiya açılıb.", "A new station has opened in the Baku metro."),
+          ("Stansiya hər gün səhər altıdan gecə yarısına qədər işləyəcək.",
+           "The station will be open every day from six in the morning until midnight."),
+          ("Sərnişinlər biletləri mobil tətbiq vasitəsilə ala bilərlər.",
+           "Passengers can buy tickets through the mobile application.")]
+
+
+@pytest.mark.parametrize("layout", ["interleaved", "one-line", "separated", "blocks"])
+def test_a_notice_in_two_languages_pairs_in_every_layout(pipeline, layout):
+    """A notice in Azerbaijani and English inside an article: a line each in turn, both on
+    one line (bare or "… / …"), or one language's lines and then the other's (the dev pages'
+    ``bilingual`` kind)."""
+    if layout == "interleaved":
+        block = [x for pair in NOTICE for x in pair]
+    elif layout == "blocks":
+        block = [az for az, _ in NOTICE] + [en for _, en in NOTICE]
+    else:
+        block = [f"{az}{' ' if layout == 'one-line' else ' / '}{en}" for az, en in NOTICE]
+    text = "\n".join([*AZ_BODY[:2], *block, *AZ_BODY[2:4]]) + "\n"
+    pairs = sorted((text[p.src.start:p.src.end].lstrip("/ "), text[p.tgt.start:p.tgt.end].lstrip("/ "))
+                   for q in pipeline(text).passages for p in q.pairs)
+    assert pairs == sorted(NOTICE) or pairs == sorted((en, az) for az, en in NOTICE), pairs
+
+
+def test_dev_pages_have_bilingual_notices_in_four_layouts(dev_pairs):
+    """The benchmark's ``bilingual`` pages: each gold pair is a dev translation pair, laid out
+    as the kind says, in every layout over a draw."""
+    from polyglot_news.alignment.devdata import build_dev_pages
+
+    translations = {(p.src, p.tgt) for p in dev_pairs} | {(p.tgt, p.src) for p in dev_pairs}
+    pages = [p for p in build_dev_pages(dev_pairs, seed=0, per_kind=8) if p.kind == "bilingual"]
+    shapes = set()
+    for page in pages:
+        for a, b in page.parallel:
+            if a == b:  # both on one line
+                left, _, right = page.lines[a].partition(" / ")
+                shapes.add("separated" if right else "one-line")
+                assert (left, right) in translations if right else \
+                    any(page.lines[a] == f"{x} {y}" for x, y in translations)
+            else:
+                assert (page.lines[a], page.lines[b]) in translations
+                shapes.add("interleaved" if b == a + 1 else "blocks")
+    assert shapes == {"interleaved", "one-line", "separated", "blocks"}

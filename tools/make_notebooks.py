@@ -338,9 +338,12 @@ scores
     md("""
 ## Parallel passages on pages shaped like real ones
 
-Pages built from dev pairs the bundled background sentences do not contain: an article ending
-with its headline in another language, a quoted English post of one or of two sentences and its
-translation, and pages that must give no passage (a paraphrase, a Turkish quote, menu furniture).
+Pages built from dev pairs the bundled background sentences do not contain, four of each kind:
+an article ending with its headline in another language (also with times and layout tokens
+among its lines), a headline printed twice, a quoted English post of one or of two sentences and
+its translation, a thread of three numbered posts whose translation joins two, a notice in two
+languages laid out four ways, and pages that must give no passage (a paraphrase, a Turkish
+quote, menu furniture, a credit line). `benchmarks/passages.py` prints each kind apart.
 """),
     code("""
 from polyglot_news import Pipeline

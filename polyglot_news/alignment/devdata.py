@@ -78,6 +78,9 @@ _TAG_WORDS = {"az": ["Bakı", "iqtisadiyyat", "siyasət", "mədəniyyət"], "en"
 _WROTE = {"ru": "Он написал: «{}»", "az": "O yazıb: «{}»", "en": "He wrote: “{}”"}
 _QUOTED = {"ru": "«{}», — написал он.", "az": "«{}», — o yazıb.", "en": "“{},” he wrote."}
 _AND = {"ru": ", а также ", "az": ", həmçinin ", "en": ", and "}  # joins two sentences into one
+#: how a notice in two languages is laid out: a line each in turn, both on one line (bare or
+#: with a separator), or one language's lines and then the other's
+_BILINGUAL = ("interleaved", "one-line", "separated", "blocks")
 _FURNITURE = [("Xəbərlər", "az"), ("News", "en"), ("Новости", "ru"), ("VIDEO", None), ("Əsas səhifə", "az"),
               ("Home", "en"), ("Главная", "ru"), ("Bizi izləyin", "az"), ("Follow us", "en"), ("Подписывайтесь", "ru"),
               ("FOTO", None), ("29.11.2021", "und")]
@@ -105,6 +108,9 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
     - ``thread``: three numbered posts ("1/ …", "2/ …", "3/ …") and their translation in two
       lines, the second and third posts joined into one sentence (one-to-two: both post lines
       pair with the second line);
+    - ``bilingual``: a notice of 3–5 sentences in two languages inside an article, a line each
+      in turn, both on one line (bare or "… / …"; such a line pairs with itself) or one
+      language's lines and then the other's;
     - negatives: ``paraphrase`` (a quoted English post and an unrelated line in the article's
       language that shares a word with it, and whose English shares under half its words),
       ``turkish`` (a Turkish quote and its English translation: Turkish is not ours),
@@ -259,6 +265,25 @@ def build_dev_pages(pairs: Sequence[ParallelPair], seed: int = 0, per_kind: int 
         for i in range(at, at + 4):
             langs[i] = "en"
         pages.append(DevPage("thread", lines, langs, {(at, where), (at + 1, where + 1), (at + 2, where + 1)}))
+    for k in range(per_kind):  # a notice in two languages, laid out in one of four ways
+        a, b, pool, flip = headline_pairs[(k + k // len(_BILINGUAL)) % len(headline_pairs)]  # each with each layout
+        chosen = [(p.tgt, p.src) if flip else (p.src, p.tgt) for p in rng.sample(pool, rng.randint(3, 5))]
+        avoid = {t for pair in chosen for t in pair}
+        lines = body(a, rng.randint(2, 4), avoid)
+        at, n = len(lines), len(chosen)
+        layout = _BILINGUAL[k % len(_BILINGUAL)]
+        if layout == "interleaved":
+            lines += [x for pair in chosen for x in pair]
+            langs_here, gold = [a, b] * n, {(at + 2 * i, at + 2 * i + 1) for i in range(n)}
+        elif layout == "blocks":
+            lines += [x for x, _ in chosen] + [y for _, y in chosen]
+            langs_here, gold = [a] * n + [b] * n, {(at + i, at + n + i) for i in range(n)}
+        else:  # both on one line, bare or with a separator
+            sep = " " if layout == "one-line" else " / "
+            lines += [f"{x}{sep}{y}" for x, y in chosen]
+            langs_here, gold = [None] * n, {(at + i, at + i) for i in range(n)}
+        rest = body(a, rng.randint(2, 4), avoid)
+        pages.append(DevPage("bilingual", lines + rest, [a] * at + langs_here + [a] * len(rest), gold))
     return pages
 
 

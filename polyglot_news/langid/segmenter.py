@@ -45,6 +45,9 @@ UND_SCRIPTS = ("Latin", "Cyrillic", "Other")
 # a word after the first whose first letter is lower case ("2021-ci" counts, "Aliyev" does not)
 _LOWER_WORD = regex.compile(r"(?<=\s)[^\p{L}\s]*\p{Ll}\S*")
 _SPACE = re.compile(r"\s")
+#: what may stand before a sentence and is no part of its language: the separator of a
+#: bilingual line ("Maşın istəyirsən? / Do you want a car?"), a bullet, a dash, a heading's mark
+_LEAD = re.compile(r"^[\s/|\\•·*#>~=+\-–—]+")
 _WORDS = regex.compile(r"\p{L}{2,}")
 
 
@@ -143,7 +146,7 @@ class Segmenter:
                     "links": "no-evidence",
                     "capitals": "all-caps-4-words-as-lower",
                     "label_scripts": "quarter-of-letters",
-                    "no_letters": "und", "layout_tokens": "und",
+                    "no_letters": "und", "layout_tokens": "und", "leading_separators": "not-read",
                 },
             }
         )
@@ -170,7 +173,9 @@ class Segmenter:
         evidence = [mask_links(text) for text in plain]
         all_units = [self._units(text, ev) if text else [] for text, ev in zip(plain, evidence)]
         scored = [[u for u in units if u.letters] for units in all_units]
-        sentences = [ev[u.start:u.end] for ev, units in zip(evidence, scored) for u in units]
+        # the detector reads a sentence without what stands before it ("/ Do you want a car?"
+        # read 0.87 English, the sentence itself 0.99, and its line's Azerbaijani took it in)
+        sentences = [_LEAD.sub("", ev[u.start:u.end]) for ev, units in zip(evidence, scored) for u in units]
         found = iter(self.detector.scores_many(sentences))
         out = []
         for text, ev, units, with_letters in zip(plain, evidence, all_units, scored):
