@@ -197,9 +197,9 @@ class PassagesConfig(_Strict):
         "unless both sides end as sentences do"))
     lone_pairs: Literal["own-line", "anywhere"] = Field("own-line", description=(
         "a passage of one sentence pair, nothing beside it translated: 'own-line' keeps it where each side "
-        "is most of its line or of its quotation (a headline, a caption, a quoted post) or the two sides "
-        "stand side by side; a sentence inside a paragraph matched with one inside another is more often "
-        "a look-alike than a translation. 'anywhere': keep it wherever it stands"))
+        "is its line or its quotation, but for fewer than min_pair_words words (a headline, a caption, a "
+        "quoted post), or the two sides stand side by side; a sentence inside a paragraph matched with one "
+        "inside another is more often a look-alike than a translation. 'anywhere': keep it wherever it stands"))
 
 
 class DocumentsConfig(_Strict):
