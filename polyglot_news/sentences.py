@@ -28,9 +28,9 @@ QUOTED = re.compile(r"[«“„\"]\s*([^«»“”„\"\n]*?)\s*[»”“\"]")
 SPLITTER = {"name": "sentencex", "version": version("sentencex"), "after_brackets": True}
 
 #: the end of a sentence closed inside brackets ("(We will win.)"), where the next word starts
-#: after white space, perhaps behind an opening bracket or quote (whether it is a capital is
-#: checked apart)
-_BRACKET_END = re.compile(r"[.!?…][\"'»”’]?[)\]](?=\s+[(\[«\"„“]?[^\W\d_])")
+#: after white space (group 1), perhaps behind an opening bracket or quote, with its first
+#: letter (group 2: a boundary only where it is a capital)
+_BRACKET_END = re.compile(r"[.!?…][\"'»”’]?[)\]](?=(\s+)[(\[«\"„“]?([^\W\d_]))")
 
 #: a text that ends as a sentence does: a full stop, ! ? or …, then perhaps closing quotes or
 #: brackets (labels, menu items and captions end without one)
@@ -72,11 +72,9 @@ def _after_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
     capital follows."""
     parts, at = [], start
     for m in _BRACKET_END.finditer(text, start, end):
-        nxt = m.end() + len(text[m.end():end]) - len(text[m.end():end].lstrip())
-        first = next((c for c in text[nxt:end] if c.isalpha()), "")
-        if first.isupper():
+        if m.group(2).isupper():
             parts.append((at, m.end()))
-            at = nxt
+            at = m.end() + len(m.group(1))
     parts.append((at, end))
     return parts
 

@@ -102,8 +102,9 @@ class _Sentence:
     # sentence: the quote's start offset (its sentences share it); -1 for a sentence of the text
     quote: int = -1
     byline: bool = False  # of a post's byline line: it names the post and translates nothing
-    # where it stands: its line, or its quote's words (offsets into the text)
-    unit: tuple[int, int] = (0, 0)
+    # where a quote's sentence stands: its quote's words (offsets into the text); ``None`` for a
+    # sentence of the text, which stands on its line (:func:`_line_around`, looked up when asked)
+    unit: tuple[int, int] | None = None
 
 
 @dataclass
@@ -175,8 +176,7 @@ class PassageFinder:
         """The sentences a document's passages are mined from (none where it has fewer than
         two languages to mine)."""
         sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
-                               byline=bool(_BYLINE.match(line)) or is_credit(line),
-                               unit=_line_around(text, seg.start + start + s, seg.start + start + e))
+                               byline=bool(_BYLINE.match(line)) or is_credit(line))
                      for seg in segments if seg.lang in self.languages and self._sure_of(seg)
                      for start, line in lines(seg.text)
                      for s, e in split_sentences(line)]
@@ -626,7 +626,8 @@ def _stands_apart(text: str, pair: SentencePair, sentences: list[_Sentence], lea
         head, tail = by_start.get(span.start), by_end.get(span.end)
         if head is None or tail is None:
             return False
-        lo, hi = min(head.unit[0], span.start), max(tail.unit[1], span.end)
+        lo = min((head.unit or _line_around(text, head.start, head.end))[0], span.start)
+        hi = max((tail.unit or _line_around(text, tail.start, tail.end))[1], span.end)
         rest = f"{text[lo:span.start]} {text[span.end:hi]}"
         if len(_WORD.findall(mask_links(rest))) >= least_words:
             return False
