@@ -175,11 +175,14 @@ class PassageFinder:
     def _sentences(self, text: str, segments: Sequence[Segment]) -> list[_Sentence]:
         """The sentences a document's passages are mined from (none where it has fewer than
         two languages to mine)."""
-        sentences = [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang,
-                               byline=bool(_BYLINE.match(line)) or is_credit(line))
-                     for seg in segments if seg.lang in self.languages and self._sure_of(seg)
-                     for start, line in lines(seg.text)
-                     for s, e in split_sentences(line)]
+        sentences = []
+        for seg in segments:
+            if seg.lang not in self.languages or not self._sure_of(seg):
+                continue
+            for start, line in lines(seg.text):
+                byline = bool(_BYLINE.match(line)) or is_credit(line)  # once a line, not once a sentence
+                sentences += [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang, byline=byline)
+                              for s, e in split_sentences(line)]
         if len({s.lang for s in sentences}) < 2:
             return []
         sentences = [part for s in sentences for part in _with_quotes(text, s)]
