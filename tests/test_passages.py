@@ -451,6 +451,23 @@ def test_dev_pages_have_threads_whose_translation_joins_two_posts(dev_pairs):
         assert len(split_sentences(page.lines[two])) == 1  # one sentence for two posts
 
 
+def test_a_post_too_weak_to_pair_alone_grows_with_the_next_into_its_joined_translation(pipeline, dev_pairs):
+    """A dev thread page where the second post alone passes no margin against the line that
+    translates it and the third post together ("2/ Пока вам нет восемнадцати, я за вас
+    отвечаю, а также Спросите у кого-нибудь ещё."): it pairs beside the first posts' pair, and
+    grows, because the two posts pass as a group. Before, a pair taken in beside another never
+    grew, and the third post stayed unpaired."""
+    from polyglot_news.alignment.devdata import build_dev_pages
+    from polyglot_news.alignment.passages import background_sentences
+
+    page = [p for p in build_dev_pages(dev_pairs, seed=1, per_kind=8, held_out=background_sentences())
+            if p.kind == "thread"][6]
+    assert page.lines[5] == "3/ Ask somebody else." and page.parallel == {(3, 9), (4, 10), (5, 10)}
+    result = pipeline(page.text)
+    got = _pairs(page.text, result)
+    assert got == [(page.lines[3], page.lines[9]), ("\n".join(page.lines[4:6]), page.lines[10])]
+
+
 @pytest.mark.slow
 def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pairs):
     """On the dev thread pages most post lines pair with their translation's line, the second
@@ -465,8 +482,9 @@ def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pai
              if p.kind == "thread"]
     results = [pipeline(page.text) for page in pages]
     scores = score_pages(pages, [r.segments for r in results], [r.passages for r in results])
-    # 61 here; 58 before a short post joined a pair by meaning (its length not held against it)
-    assert scores.gold == 72 and scores.found >= 60, scores
+    # 63 here; 62 before a weak pair grew; 58 before a short post joined a pair by meaning
+    # (its length not held against it)
+    assert scores.gold == 72 and scores.found >= 62, scores
     assert scores.predicted - scores.found <= 4, scores
 
 

@@ -329,8 +329,10 @@ class PassageFinder:
     def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
         side, where it passes the margin against the pair's other side on its own (or the
-        pair passes the margin and the pair grown by it passes, :func:`_group_passes`: a pair
-        taken in on its neighbours' strength is too weak to grow) and the run's alignment puts
+        pair grown by it passes as a mined group must, :func:`_group_passes`, also a pair taken
+        in on its neighbours' strength: "2/ As long as you're not eighteen…" passes no margin
+        against a translation that joins it to "3/ Ask somebody else.", the two posts do),
+        the grown pair means more of the other side than the pair, and the run's alignment puts
         it into one group with that pair: two posts of a thread merged into one translated sentence
         ("2/ … and we agreed …" for "2/ …" and "3/ …"), a two-to-one group that no one-to-one
         pair is mined for. Only a sentence no mined pair holds, of the same text or quote, no
@@ -349,7 +351,7 @@ class PassageFinder:
                 if scorer.meaning_cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1) >= scorer.meaning_cost(i, i + 1, j, j + 1):
                     continue  # the pair grown by it means no more of its other side than the pair
                 if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
-                        or margin(i, j, c) and _group_passes(scorer, rows, cols, c, side, k)):
+                        or _group_passes(scorer, rows, cols, c, side, k)):
                     continue
                 if not self._pairable(" ".join(src[rows[0]:rows[-1] + 1]), " ".join(tgt[cols[0]:cols[-1] + 1])):
                     continue
