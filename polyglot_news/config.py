@@ -220,6 +220,12 @@ class DocumentsConfig(_Strict):
     number_penalty: float = Field(0.5, ge=0, description=(
         "each number (a run of digits found on both sides) that a group has on one side and not the "
         "other, or that a sentence left alone has, adds this share of a skip's cost; 0: off"))
+    lone_sentences: Literal["join", "alone"] = Field("join", description=(
+        "a sentence the search leaves alone next to a group: 'join' puts it into that group where the "
+        "grown group means more of the other side than the group (a lower cost without the length "
+        "penalty) and the sentence alone passes the margin of bitext mining against the group's other "
+        "side (nearer it than to its nearest background sentences), within search.max_group; "
+        "'alone': as the search leaves it"))
     wrapped: bool = Field(False, description=(
         "the texts' lines are wrapped: a sentence may go on across a single line break (a blank line "
         "ends a paragraph); by default no sentence crosses a line, so a caption or a headline never "

@@ -248,3 +248,74 @@ def test_align_docs_with_numbers_on_every_line():
                                  src_lang="en", tgt_lang="ru")
         assert [(g.src, g.tgt) for g in result.groups] == expected
         assert result.settings["number_penalty"] == penalty
+
+
+def _split_translations(dev_pairs, cases=12):
+    """``cases`` triples of en–ru dev pairs: the English of three sentences and the Russian of
+    the first two, the second joined to the third's translation as one sentence ("…, ты уверена,
+    что он носитель языка?"); with each, an unrelated English sentence."""
+    pairs = [p for p in dev_pairs if p.src_lang == "en" and p.tgt_lang == "ru"]
+    random.Random(0).shuffle(pairs)
+    for t in range(cases):
+        a, b, c, d = pairs[4 * t:4 * t + 4]
+        joined = b.tgt.rstrip(".!?") + ", " + c.tgt[0].lower() + c.tgt[1:]
+        yield [a.src, b.src, c.src], [a.tgt, joined], d.src
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_a_lone_sentence_joins_the_group_whose_other_side_translates_it(dev_pairs, flip):
+    """A sentence the search left alone beside a group joins it where it is part of the
+    translation of the group's other side (the grown group means more of it, and the sentence
+    alone passes the mining margin against it); an unrelated sentence in its place stays alone.
+    On either side (``flip``: the Russian is the source). 10 of 12 join here; none of the 12
+    unrelated ones."""
+    from polyglot_news.alignment.documents import document_encoder, document_scorer
+    from polyglot_news.alignment.sentalign import join_lone
+    from polyglot_news.config import load_config
+    from polyglot_news.types import AlignedGroup
+
+    config = load_config(OFFLINE).alignment
+    encoder = document_encoder(config)
+
+    def joined(en, ru):
+        sides = (ru, en, "ru", "en") if flip else (en, ru, "en", "ru")
+        scorer = document_scorer(encoder, *sides, config)
+        searched = [([0], [0]), ([1], [1]), ([2], [])]  # the third English sentence left alone
+        groups = [AlignedGroup(*((b, a) if flip else (a, b)), 0.5 if a and b else 0.0) for a, b in searched]
+        out = join_lone(groups, scorer, config.search)
+        _assert_every_sentence_once(out, *(len(x) for x in sides[:2]))
+        return [((g.tgt, g.src) if flip else (g.src, g.tgt)) for g in out], out, scorer
+
+    found = unrelated = 0
+    for en, ru, other in _split_translations(dev_pairs):
+        shapes, out, scorer = joined(en, ru)
+        if shapes == [([0], [0]), ([1, 2], [1])]:
+            found += 1
+            grown = out[1]
+            bounds = (grown.src[0], grown.src[-1] + 1, grown.tgt[0], grown.tgt[-1] + 1)
+            assert grown.score == scorer.group_score(*bounds, scorer.cost(*bounds))
+        else:
+            assert shapes == [([0], [0]), ([1], [1]), ([2], [])]
+        shapes, _, _ = joined([en[0], en[1], other], [ru[0], ru[1].split(", ")[0]])
+        unrelated += shapes != [([0], [0]), ([1], [1]), ([2], [])]
+    assert found >= 9 and unrelated == 0, (found, unrelated)
+
+
+def test_align_docs_joins_lone_sentences_unless_told_to_leave_them(dev_pairs):
+    """align-docs joins lone sentences by default (``documents.lone_sentences: join``), and
+    says so in its settings; ``alone`` gives the search's own groups."""
+    from polyglot_news.alignment.documents import align_documents, document_encoder, document_scorer
+    from polyglot_news.config import load_config
+
+    src, tgt, gold = _doc_pair(dev_pairs, "az", "en", n=120, seed=3)
+    joined = align_documents(src, tgt, OFFLINE, sentence_per_line=True, src_lang="az", tgt_lang="en")
+    alone = align_documents(src, tgt, {"alignment": {"documents": {"lone_sentences": "alone"}}},
+                            sentence_per_line=True, src_lang="az", tgt_lang="en")
+    assert (joined.settings["lone_sentences"], alone.settings["lone_sentences"]) == ("join", "alone")
+    config = load_config({"alignment": {"documents": {"lone_sentences": "alone"}}}).alignment
+    scorer = document_scorer(document_encoder(config), src, tgt, "az", "en", config)
+    assert [(g.src, g.tgt) for g in alone.groups] == [(g.src, g.tgt) for g in
+                                                      align(src, tgt, scorer, config.search, prepared=True)]
+    for result in (joined, alone):
+        _assert_every_sentence_once(result.groups, len(src), len(tgt))
+    assert len(joined.groups) == len(alone.groups) - 1  # one lone sentence joins a group here

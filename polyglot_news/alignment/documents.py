@@ -13,7 +13,7 @@ from .encoders import Encoder
 from .encoding import encoder_from_config
 from .passages import background_by_language
 from .scoring import AnchorScorer, EmbeddingScorer, MarginScorer, NumberAnchors, PairScorer
-from .sentalign import align
+from .sentalign import align, join_lone
 
 
 @dataclass
@@ -81,10 +81,22 @@ def align_documents(src: str | list[str], tgt: str | list[str], config: Any = No
     scorer = document_scorer(encoder, src_text, tgt_text, src_lang, tgt_lang, ac)
     if bar is not None:
         bar.close()
-    groups = align(src_text, tgt_text, scorer, settings, prepared=True)
+    groups = align_sentences(src_text, tgt_text, scorer, ac)
     groups = _with_blank_lines(groups, src_keep, tgt_keep, len(src_sents), len(tgt_sents))
     return DocumentAlignment(src_sents, tgt_sents, src_lang, tgt_lang, groups,
-                             {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.documents.number_penalty})
+                             {**scorer.settings(), **settings.model_dump(), "number_penalty": ac.documents.number_penalty,
+                              "lone_sentences": ac.documents.lone_sentences})
+
+
+def align_sentences(src: list[str], tgt: list[str], scorer: PairScorer, config: AlignmentConfig) -> list[AlignedGroup]:
+    """What :func:`align_documents` does once ``scorer`` is prepared for the two sentence lists
+    (:func:`document_scorer`): the search, then its lone sentences joined to a neighbouring group
+    where they translate part of its other side (``documents.lone_sentences``,
+    :func:`.sentalign.join_lone`)."""
+    groups = align(src, tgt, scorer, config.search, prepared=True)
+    if config.documents.lone_sentences == "join":
+        groups = join_lone(groups, scorer, config.search)
+    return groups
 
 
 def document_encoder(config: AlignmentConfig) -> Encoder | None:

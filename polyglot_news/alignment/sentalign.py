@@ -54,6 +54,59 @@ def align(src: Sequence[str], tgt: Sequence[str], scorer: PairScorer,
     return _dp(n, m, scorer, moves, skip, lo, hi)
 
 
+def join_lone(groups: Sequence[AlignedGroup], scorer: PairScorer,
+              settings: AlignSettings | None = None) -> list[AlignedGroup]:
+    """The search's groups (over the sentences ``scorer`` is prepared for), with each sentence it
+    left alone (1–0 or 0–1) put into the group next to it on its side, before or after, where
+
+    - the grown group means more of the other side than the group alone (a lower
+      :meth:`~.scoring.PairScorer.meaning_cost`; no threshold), and
+    - the sentence alone passes the margin of bitext mining against the group's other side
+      (:meth:`~.scoring.PairScorer.margin_bar`): nearer to it than to its own nearest background
+      sentences. A sentence inserted by one side only may move a weak group's summed vector
+      towards the other side by chance; it is not near the other side itself.
+
+    Of two such groups, the one it gains more. The search leaves such a sentence alone where a
+    skip costs less than the larger group's weighted cost (n·m); the gold of the Bleualign
+    document links most of them into a neighbouring n–m group. A scorer without a margin (no
+    background) joins nothing; a grown group stays within ``settings``' group sizes."""
+    settings = settings or AlignSettings()
+    out = list(groups)
+    k = 0
+    while k < len(out):
+        g = out[k]
+        if bool(g.src) == bool(g.tgt):  # a group, not a lone sentence
+            k += 1
+            continue
+        side, s = (0, g.src[0]) if g.src else (1, g.tgt[0])
+        best: tuple[float, int, AlignedGroup] | None = None
+        for u in (k - 1, k + 1):
+            if not 0 <= u < len(out) or not (out[u].src and out[u].tgt):
+                continue
+            i0, i1, j0, j1 = out[u].src[0], out[u].src[-1] + 1, out[u].tgt[0], out[u].tgt[-1] + 1
+            ends = (i0, i1) if side == 0 else (j0, j1)
+            if s not in (ends[0] - 1, ends[1]):
+                continue
+            grown = (min(i0, s), max(i1, s + 1), j0, j1) if side == 0 else (i0, i1, min(j0, s), max(j1, s + 1))
+            sizes = (grown[1] - grown[0], grown[3] - grown[2])
+            if max(sizes) > settings.max_group or sum(sizes) > settings.max_group_total:
+                continue
+            alone = (s, s + 1, j0, j1) if side == 0 else (i0, i1, s, s + 1)
+            bar = scorer.margin_bar(*alone)
+            gain = scorer.meaning_cost(i0, i1, j0, j1) - scorer.meaning_cost(*grown)
+            if bar is None or gain <= 0 or scorer.meaning_cost(*alone) >= bar or (best and gain <= best[0]):
+                continue
+            score = scorer.group_score(*grown, scorer.cost(*grown))
+            best = (gain, u, AlignedGroup(list(range(grown[0], grown[1])), list(range(grown[2], grown[3])), score))
+        if best is None:
+            k += 1
+            continue
+        first = min(k, best[1])
+        out[first:first + 2] = [best[2]]
+        k = first + 1
+    return out
+
+
 ONE_TO_ONE = [(1, 0), (0, 1), (1, 1)]
 #: paths whose costs differ by less than this are tied (the costs come from float32 vectors,
 #: whose rounding is about 1e-7 a cost). A tie goes to the move tried first, in the order of
