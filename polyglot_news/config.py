@@ -224,7 +224,7 @@ class DocumentsConfig(_Strict):
         "a sentence the search leaves alone next to a group: 'join' puts it into that group where the "
         "grown group means more of the other side than the group (a lower cost without the length "
         "penalty) and the sentence alone passes the margin of bitext mining against the group's other "
-        "side (nearer it than to its nearest background sentences), within search.max_group; "
+        "side (nearer it than to its nearest background sentences), within the search's group sizes; "
         "'alone': as the search leaves it"))
     wrapped: bool = Field(False, description=(
         "the texts' lines are wrapped: a sentence may go on across a single line break (a blank line "
