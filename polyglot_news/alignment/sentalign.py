@@ -72,6 +72,8 @@ def join_lone(groups: Sequence[AlignedGroup], scorer: PairScorer,
     background) joins nothing; a grown group stays within ``settings``' group sizes."""
     settings = settings or AlignSettings()
     out = list(groups)
+    if scorer.distractor_costs() is None:  # no margin to pass: nothing joins
+        return out
     k = 0
     while k < len(out):
         g = out[k]
@@ -94,7 +96,7 @@ def join_lone(groups: Sequence[AlignedGroup], scorer: PairScorer,
             alone = (s, s + 1, j0, j1) if side == 0 else (i0, i1, s, s + 1)
             bar = scorer.margin_bar(*alone)
             gain = scorer.meaning_cost(i0, i1, j0, j1) - scorer.meaning_cost(*grown)
-            if bar is None or gain <= 0 or scorer.meaning_cost(*alone) >= bar or (best and gain <= best[0]):
+            if gain <= 0 or scorer.meaning_cost(*alone) >= bar or (best and gain <= best[0]):
                 continue
             score = scorer.group_score(*grown, scorer.cost(*grown))
             best = (gain, u, AlignedGroup(list(range(grown[0], grown[1])), list(range(grown[2], grown[3])), score))
