@@ -286,7 +286,11 @@ class PassageFinder:
         two sentences' summed vector is nearer much than one's) and the numbers of either side
         are carried to the other (:func:`_numbers_carried`).
         A thread's second and third posts translated as one sentence: neither post alone is
-        near the joined translation, both together are."""
+        near the joined translation, both together are. Costs here are by meaning, as the
+        margin's distractors are (no length penalty): the length ratio of a page's sentences
+        (short posts, an article's long sentences) is no guide to a translation that joins two
+        posts, and charged the true group twice its meaning's cost, more than a shorter
+        unrelated sentence beside it."""
         found: list[tuple[int, int, int, int, float]] = []
         if not mining:
             return found
@@ -301,9 +305,9 @@ class PassageFinder:
                 continue
             js, st = np.arange(m), np.array(starts)
             if flip:  # one source sentence against two target sentences: a source row at a time
-                costs = np.stack([_cost_row(scorer, j, j + 1, st, st + 2) for j in range(m)]).T
+                costs = np.stack([scorer.meaning_row(j, j + 1, st, st + 2) for j in range(m)]).T
             else:
-                costs = np.stack([_cost_row(scorer, i, i + 2, js, js + 1) for i in starts])
+                costs = np.stack([scorer.meaning_row(i, i + 2, js, js + 1) for i in starts])
             costs = np.where(free_one[None, :], costs, np.inf)
             for r, i in enumerate(starts):
                 j = int(costs[r].argmin())
@@ -311,7 +315,7 @@ class PassageFinder:
                 if not np.isfinite(c) or int(costs[:, j].argmin()) != r:
                     continue
                 # the one-to-one pairs it must beat: those that could be a translation at all
-                singles = [scorer.cost(j, j + 1, k, k + 1) if flip else scorer.cost(k, k + 1, j, j + 1)
+                singles = [scorer.meaning_cost(j, j + 1, k, k + 1) if flip else scorer.meaning_cost(k, k + 1, j, j + 1)
                            for k in (i, i + 1)
                            if _numbers_agree((tgt if flip else src)[k], (src if flip else tgt)[j])] or [np.inf]
                 bar = scorer.margin_bar(j, j + 1, i, i + 2) if flip else scorer.margin_bar(i, i + 2, j, j + 1)

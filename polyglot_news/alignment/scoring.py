@@ -139,6 +139,10 @@ class PairScorer:
         shorter than the whole."""
         return self.cost(i0, i1, j0, j1)
 
+    def meaning_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+        """:meth:`meaning_cost` of one source group against many target groups."""
+        return np.array([self.meaning_cost(i0, i1, int(a), int(b)) for a, b in zip(j0s, j1s)], dtype=np.float64)
+
     def weight(self, a: int, b: int) -> float:
         """What the search multiplies an ``a``–``b`` group's cost by: n·m (Vecalign's weighting),
         so a merge must be much better than the 1–1 pairs it replaces."""
@@ -333,14 +337,14 @@ class EmbeddingScorer(PairScorer):
             return vec[starts], norm[starts]
         return self._vectors(side, starts, ends)  # summed: groups of several sizes (coarse blocks)
 
-    def _meaning_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
+    def meaning_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         vx, nx = self._side(0, np.array([i0]), np.array([i1]))
         vy, ny = self._side(1, np.asarray(j0s), np.asarray(j1s))
         return _normalised(vy @ vx[0], nx[0], ny)
 
     def cost_row(self, i0: int, i1: int, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         """Vectorised :meth:`cost` for one source group against many target groups."""
-        cost = self._meaning_row(i0, i1, j0s, j1s)
+        cost = self.meaning_row(i0, i1, j0s, j1s)
         if self._lengths is not None:
             cost = cost * self._length_factor(i0, i1, np.asarray(j0s), np.asarray(j1s))
         return cost
@@ -359,7 +363,7 @@ class EmbeddingScorer(PairScorer):
         return float(self.cost_row(i0, i1, np.array([j0]), np.array([j1]))[0])
 
     def meaning_cost(self, i0: int, i1: int, j0: int, j1: int) -> float:
-        return float(self._meaning_row(i0, i1, np.array([j0]), np.array([j1]))[0])
+        return float(self.meaning_row(i0, i1, np.array([j0]), np.array([j1]))[0])
 
     def distractor_costs(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Each sentence's mean cost to its nearest background sentences (the k-nearest margin
