@@ -198,8 +198,9 @@ class PassagesConfig(_Strict):
     lone_pairs: Literal["own-line", "anywhere"] = Field("own-line", description=(
         "a passage of one sentence pair, nothing beside it translated: 'own-line' keeps it where each side "
         "is its line or its quotation, but for fewer than min_pair_words words (a headline, a caption, a "
-        "quoted post), or the two sides stand side by side; a sentence inside a paragraph matched with one "
-        "inside another is more often a look-alike than a translation. 'anywhere': keep it wherever it stands"))
+        "quoted post), or the two sides stand side by side in one line; a turn of a dialogue (a quotation with "
+        "another on its line) only against a turn; a sentence inside a paragraph matched with one inside "
+        "another is more often a look-alike than a translation. 'anywhere': keep it wherever it stands"))
 
 
 class DocumentsConfig(_Strict):

@@ -567,6 +567,43 @@ def test_a_lone_pair_on_its_own_lines_or_side_by_side_is_a_passage(pipeline):
     assert _pairs_of(pipeline, text) == [(f"({LONE[0]})", LONE[1])]
 
 
+def _anywhere_pairs(text) -> list:
+    """The pairs found where a lone pair may stand anywhere (``passages.lone_pairs: anywhere``)."""
+    anywhere = load_config("configs/offline.yaml")
+    anywhere.alignment.passages.lone_pairs = "anywhere"
+    return _pairs_of(Pipeline(anywhere, stages=("segment", "align")), text)
+
+
+def test_a_sentence_under_the_line_it_matches_with_its_own_line_going_on_is_no_passage(pipeline):
+    """One line ending and the next beginning are not side by side: a Russian line, and under
+    it an English line whose first sentence matches it and which goes on ("Ты уверен, что
+    здесь больше никого нет?" above "Are you sure you don't want anything? How was New York?",
+    an unrelated dev page). Such a pair counted as side by side and stood apart; now each side
+    must be its line, as lone pairs on lines of their own are (the same page with the English
+    sentence alone on its line is a passage)."""
+    going_on = [*EN_BODY[:2], LONE[1], f"{LONE[0]} {EN_BODY[2]}", *RU_BODY[:2]]
+    _finds_only_the_control(pipeline, going_on)
+    assert _anywhere_pairs("\n".join(going_on) + "\n") == [LONE]  # mined; the rule keeps it out
+    alone = [*EN_BODY[:2], LONE[1], LONE[0], EN_BODY[2], *RU_BODY[:2]]
+    assert _pairs_of(pipeline, "\n".join(alone) + "\n") == [LONE]
+
+
+def test_a_turn_of_a_dialogue_stands_apart_only_against_a_turn_of_a_dialogue(pipeline):
+    """A quotation with another quotation on its line is a turn of a dialogue ('"Ты
+    вегетарианка?" - "Нет, а Вы?"'). On pages with no translation such a turn paired alone
+    with a short sentence on its own line ("Sən hamiləsən?" / "Нет, а Вы?"; 3 of 240 unrelated
+    dev pages and one credit page had one). A dialogue translates into a dialogue: a turn
+    stands apart against a turn, not against a headline."""
+    dialogue_ru = f'{RU_BODY[0]} "Ты вегетарианец?" - "Нет, а ты?"'
+    against_headline = ["Are you a vegetarian?", f"{EN_BODY[0]} {EN_BODY[1]}", EN_BODY[2], dialogue_ru, *RU_BODY[2:]]
+    _finds_only_the_control(pipeline, against_headline)
+    assert _anywhere_pairs("\n".join(against_headline) + "\n") == [("Are you a vegetarian?", "Ты вегетарианец?")]
+    against_turn = ['"Are you a vegetarian?" "No, are you?"', f"{EN_BODY[0]} {EN_BODY[1]}", EN_BODY[2], dialogue_ru,
+                    *RU_BODY[2:]]
+    pairs = _pairs_of(pipeline, "\n".join(against_turn) + "\n")
+    assert ("Are you a vegetarian?", "Ты вегетарианец?") in pairs, pairs
+
+
 NOTICE = [("Bakı metrosunda yeni stansiya açılıb.", "A new station has opened in the Baku metro."),
           ("Stansiya hər gün səhər altıdan gecə yarısına qədər işləyəcək.",
            "The station will be open every day from six in the morning until midnight."),

@@ -622,25 +622,49 @@ def _stands_apart(text: str, pair: SentencePair, sentences: list[_Sentence], lea
     """Whether a pair with nothing beside it translated is where translations stand alone:
     each side its line or quotation but for fewer than ``least_words`` words (what a pair
     needs: a headline, a caption, a post quoted on its own line, a headline with an agency's
-    name after it), or the two sides side by side, no letters between them ("Əziz Bakı
-    sakini! (Dear resident of Baku!)"). A sentence inside a paragraph that matches one inside
-    another paragraph, and nothing around either, is more often a look-alike ("Are you
-    Russian?" / "Вы итальянец?") than a translation."""
+    name after it), or the two sides side by side in one line, no letters between them ("Əziz
+    Bakı sakini! (Dear resident of Baku!)"). A sentence inside a paragraph that matches one
+    inside another paragraph, and nothing around either, is more often a look-alike ("Are you
+    Russian?" / "Вы итальянец?") than a translation; so is the first sentence of a line right
+    under a line it matches, its line going on ("Ты уверен, что здесь больше никого нет?" above
+    "Are you sure you don't want anything? How was New York?"): one line ending and the next
+    beginning are no side by side. A turn of a dialogue (a quotation with another quotation on
+    its line: '"Ты вегетарианка?" - "Нет, а Вы?"') stands apart only against a turn of a
+    dialogue: a dialogue translates into one."""
     first, second = sorted((pair.src, pair.tgt), key=lambda span: span.start)
-    if not letter_count(text[first.end:second.start]):
-        return True
     by_start = {s.start: s for s in sentences}
     by_end = {s.end: s for s in sentences}
+    heads = [by_start.get(span.start) for span in (pair.src, pair.tgt)]
+    turns = [head is not None and _is_turn(text, head, sentences) for head in heads]
+    if turns[0] != turns[1]:
+        return False
+
+    def around(s: _Sentence) -> tuple[int, int]:
+        return s.unit or _line_around(text, s.start, s.end)
+
+    between = text[first.end:second.start]
+    if not letter_count(between) and "\n" not in between:  # side by side in one line
+        return True
     for span in (pair.src, pair.tgt):
         head, tail = by_start.get(span.start), by_end.get(span.end)
         if head is None or tail is None:
             return False
-        lo = min((head.unit or _line_around(text, head.start, head.end))[0], span.start)
-        hi = max((tail.unit or _line_around(text, tail.start, tail.end))[1], span.end)
+        lo = min(around(head)[0], span.start)
+        hi = max(around(tail)[1], span.end)
         rest = f"{text[lo:span.start]} {text[span.end:hi]}"
         if len(_WORD.findall(mask_links(rest))) >= least_words:
             return False
     return True
+
+
+def _is_turn(text: str, sentence: _Sentence, sentences: list[_Sentence]) -> bool:
+    """Whether a quoted sentence is a turn of a dialogue: another quotation on its line, apart
+    from its own (neither inside the other)."""
+    if sentence.unit is None:
+        return False
+    (a, b), line = sentence.unit, _line_around(text, sentence.start, sentence.end)
+    return any(o.unit is not None and (o.unit[1] <= a or o.unit[0] >= b) and line[0] <= o.unit[0] < line[1]
+               for o in sentences)
 
 
 def _numbers_of(text: str) -> set[str]:
