@@ -503,6 +503,23 @@ def test_a_threads_joined_translation_is_mined_by_meaning_not_by_the_pages_lengt
     assert got == [(page.lines[4], page.lines[10]), ("\n".join(page.lines[5:7]), page.lines[11])]
 
 
+def test_a_lone_look_alike_pair_yields_its_post_to_the_joined_translation(pipeline, dev_pairs):
+    """A dev thread page where the second post ("2/ Ask yourself that question.") and the
+    page's first Russian sentence ("Задавай больше вопросов.") are each other's nearest and
+    pass the margin: a pair of their own, far from everything else, which no passage keeps.
+    It held the post, so the two posts could not be mined as a group against their joined
+    translation. A run of one pair now yields its sentences to a mined group that means more
+    of the other side than the pair does."""
+    from polyglot_news.alignment.devdata import build_dev_pages
+    from polyglot_news.alignment.passages import background_sentences
+
+    page = [p for p in build_dev_pages(dev_pairs, seed=4, per_kind=8, held_out=background_sentences())
+            if p.kind == "thread"][0]
+    assert page.lines[4] == "2/ Ask yourself that question." and page.parallel == {(3, 10), (4, 11), (5, 11)}
+    got = _pairs(page.text, pipeline(page.text))
+    assert got == [(page.lines[3], page.lines[10]), ("\n".join(page.lines[4:6]), page.lines[11])]
+
+
 @pytest.mark.slow
 def test_thread_pages_pair_each_post_line_with_its_translation(pipeline, dev_pairs):
     """On the dev thread pages most post lines pair with their translation's line, the second

@@ -268,14 +268,26 @@ class PassageFinder:
                    for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
         runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto) for run in runs]
         groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
-        for group in self._mined_groups(scorer, src, tgt, quote, byline, taken, mining, nextto):
-            i0, i1, j0, j1, _ = group
-            near = [r for r, run in enumerate(runs) if run and (
+        # a sentence held by a run of one pair may go to a mined group that means more of the
+        # other side than that pair does: the pair, a look-alike of one post ("2/ Ask yourself
+        # that question." / the page's first Russian sentence), then goes
+        single = {(side, run[0][side]): r for r, run in enumerate(runs) if len(run) == 1 for side in (0, 1)}
+        held = ({k for k in taken[0] if (0, k) not in single}, {k for k in taken[1] if (1, k) not in single})
+        dropped: set[int] = set()
+        for group in self._mined_groups(scorer, src, tgt, quote, byline, held, mining, nextto):
+            i0, i1, j0, j1, c = group
+            rivals = {single[(0, k)] for k in range(i0, i1) if (0, k) in single} | \
+                     {single[(1, k)] for k in range(j0, j1) if (1, k) in single}
+            if rivals & dropped or any(c >= scorer.meaning_cost(runs[r][0][0], runs[r][0][0] + 1, runs[r][0][1],
+                                                                 runs[r][0][1] + 1) for r in rivals):
+                continue
+            near = [r for r, run in enumerate(runs) if run and r not in rivals and r not in dropped and (
                 (i0 - run[-1][0], j0 - run[-1][1]) == (1, 1) or (run[0][0] - i1, run[0][1] - j1) == (0, 0))]
             if near:  # right after a run's last pair or before its first: the same passage
                 groups[near[0]].append(group)
+                dropped |= rivals
         return [self._aligned_run(sentences, scorer, xs, ys, run, anchors, fixed)
-                for run, fixed in zip(runs, groups)]
+                for r, (run, fixed) in enumerate(zip(runs, groups)) if r not in dropped]
 
     def _mined_groups(self, scorer: PairScorer, src, tgt, quote, byline, taken, mining: bool, nextto
                       ) -> list[tuple[int, int, int, int, float]]:
