@@ -291,9 +291,10 @@ class PassageFinder:
 
     def _mined_groups(self, scorer: PairScorer, src, tgt, quote, byline, taken, mining: bool, nextto
                       ) -> list[tuple[int, int, int, int, float]]:
-        """Two-to-one and one-to-two groups mined like pairs, among the sentences no mined pair
-        holds: two sentences that follow each other in the text (of one text or quote, no
-        byline) against one, where each is the other's cheapest of its kind, the group costs
+        """Two-to-one and one-to-two groups mined like pairs, among the sentences not ``taken``
+        (held by no mined pair but one that makes a run alone, see :meth:`_runs`): two
+        sentences that follow each other in the text (of one text or quote, no byline) against
+        one, where each is the other's cheapest of its kind, the group costs
         less than each of its one-to-one pairs, it passes the margin (its own distractors:
         two sentences' summed vector is nearer much than one's) and the numbers of either side
         are carried to the other (:func:`_numbers_carried`).
