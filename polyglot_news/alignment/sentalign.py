@@ -93,10 +93,11 @@ def join_lone(groups: Sequence[AlignedGroup], scorer: PairScorer,
             sizes = (grown[1] - grown[0], grown[3] - grown[2])
             if max(sizes) > settings.max_group or sum(sizes) > settings.max_group_total:
                 continue
-            alone = (s, s + 1, j0, j1) if side == 0 else (i0, i1, s, s + 1)
-            bar = scorer.margin_bar(*alone)
             gain = scorer.meaning_cost(i0, i1, j0, j1) - scorer.meaning_cost(*grown)
-            if gain <= 0 or scorer.meaning_cost(*alone) >= bar or (best and gain <= best[0]):
+            if gain <= 0 or (best and gain <= best[0]):
+                continue
+            alone = (s, s + 1, j0, j1) if side == 0 else (i0, i1, s, s + 1)
+            if scorer.meaning_cost(*alone) >= scorer.margin_bar(*alone):  # the margin: only where it could win
                 continue
             score = scorer.group_score(*grown, scorer.cost(*grown))
             best = (gain, u, AlignedGroup(list(range(grown[0], grown[1])), list(range(grown[2], grown[3])), score))
