@@ -20,10 +20,48 @@ import sentencex
 
 from .scripts import script_counts
 
-#: a quotation: an opening mark, its text (group 1, without the spaces at its ends), a closing
-#: mark, on one line; the one pattern of language id (words in quotes may be another
-#: language's) and of passages (a quote is matched sentence by sentence)
-QUOTED = re.compile(r"[«“„\"]\s*([^«»“”„\"\n]*?)\s*[»”“\"]")
+#: the marks that close a quotation opened by each mark: «…», “…”, „…“ (or „…”), "…"
+_CLOSES = {"«": "»", "“": "”", "„": "“”", '"': '"'}
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The outermost quotations of a text, each as its text's span (without the marks and the
+    spaces at its ends), each on one line; the one reading of quotes of language id (words in
+    quotes may be another language's) and of passages (a quote is matched sentence by
+    sentence). Quotes inside a quotation are part of it: «Вы придёте? "Да!" - "Нет."» is one
+    quotation, not three pieces of one. An opening mark that never closes on its line is no
+    quotation (the quotes after it are read without it)."""
+    found: list[tuple[int, int]] = []
+    start = 0
+    while start < len(text):
+        stack: list[tuple[str, int]] = []  # open marks: the mark, its offset
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        restart = None
+        for k in range(start, end):
+            c = text[k]
+            if stack and c in _CLOSES[stack[-1][0]]:
+                mark, at = stack.pop()
+                if not stack:
+                    body = text[at + 1:k]
+                    lead = len(body) - len(body.lstrip())
+                    found.append((at + 1 + lead, at + 1 + len(body.rstrip())))
+            elif c in _CLOSES:
+                stack.append((c, k))
+        if stack:  # an opening mark never closed: read the line again after it
+            restart = stack[0][1] + 1
+            found = [q for q in found if q[0] < restart]
+        start = restart if restart is not None else end + 1
+    return found
+
+
+def without_quotations(text: str) -> str:
+    """The text with each quotation's words left out (a space in their place)."""
+    pieces, pos = [], 0
+    for start, end in quotations(text):
+        pieces += [text[pos:start], " "]
+        pos = end
+    return "".join(pieces) + text[pos:]
 
 SPLITTER = {"name": "sentencex", "version": version("sentencex"), "after_brackets": True}
 

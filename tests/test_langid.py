@@ -382,3 +382,22 @@ def test_sentence_spans_cover_all_but_whitespace(text):
         assert pos <= s < e <= len(text) and not text[pos:s].strip() and text[s:e] == text[s:e].strip()
         pos = e
     assert not text[pos:].strip()
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a quotation's own quotes are part of it (the pattern before cut it at the first inner mark)
+    ('Он написал: «Вы придёте? "Да!" - "Нет."» Потом ушёл.', ['Вы придёте? "Да!" - "Нет."']),
+    ('"Are you happy?" "I am indeed."', ["Are you happy?", "I am indeed."]),
+    ("He said “ Hello ” and „Guten Tag“; «a «b» c»", ["Hello", "Guten Tag", "a «b» c"]),
+    # an opening mark that never closes on its line is no quotation; the quotes after it are
+    ('Unclosed « here "one" and "two"', ["one", "two"]),
+    ("«Первая\nвторая»", []),
+    ("«Одна»\n“Two”", ["Одна", "Two"]),
+])
+def test_quotations_are_read_outermost_first(text, expected):
+    from polyglot_news.sentences import quotations, without_quotations
+
+    found = quotations(text)
+    assert [text[s:e] for s, e in found] == expected
+    outside = without_quotations(text)
+    assert all(body not in outside for body in expected)

@@ -209,6 +209,27 @@ def test_a_two_sentence_post_quoted_in_one_sentence_pairs_sentence_by_sentence(p
                      ("We welcome today's meeting in Brussels.", first)]
 
 
+def test_a_post_holding_a_dialogue_pairs_with_its_translation_quoted_whole(pipeline, dev_pairs):
+    """A dev page: a post that holds a dialogue ('Are you going to work with Tom? "Are you asking
+    me out on a date?" "Well... yes!"') and its translation quoted whole, the dialogue's quotes
+    inside the quote («… "…" - "…"»). The quote is read as one (it was cut at its first inner
+    mark, leaving one sentence of it to mine), and the post's turns in quotes stand in its text,
+    neighbours of its first sentence: the three pairs make one passage. Before, each was a pair
+    alone, none of them standing apart, and the page had no passage."""
+    from polyglot_news.alignment.devdata import build_dev_pages
+    from polyglot_news.alignment.passages import background_sentences
+
+    page = [p for p in build_dev_pages(dev_pairs, seed=2, per_kind=8, held_out=background_sentences())
+            if p.kind == "post2"][6]
+    assert page.lines[5] == 'Are you going to work with Tom? "Are you asking me out on a date?" "Well... yes!"'
+    assert page.lines[8].startswith("Он написал: «Вы будете работать с Томом?") and page.parallel == {(5, 8)}
+    result = pipeline(page.text)
+    assert len(result.passages) == 1
+    assert _pairs(page.text, result) == [("Are you asking me out on a date?", '"Ты приглашаешь меня на свидание?"'),
+                                         ("Are you going to work with Tom?", "Вы будете работать с Томом?"),
+                                         ("Well... yes!", '- "Ну... да!"')]
+
+
 def test_a_post_byline_never_pairs(pipeline):
     """"— US Embassy Baku (@USEmbassyBaku) May 12, 2022" under an English post names the post;
     it paired with an Azerbaijani headline about the embassy (score 0.33)."""

@@ -32,7 +32,7 @@ import numpy as np
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
 from ..scripts import letter_count, mask_links
-from ..sentences import ENDS_AS_SENTENCE, QUOTED, lines, split_sentences
+from ..sentences import ENDS_AS_SENTENCE, lines, quotations, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder
 from .encoding import encoder_from_config
@@ -617,11 +617,14 @@ def _with_quotes(text: str, sentence: _Sentence) -> list[_Sentence]:
     ("«…», — he wrote."), the sentence itself is left out: it would compete with its own quote
     for the same translation, and the encoder finds a longer text near much."""
     inner = text[sentence.start:sentence.end]
-    quotes = [(sentence.start + m.start(1), m.group(1)) for m in QUOTED.finditer(inner)
-              if 3 <= m.end(1) - m.start(1) < len(inner) - 1]
+    quotes = [(sentence.start + a, inner[a:b]) for a, b in quotations(inner) if 3 <= b - a < len(inner) - 1]
     parts = [_Sentence(q + a, q + b, sentence.lang, quote=q, byline=sentence.byline, unit=(q, q + len(body)))
              for q, body in quotes for a, b in split_sentences(body)]
     quoted = sum(letter_count(body) for _, body in quotes)
+    if parts and quoted == letter_count(inner):
+        # nothing but a quotation ('"Are you asking me out?"', '- "Well... yes!"'): a sentence
+        # of the text that stands in quotes, its neighbours the text's
+        return [_Sentence(p.start, p.end, p.lang, byline=p.byline, unit=p.unit) for p in parts]
     return parts if parts and 2 * quoted > letter_count(inner) else [sentence] + parts
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..scripts import latin_schwa, letter_count
-from ..sentences import QUOTED
+from ..sentences import without_quotations
 
 UND = "und"
 
@@ -114,7 +114,7 @@ def ruled_out_languages(text: str) -> frozenset[str]:
         out.add("tr")
     words = _WHOLE_WORD.findall(text)
     if '"' in letters or "«" in letters or "“" in letters or "„" in letters:
-        words = _WHOLE_WORD.findall(QUOTED.sub(" ", text)) or words
+        words = _WHOLE_WORD.findall(without_quotations(text)) or words
     for word in words:
         if word in _RULES_OUT:
             out.update(_RULES_OUT[word])
