@@ -11,6 +11,11 @@ and how many of them get a passage, every one of them wrong.
 The pages of ``--seeds`` draws are scored together (8 pages of each kind a draw): one draw
 holds only 16 parallel pairs, and its figures swing by ±0.2 from draw to draw.
 
+Then the same pages (and the unrelated ones) with each line of article text made one long
+sentence (``with_long_sentences``): the dev sentences are short, a news article's are two to
+three times a post's, and a page's length ratio taken of its languages' sentences (an
+article's against a post's) charged every translated post for it.
+
 Usage: python benchmarks/passages.py [--per-kind N] [--seeds N] [--config F]
 """
 
@@ -22,7 +27,7 @@ from pathlib import Path
 
 from polyglot_news import Pipeline
 from polyglot_news.alignment.metrics import PageScores, score_pages
-from polyglot_news.alignment.devdata import build_dev_pages, build_unrelated_pages
+from polyglot_news.alignment.devdata import build_dev_pages, build_unrelated_pages, with_long_sentences
 from polyglot_news.alignment.passages import background_sentences
 from polyglot_news.io.datasets import read_parallel_dir
 
@@ -58,12 +63,26 @@ def main() -> None:
         wrong = ks.predicted - ks.found  # a predicted pair is right when it is a gold one
         print(f"  {kind:<11} pairs found {ks.found:>3} / {ks.gold:<3} wrong pairs {wrong:>2}   passages on pages with no pairs"
               f" {ks.negative_passages}")
+    issue = scores_of(lambda page: page.kind != "bilingual")  # the kinds of issue #36
+    print(f"without the bilingual notices: found {issue.found} / {issue.gold} = {issue.pair_recall:.3f}, "
+          f"right {issue.found} / {issue.predicted}")
     print(f"time: {seconds / len(pages) * 1000:.0f} ms per page (segmentation and passages)")
     unrelated = [page for seed in range(args.seeds)
                  for page in build_unrelated_pages(pairs, 5 * args.per_kind, seed=seed, held_out=background_sentences())]
     found = [pipeline(page.text).passages or [] for page in unrelated]
     print(f"unrelated pages (az/en/ru text, no translation on them): {sum(1 for f in found if f)} / {len(unrelated)}"
           f" with a passage, {sum(len(p.pairs) for f in found for p in f)} sentence pairs in them")
+    long_pages = [with_long_sentences(page) for page in pages]
+    long_results = [pipeline(page.text) for page in long_pages]
+    both = score_pages(long_pages, [r.segments for r in long_results], [r.passages or [] for r in long_results])
+    kinds_of_issue = [(p, r) for p, r in zip(long_pages, long_results) if p.kind != "bilingual"]
+    issue = score_pages([p for p, _ in kinds_of_issue], [r.segments for _, r in kinds_of_issue],
+                        [r.passages or [] for _, r in kinds_of_issue])
+    long_unrelated = sum(1 for page in unrelated if pipeline(with_long_sentences(page).text).passages)
+    print("the same pages, each line of article text one long sentence:")
+    print("\n".join("  " + line for line in both.lines()))
+    print(f"  without the bilingual notices: found {issue.found} / {issue.gold} = {issue.pair_recall:.3f}; "
+          f"unrelated pages with a passage {long_unrelated} / {len(unrelated)}")
     seed = pipeline(SEED.read_text(encoding="utf-8"))
     print(f"seed page: {len(seed.passages)} passage(s): " + "; ".join(
         "+".join(m.lang for m in p.members) + f" ({len(p.pairs)} pairs)" for p in seed.passages))

@@ -195,6 +195,17 @@ class PassagesConfig(_Strict):
     min_pair_words: int = Field(3, ge=1, description=(
         "fewer words than this on the longer side (or under two on the shorter): furniture, never a pair, "
         "unless both sides end as sentences do"))
+    length_ratio: float | None = Field(1.0, gt=0, description=(
+        "source characters per target character that a page's sentence pairs are weighed at by the length "
+        "penalty; none: taken of the page (its two languages' total characters, or their median sentences "
+        "where one has many more): a page's languages are rarely parallel text, and an article's long "
+        "sentences against a post's short ones would charge every translated post twice"))
+    length_slack: float = Field(10.0, ge=0, description=(
+        "characters added to both sides' lengths before the length penalty takes their ratio: a short "
+        "sentence's length says little of its translation's (the spread of a translation's length grows "
+        "with the length, Gale & Church 1993), and a page's headlines, posts and captions are short: 'Today "
+        "is Monday.' / 'Bu gün bazar ertəsidir.' is not charged as a long sentence against one of half its "
+        "length; 0: the bare ratio, as align-docs and align-corpus weigh"))
     lone_pairs: Literal["own-line", "anywhere"] = Field("own-line", description=(
         "a passage of one sentence pair, nothing beside it translated: 'own-line' keeps it where each side "
         "is its line or its quotation, but for fewer than min_pair_words words (a headline, a caption, a "

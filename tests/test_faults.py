@@ -194,7 +194,8 @@ def test_a_100_kb_document_finishes_in_run(tmp_path, dev_pairs):
     assert main(["run", str(doc), "-o", str(out), "-c", _budget_config(tmp_path, max_seconds=120), "-q"]) == 0
     (record,) = _records(out)
     assert "".join(s["text"] for s in record["segments"]) == doc.read_text(encoding="utf-8")
-    assert len(record["passages"]) > 100
+    # about 1,100 translated pairs on it: most are found (passages join neighbouring runs)
+    assert sum(len(p["pairs"]) for p in record["passages"]) > 1000
 
 
 @pytest.mark.slow

@@ -16,7 +16,7 @@ from polyglot_news.alignment.scoring import MarginScorer, NumberAnchors, PairSco
 from polyglot_news.alignment.metrics import (differing_stretches, group_shapes, path_cost, read_gold_groups,
                                              stretch_verdicts, strict_lax_scores)
 from polyglot_news.alignment.passages import background_sentences
-from polyglot_news.config import AlignmentConfig, AlignSettings
+from polyglot_news.config import AlignmentConfig, AlignSettings, PassagesConfig
 from polyglot_news.types import AlignedGroup
 
 
@@ -320,3 +320,25 @@ def test_meaning_cost_is_the_cost_without_the_length_penalty(distance_scorer):
     short_long = (distance_scorer.cost(0, 1, 0, 1), distance_scorer.meaning_cost(0, 1, 0, 1))
     same = (distance_scorer.cost(0, 1, 1, 2), distance_scorer.meaning_cost(0, 1, 1, 2))
     assert short_long[0] / short_long[1] > 2 * same[0] / same[1] and same[0] >= same[1] > 0
+
+
+def test_a_short_sentences_length_counts_for_less_than_a_long_ones(encoder):
+    """Passages weigh lengths with ``passages.length_slack`` characters added to both
+    sides: 16 characters against 23 are no evidence of an unequal translation ("Today is
+    Monday." / "Bu gün bazar ertəsidir."), 160 against 230 are. With a slack of 0 both pay the
+    bare ratio's penalty, the same; with the slack the short pair pays under seven tenths of
+    it and the long pair over nine tenths."""
+    short = ("a" * 16, "b" * 23)
+    long = ("a" * 160, "b" * 230)
+
+    def factors(slack: float) -> tuple[float, float]:
+        scorer = EmbeddingScorer(encoder, background_sentences(), length_slack=slack)
+        vectors = np.eye(4, 384, dtype=np.float32)  # the vectors do not matter to the factor
+        scorer.prepare_vectors(vectors[:2], vectors[2:], [len(short[0]), len(long[0])],
+                               [len(short[1]), len(long[1])], length_ratio=1.0)
+        return (float(scorer._length_factor(0, 1, np.array([0]), np.array([1]))[0]),
+                float(scorer._length_factor(1, 2, np.array([1]), np.array([2]))[0]))
+
+    bare, slack = factors(0.0), factors(PassagesConfig().length_slack)
+    assert bare[0] == pytest.approx(bare[1]) and bare[0] > 1.3
+    assert slack[0] - 1 < 0.7 * (bare[0] - 1) and slack[1] - 1 > 0.9 * (bare[1] - 1)

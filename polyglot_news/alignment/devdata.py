@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..io.datasets import ParallelPair
+from ..sentences import split_sentences
 from ..types import AlignedGroup
 
 
@@ -315,6 +316,23 @@ def build_unrelated_pages(pairs: Sequence[ParallelPair], count: int, seed: int =
             langs.append(lang)
         pages.append(DevPage("unrelated", lines, langs, set()))
     return pages
+
+
+def with_long_sentences(page: DevPage) -> DevPage:
+    """The page with each line of article text made one long sentence, its sentences joined by
+    commas ("Tom is a hick, tom found a four-leaf clover, what triggers your asthma attacks."):
+    the dev sentences are short, a news article's two to three times a post's or a
+    headline's. The lines that pair (headline, post, translation) stay as they are, and so do
+    lines with a colon or a handle (tag, credit and byline lines, "He wrote: «…»")."""
+    paired = {k for pair in page.parallel for k in pair}
+    lines = list(page.lines)
+    for k, (line, lang) in enumerate(zip(lines, page.langs)):
+        if k in paired or lang not in ("az", "en", "ru") or ":" in line or "@" in line:
+            continue
+        parts = [line[a:b].rstrip(".!?…") for a, b in split_sentences(line)]
+        if len(parts) > 1:
+            lines[k] = ", ".join([parts[0]] + [p[:1].lower() + p[1:] for p in parts[1:]]) + "."
+    return DevPage(page.kind, lines, list(page.langs), set(page.parallel))
 
 
 def _page_material(pairs: Sequence[ParallelPair], held_out: Sequence[str]

@@ -160,13 +160,14 @@ class PassageFinder:
                 "bylines": "never", "lists": "with-lists",
                 "neighbours": "both-below-unrelated", "numbers_clash": "barred",
                 "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
-                "lone_pairs": c.lone_pairs,
+                "lone_pairs": c.lone_pairs, "length_ratio": c.length_ratio, "length_slack": c.length_slack,
                 **self.align_settings.model_dump()}
 
     def _scorer(self, src_lang: str = "", tgt_lang: str = "") -> PairScorer:
         if self.encoder is not None:
             if not hasattr(self, "_embedding_scorer"):
-                self._embedding_scorer = EmbeddingScorer(self.encoder, self._background, self.align_settings.samples)
+                self._embedding_scorer = EmbeddingScorer(self.encoder, self._background, self.align_settings.samples,
+                                                         length_slack=self.config.passages.length_slack)
             return self._embedding_scorer
         if self.to_english is not None:
             return TranslationScorer(self.to_english, src_lang, tgt_lang)
@@ -230,24 +231,32 @@ class PassageFinder:
         src, tgt = [texts[k] for k in xs], [texts[k] for k in ys]
         if vectors is not None:
             scorer.prepare_vectors(vectors[xs], vectors[ys], [len(t) for t in src], [len(t) for t in tgt],
-                                   langs=(sentences[xs[0]].lang, sentences[ys[0]].lang))
+                                   langs=(sentences[xs[0]].lang, sentences[ys[0]].lang),
+                                   length_ratio=self.config.passages.length_ratio)
         else:
             scorer.prepare(src, tgt)
         numbers = [_numbers_of(t) for t in src], [_numbers_of(t) for t in tgt]
         mined = [(i, j, c) for i, j, c in _mutual_best(scorer, len(xs), len(ys), _numbers_clash(*numbers))
                  if self._pairable(src[i], tgt[j]) and not (sentences[xs[i]].byline or sentences[ys[j]].byline)]
         mining = scorer.distractor_costs() is not None
-        threshold = 0.0 if mining else scorer.skip_cost(self.config.passages.pair_quantile)
+        # a quantile of the costs of random pairs: a pair must mean its other side more (by
+        # meaning where there is a margin besides: long sentences that translate nothing cost
+        # under 1 often, and under the margin of short background sentences: "Visitors can also
+        # attend evening lectures…" / "По данным ведомства…", 0.90)
+        threshold = scorer.skip_cost(self.config.passages.pair_quantile)
 
         def margin(i: int, j: int, c: float) -> bool:
             if mining:  # the margin of bitext mining: beat both sides' mean distractor
-                return c < scorer.margin_bar(i, i + 1, j, j + 1)
+                return c < scorer.margin_bar(i, i + 1, j, j + 1) and scorer.meaning_cost(i, i + 1, j, j + 1) < threshold
             return c <= threshold
 
         passes = [margin(i, j, c) for i, j, c in mined]
+        # a pair beside one that passes is kept on weaker evidence, but not on none
+        unrelated = np.array([scorer.meaning_cost(i, i + 1, j, j + 1) >= threshold for i, j, _ in mined],
+                             dtype=bool) if mining else None
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}  # pairs that passed on their own
-        kept = _with_neighbours(mined, anchors, quote)
+        kept = _with_neighbours(mined, anchors, quote, unrelated)
         runs: list[list[tuple[int, int, float]]] = []
         weak = 1.0 - self.config.passages.min_score  # a pair that could not make a passage alone
         for i, j, c in sorted(kept):
@@ -266,14 +275,18 @@ class PassageFinder:
         # nothing but white space between (no line of another language, a time or a date)
         nextto = [[b == a + 1 and not text[sentences[a].end:sentences[b].start].strip()
                    for a, b in zip(ids, ids[1:])] + [False] for ids in (xs, ys)]
-        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto) for run in runs]
-        groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
-        # a sentence held by a run of one pair may go to a mined group that means more of the
-        # other side than that pair does: the pair, a look-alike of one post ("2/ Ask yourself
-        # that question." / the page's first Russian sentence), then goes
-        single = {(side, run[0][side]): r for r, run in enumerate(runs) if len(run) == 1 for side in (0, 1)}
-        held = ({k for k in taken[0] if (0, k) not in single}, {k for k in taken[1] if (1, k) not in single})
+        # a sentence held by a run of one pair may go to a pair grown by it, or to a mined group,
+        # that means more of the other side than that pair does: the pair, a look-alike of one
+        # post ("2/ Ask yourself that question." / the page's first Russian sentence), then goes
         dropped: set[int] = set()
+        lone = {(side, run[0][side]): (r, run[0][:2]) for r, run in enumerate(runs) if len(run) == 1
+                for side in (0, 1)}
+        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto, lone, dropped)
+                for run in runs]
+        groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
+        single = {(side, run[0][side]): r for r, run in enumerate(runs) if len(run) == 1 and r not in dropped
+                  for side in (0, 1)}
+        held = ({k for k in taken[0] if (0, k) not in single}, {k for k in taken[1] if (1, k) not in single})
         for group in self._mined_groups(scorer, src, tgt, quote, byline, held, mining, nextto):
             i0, i1, j0, j1, c = group
             rivals = {single[(0, k)] for k in range(i0, i1) if (0, k) in single} | \
@@ -343,7 +356,8 @@ class PassageFinder:
                 taken[one_side].add(j)
         return found
 
-    def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto) -> list:
+    def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto,
+                          lone: dict | None = None, dropped: set[int] | None = None) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
         side, where it passes the margin against the pair's other side on its own (or the
         pair grown by it passes as a mined group must, :func:`_group_passes`, also a pair taken
@@ -354,19 +368,31 @@ class PassageFinder:
         ("2/ … and we agreed …" for "2/ …" and "3/ …"), a two-to-one group that no one-to-one
         pair is mined for. Only a sentence no mined pair holds, of the same text or quote, no
         byline, with nothing but white space between it and the pair's (a headline is not
-        grown by the sentence under its time line)."""
+        grown by the sentence under its time line), or one that a run of one pair holds
+        (``lone``: (side, sentence) → (run, pair)) where the grown pair means more of its other
+        side than that pair: the run is then ``dropped`` (the third post of a thread paired
+        with a far look-alike, "3/ We also agreed to meet again in Baku next spring." /
+        "Окончательное решение будет принято на заседании кабинета в декабре.")."""
+        lone, dropped = lone or {}, dropped if dropped is not None else set()
         for end, step in ((-1, 1), (0, -1)):
             i, j, c = run[end]
             for di, dj in ((step, 0), (0, step)):
                 a, b = i + di, j + dj
                 side, k = (0, a) if di else (1, b)
-                if not (0 <= a < len(src) and 0 <= b < len(tgt)) or k in taken[side] or byline[side][k] \
+                if not (0 <= a < len(src) and 0 <= b < len(tgt)) or byline[side][k] \
                         or quote[side][k] != quote[side][i if di else j] or not nextto[side][min(k, k - step)]:
+                    continue
+                rival = lone.get((side, k)) if k in taken[side] else None
+                if k in taken[side] and (rival is None or rival[0] in dropped):
                     continue
                 rows, cols = sorted({i, a}), sorted({j, b})
                 pair = (a, j) if di else (i, b)
-                if scorer.meaning_cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1) >= scorer.meaning_cost(i, i + 1, j, j + 1):
+                grown = scorer.meaning_cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
+                if grown >= scorer.meaning_cost(i, i + 1, j, j + 1):
                     continue  # the pair grown by it means no more of its other side than the pair
+                if rival is not None and grown >= scorer.meaning_cost(rival[1][0], rival[1][0] + 1, rival[1][1],
+                                                                     rival[1][1] + 1):
+                    continue
                 if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
                         or _group_passes(scorer, rows, cols, c, side, k)):
                     continue
@@ -380,6 +406,8 @@ class PassageFinder:
                 if any({a - i0, i - i0} <= set(g.src) and {b - j0, j - j0} <= set(g.tgt) for g in found):
                     run = extended
                     taken[side].add(k)
+                    if rival is not None:
+                        dropped.add(rival[0])
                     break
         return run
 
@@ -552,15 +580,18 @@ def _mutual_best(scorer: PairScorer, n: int, m: int, barred: np.ndarray | None =
 
 
 def _with_neighbours(mined: list[tuple[int, int, float]], anchors: set[tuple[int, int]],
-                     quote: tuple[list[int], list[int]]) -> list[tuple[int, int, float]]:
+                     quote: tuple[list[int], list[int]], unrelated: np.ndarray | None = None
+                     ) -> list[tuple[int, int, float]]:
     """The mined pairs that pass the margin (``anchors``), and those next to one on both sides (the
     sentence before or after on each, of the same text or quote) that cost less than unrelated
-    text (1, the scorer's normalisation). A pair found beside a translation is evidence the
-    margin alone lacks: the second sentence of a translated post is most often the translation
-    of the post's second sentence, even where a short sentence's encoding is too weak to beat
-    its distractors."""
+    text: where ``unrelated`` is given (one flag a mined pair), those it does not flag, else
+    those under 1 (the scorer's normalisation). A pair found beside a translation is evidence
+    the margin alone lacks: the second sentence of a translated post is most often the
+    translation of the post's second sentence, even where a short sentence's encoding is too
+    weak to beat its distractors."""
     kept = set(anchors)
-    waiting = {(i, j): c for i, j, c in mined if (i, j) not in anchors and c < 1.0}
+    flags = unrelated if unrelated is not None else [c >= 1.0 for _, _, c in mined]
+    waiting = {(i, j): c for (i, j, c), far in zip(mined, flags) if (i, j) not in anchors and not far}
     grew = True
     while grew and waiting:
         grew = False

@@ -200,7 +200,8 @@ class EmbeddingScorer(PairScorer):
     CACHED_SIZES = 8
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 samples: int = 256, seed: int = 0, group_vectors: str | None = None):
+                 samples: int = 256, seed: int = 0, group_vectors: str | None = None,
+                 length_slack: float = 0.0):
         """``background``: sentences, or sentences by language. With languages (and the sides'
         languages given to :meth:`prepare_vectors`), a sentence's distractors are taken in the
         other side's language (where its translation would be), and a short side is topped up
@@ -212,8 +213,12 @@ class EmbeddingScorer(PairScorer):
         group's sentences joined by spaces, as Vecalign and Bertalign do; each group of up to
         :attr:`CACHED_SIZES` sentences is encoded once). Joined needs the texts, so it applies
         after :meth:`prepare`; :meth:`prepare_vectors` alone sums. Where not given: the
-        ``alignment.documents`` config's ``group_vectors``."""
+        ``alignment.documents`` config's ``group_vectors``.
+
+        ``length_slack``: characters added to both groups' lengths before the length penalty
+        takes their ratio (passages: the ``alignment.passages`` config's; 0: the bare ratio)."""
         group_vectors = group_vectors or DocumentsConfig().group_vectors
+        self.length_slack = float(length_slack)
         if group_vectors not in ("summed", "joined"):
             raise ValueError(f"group_vectors must be 'summed' or 'joined', not {group_vectors!r}")
         self.encoder = encoder
@@ -351,11 +356,13 @@ class EmbeddingScorer(PairScorer):
 
     def _length_factor(self, i0, i1, j0s: np.ndarray, j1s: np.ndarray) -> np.ndarray:
         """1 for groups of matching length, growing as one side gets longer than the other
-        (Bertalign's ``log2(1 + ratio)`` penalty, as a divisor of the cost). Source bounds may
-        be arrays too, broadcast against the target ones."""
+        (Bertalign's ``log2(1 + ratio)`` penalty, as a divisor of the cost), the ratio taken
+        with ``length_slack`` characters added to both sides: 16 characters against 23 are no
+        evidence, 160 against 230 are. Source bounds may be arrays too, broadcast against the
+        target ones."""
         lx, ly = self._lengths
-        a = lx[i1] - lx[i0]
-        b = ly[j1s] - ly[j0s]
+        a = lx[i1] - lx[i0] + self.length_slack
+        b = ly[j1s] - ly[j0s] + self.length_slack
         ratio = np.minimum(a, b) / np.maximum(np.maximum(a, b), 1.0)
         return 1.0 / np.log2(1.0 + np.maximum(ratio, 1e-3))
 
@@ -422,7 +429,8 @@ class EmbeddingScorer(PairScorer):
     def settings(self) -> dict:
         by_language = len(set(self._background_langs.tolist()) - {""}) > 0
         return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples,
-                "background": "per-language" if by_language else "mixed", "group_vectors": self.group_vectors}
+                "background": "per-language" if by_language else "mixed", "group_vectors": self.group_vectors,
+                "length_slack": self.length_slack}
 
 
 class MarginScorer(EmbeddingScorer):
@@ -442,10 +450,11 @@ class MarginScorer(EmbeddingScorer):
     """
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None):
+                 samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None,
+                 length_slack: float = 0.0):
         """``group_vectors`` and ``skip``: the ``alignment.documents`` config's ``group_vectors`` and
         ``margin_skip`` where not given (Bertalign joins: ``group_vectors="joined"``)."""
-        super().__init__(encoder, background, samples, seed, group_vectors)
+        super().__init__(encoder, background, samples, seed, group_vectors, length_slack)
         self.skip = DocumentsConfig().margin_skip if skip is None else skip
 
     def weight(self, a: int, b: int) -> float:
