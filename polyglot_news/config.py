@@ -187,7 +187,9 @@ class PassagesConfig(_Strict):
 
     min_score: float = Field(0.3, ge=0, le=1, description="least mean score of a passage's sentence pairs")
     pair_quantile: float = Field(0.01, gt=0, lt=1, description=(
-        "a mined sentence pair must cost less than this quantile of the costs of random pairs"))
+        "a mined sentence pair, and one kept beside it, must cost less than this quantile of the costs of "
+        "random pairs (by meaning, its length not held against it, where the margin of background "
+        "sentences is taken besides: long sentences that translate nothing pass that margin often)"))
     min_language_odds: float = Field(2.0, ge=0, description=(
         "a segment's sentences are mined only where its label is at least this many times as likely as all "
         "other labels together (confidence c: c / (1 - c)); a line the detector barely tells from a rival "
