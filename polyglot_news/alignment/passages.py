@@ -6,14 +6,17 @@ As in bitext mining: every sentence of each target language is compared with eve
 of each other language (a quote's sentences count as sentences of their own, see
 :func:`_with_quotes`); a pair is kept when each side is the other's best match, its cost is
 below the mean of both sides' costs to their nearest background sentences in the other
-language (the ratio margin of Artetxe & Schwenk 2019; without background sentences, a low
-quantile of the costs of random pairs), both sides have a few words or end as sentences do
+language (the ratio margin of Artetxe & Schwenk 2019) and below a low quantile of the costs of
+random pairs (by meaning; without background sentences, that alone), both sides have a few
+words or end as sentences do
 (menu items, datelines and a post's byline never pair), both sides' language labels are clear
 (``min_language_odds``: a Turkish line barely taken for Azerbaijani claims no translation),
 where both sides have numbers
 they share one, and a labelled list ("Tags: …, …") pairs only with a labelled list. A mutual
 best pair that misses the margin is kept where it sits next to a kept pair on both sides and
-costs less than unrelated text (the second sentence of a translated post). Runs of kept
+passes that quantile (the second sentence of a translated post). Lengths are weighed at one
+character per character, a few characters of slack on each side (``passages.length_ratio``,
+``passages.length_slack``): a page's languages are no parallel text. Runs of kept
 pairs within two sentences of each other (a pair too weak to make a passage alone: right next
 to it) are then aligned sentence by sentence (:mod:`.sentalign`), and runs that share a
 sentence join into one passage with one span per language.
@@ -158,7 +161,7 @@ class PassageFinder:
                 "numbers": "shared-if-both",
                 "quotes": "per-sentence",
                 "bylines": "never", "lists": "with-lists",
-                "neighbours": "both-below-unrelated", "numbers_clash": "barred",
+                "neighbours": "beside-a-kept-pair-below-pair-quantile", "numbers_clash": "barred",
                 "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
                 "lone_pairs": c.lone_pairs, "length_ratio": c.length_ratio, "length_slack": c.length_slack,
                 **self.align_settings.model_dump()}
