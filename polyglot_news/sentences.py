@@ -30,28 +30,25 @@ def quotations(text: str) -> list[tuple[int, int]]:
     quotes may be another language's) and of passages (a quote is matched sentence by
     sentence). Quotes inside a quotation are part of it: «Вы придёте? "Да!" - "Нет."» is one
     quotation, not three pieces of one. An opening mark that never closes on its line is no
-    quotation (the quotes after it are read without it)."""
+    quotation, and the quotations inside it are outermost. One pass over the text."""
     found: list[tuple[int, int]] = []
-    start = 0
-    while start < len(text):
-        stack: list[tuple[str, int]] = []  # open marks: the mark, its offset
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        restart = None
-        for k in range(start, end):
-            c = text[k]
-            if stack and c in _CLOSES[stack[-1][0]]:
-                mark, at = stack.pop()
-                if not stack:
-                    body = text[at + 1:k]
-                    lead = len(body) - len(body.lstrip())
-                    found.append((at + 1 + lead, at + 1 + len(body.rstrip())))
-            elif c in _CLOSES:
-                stack.append((c, k))
-        if stack:  # an opening mark never closed: read the line again after it
-            restart = stack[0][1] + 1
-            found = [q for q in found if q[0] < restart]
-        start = restart if restart is not None else end + 1
+    stack: list[tuple[str, int, list[tuple[int, int]]]] = []  # open marks: mark, offset, quotations closed inside
+
+    def unclosed() -> None:  # the line ends: the quotations inside open marks are outermost
+        found.extend(sorted(q for _, _, inside in stack for q in inside))
+        stack.clear()
+
+    for k, c in enumerate(text):
+        if c == "\n":
+            unclosed()
+        elif stack and c in _CLOSES[stack[-1][0]]:
+            _, at, _ = stack.pop()
+            body = text[at + 1:k]
+            lead = len(body) - len(body.lstrip())
+            (stack[-1][2] if stack else found).append((at + 1 + lead, at + 1 + len(body.rstrip())))
+        elif c in _CLOSES:
+            stack.append((c, k, []))
+    unclosed()
     return found
 
 

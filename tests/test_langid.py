@@ -391,6 +391,7 @@ def test_sentence_spans_cover_all_but_whitespace(text):
     ("He said “ Hello ” and „Guten Tag“; «a «b» c»", ["Hello", "Guten Tag", "a «b» c"]),
     # an opening mark that never closes on its line is no quotation; the quotes after it are
     ('Unclosed « here "one" and "two"', ["one", "two"]),
+    ("« a « b » c", ["b"]),
     ("«Первая\nвторая»", []),
     ("«Одна»\n“Two”", ["Одна", "Two"]),
 ])
