@@ -284,8 +284,11 @@ class PassageFinder:
         dropped: set[int] = set()
         lone = {(side, run[0][side]): (r, run[0][:2]) for r, run in enumerate(runs) if len(run) == 1
                 for side in (0, 1)}
-        runs = [self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto, lone, dropped)
-                for run in runs]
+        for r, run in enumerate(runs):
+            runs[r] = self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto, lone, dropped)
+            if len(run) == 1 and len(runs[r]) > 1:  # grown: no longer a lone pair to yield
+                for side in (0, 1):
+                    lone.pop((side, run[0][side]), None)
         groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
         single = {(side, run[0][side]): r for r, run in enumerate(runs) if len(run) == 1 and r not in dropped
                   for side in (0, 1)}
