@@ -254,9 +254,10 @@ class PassageFinder:
             return c <= threshold
 
         passes = [margin(i, j, c) for i, j, c in mined]
-        # a pair beside one that passes is kept on weaker evidence, but not on none
-        unrelated = np.array([scorer.meaning_cost(i, i + 1, j, j + 1) >= threshold for i, j, _ in mined],
-                             dtype=bool) if mining else None
+        # a pair beside one that passes is kept on weaker evidence, but not on none (a pair that
+        # passed is under the quantile already)
+        unrelated = np.array([not ok and scorer.meaning_cost(i, i + 1, j, j + 1) >= threshold
+                              for (i, j, _), ok in zip(mined, passes)], dtype=bool) if mining else None
         quote = [sentences[k].quote for k in xs], [sentences[k].quote for k in ys]
         anchors = {(i, j) for (i, j, _), ok in zip(mined, passes) if ok}  # pairs that passed on their own
         kept = _with_neighbours(mined, anchors, quote, unrelated)
@@ -290,8 +291,7 @@ class PassageFinder:
                 for side in (0, 1):
                     lone.pop((side, run[0][side]), None)
         groups: list[list[tuple[int, int, int, int, float]]] = [[] for _ in runs]
-        single = {(side, run[0][side]): r for r, run in enumerate(runs) if len(run) == 1 and r not in dropped
-                  for side in (0, 1)}
+        single = {key: r for key, (r, _) in lone.items() if r not in dropped}  # runs still of one pair
         held = ({k for k in taken[0] if (0, k) not in single}, {k for k in taken[1] if (1, k) not in single})
         for group in self._mined_groups(scorer, src, tgt, quote, byline, held, mining, nextto):
             i0, i1, j0, j1, c = group
@@ -363,7 +363,7 @@ class PassageFinder:
         return found
 
     def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto,
-                          lone: dict | None = None, dropped: set[int] | None = None) -> list:
+                          lone: dict, dropped: set[int]) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
         side, where it passes the margin against the pair's other side on its own (or the
         pair grown by it passes as a mined group must, :func:`_group_passes`, also a pair taken
@@ -379,7 +379,6 @@ class PassageFinder:
         side than that pair: the run is then ``dropped`` (the third post of a thread paired
         with a far look-alike, "3/ We also agreed to meet again in Baku next spring." /
         "Окончательное решение будет принято на заседании кабинета в декабре.")."""
-        lone, dropped = lone or {}, dropped if dropped is not None else set()
         for end, step in ((-1, 1), (0, -1)):
             i, j, c = run[end]
             for di, dj in ((step, 0), (0, step)):

@@ -429,8 +429,7 @@ class EmbeddingScorer(PairScorer):
     def settings(self) -> dict:
         by_language = len(set(self._background_langs.tolist()) - {""}) > 0
         return {**self.encoder.settings(), "score": "random-normalised-cosine", "samples": self.samples,
-                "background": "per-language" if by_language else "mixed", "group_vectors": self.group_vectors,
-                "length_slack": self.length_slack}
+                "background": "per-language" if by_language else "mixed", "group_vectors": self.group_vectors}
 
 
 class MarginScorer(EmbeddingScorer):
@@ -450,11 +449,10 @@ class MarginScorer(EmbeddingScorer):
     """
 
     def __init__(self, encoder: Encoder, background: Sequence[str] | Mapping[str, Sequence[str]] = (),
-                 samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None,
-                 length_slack: float = 0.0):
+                 samples: int = 256, seed: int = 0, group_vectors: str | None = None, skip: float | None = None):
         """``group_vectors`` and ``skip``: the ``alignment.documents`` config's ``group_vectors`` and
         ``margin_skip`` where not given (Bertalign joins: ``group_vectors="joined"``)."""
-        super().__init__(encoder, background, samples, seed, group_vectors, length_slack)
+        super().__init__(encoder, background, samples, seed, group_vectors)
         self.skip = DocumentsConfig().margin_skip if skip is None else skip
 
     def weight(self, a: int, b: int) -> float:
