@@ -6,7 +6,10 @@ nothing can be lost or invented: the returned spans, with the whitespace between
 the input exactly. Cyrillic text gets the Russian rules, everything else the English ones, which
 suit Azerbaijani's Latin punctuation. Two guards keep a boundary from cutting a sentence: the
 next piece must be separated by whitespace ("İ.Əliyev" is one name) and must not begin with a
-lower-case letter ("т.е. дерево" goes on). One boundary sentencex misses is added: after a
+lower-case letter ("т.е. дерево" goes on). Two cuts sentencex makes in news are undone: after
+an initial, in any alphabet (sentencex keeps "R. Məmmədov" and "С. Лавров" whole but cuts "Ə.
+Həsənov", "Э. Мамедов", "Дж. Байрамов"), and after a month's abbreviation before a year or a
+day ("12 янв. 2024 г.", "5 sent. 2023-cü il"). One boundary sentencex misses is added: after a
 sentence closed inside brackets, before a capital ("Biz qalib gələcəyik. (We will win.) Sonra
 getdi." is three sentences, the English one apart, not two).
 """
@@ -67,6 +70,17 @@ SPLITTER = {"name": "sentencex", "version": version("sentencex"), "after_bracket
 #: letter (group 2: a boundary only where it is a capital)
 _BRACKET_END = re.compile(r"[.!?…][\"'»”’]?[)\]](?=(\s+)[(\[«\"„“]?([^\W\d_]))")
 
+#: initials at the end of a piece ("Ə.", "А.А.", "Дж."), after white space, a bracket or a quote:
+#: a name goes on in the next piece when it starts with a capital
+_INITIALS_END = re.compile(r"(?:^|(?<=[\s(\[«\"„“']))(?:(?:Дж|[^\W\d_])\.)+$")
+
+#: a month's abbreviation after a day at the end of a piece ("12 янв.", "5 sent."): the date goes
+#: on in the next piece when it starts with a digit
+_MONTH_END = re.compile(
+    r"\d\s*(?:янв|фев|февр|мар|апр|авг|сен|сент|окт|ноя|нояб|дек"
+    r"|yan|fev|mar|apr|avq|sen|sent|okt|noy|dek|jan|feb|aug|sep|sept|oct|nov|dec)\.$",
+    re.IGNORECASE)
+
 #: a text that ends as a sentence does: a full stop, ! ? or …, then perhaps closing quotes or
 #: brackets (labels, menu items and captions end without one)
 ENDS_AS_SENTENCE = re.compile(r"[.!?…]+[\"'»”’)\]]*\s*$")
@@ -95,11 +109,26 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
             continue
         s = start + (len(chunk) - len(chunk.lstrip()))
         e = s + len(stripped)
-        if spans and (s == spans[-1][1] or text[s].islower()):
+        if spans and (s == spans[-1][1] or text[s].islower() or _goes_on(text[spans[-1][0]:spans[-1][1]], stripped, lang)):
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))
     return [part for span in spans for part in _after_brackets(text, *span)]
+
+
+def _goes_on(piece: str, after: str, lang: str) -> bool:
+    """Whether a sentence goes on past the end of ``piece`` into ``after``: a name after its
+    initials, a date after its month's abbreviation.
+
+    After initials, sentencex itself decides whether the next word starts a sentence, asked of
+    the initial it knows ("A. Then" is two sentences, "A. Həsənov" one)."""
+    if after[0].isupper():
+        m = _INITIALS_END.search(piece)
+        if not m or not all(c.isupper() for c in m.group(0).replace("Дж", "Д") if c != "."):
+            return False
+        probe = ("А. " if lang == "ru" else "A. ") + after.split(None, 1)[0]
+        return len(sentencex.get_sentence_boundaries(lang, probe)) == 1
+    return after[0].isdigit() and bool(_MONTH_END.search(piece))
 
 
 def _after_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -364,6 +364,17 @@ def test_fast_tier_decides_only_without_a_possible_rival(segmenter):
     ("Он ушёл. (Фото: Reuters.) «Потом» вернулся.", ["Он ушёл.", "(Фото: Reuters.)", "«Потом» вернулся."]),
     ("See page 5 (Fig. 2) for details. It rained (a lot). Then (ok.) it stopped.",
      ["See page 5 (Fig. 2) for details.", "It rained (a lot).", "Then (ok.) it stopped."]),
+    # an initial in any alphabet goes on into the name (sentencex cut after Ə., Э., Дж.) ...
+    ("Nazir Ə. Həsənov və Ş. Mirziyoyev görüşüb. Sonra A. Then getdi.",
+     ["Nazir Ə. Həsənov və Ş. Mirziyoyev görüşüb.", "Sonra A.", "Then getdi."]),
+    ("Глава МИД Дж. Байрамов и Э.Ю. Мамедов прибыли. Потом ушли.",
+     ["Глава МИД Дж. Байрамов и Э.Ю. Мамедов прибыли.", "Потом ушли."]),
+    # ... but not where sentencex's own initial ends a sentence ("A. Then")
+    ("It was Ə. Then he left.", ["It was Ə.", "Then he left."]),
+    # a date goes on after its month's abbreviation; a count does not
+    ("Встреча прошла 12 янв. 2024 г. в Баку. Прибыло 5 машин. 3 из них новые.",
+     ["Встреча прошла 12 янв. 2024 г. в Баку.", "Прибыло 5 машин.", "3 из них новые."]),
+    ("Görüş 5 avq. 2023-cü ildə olub. Sonra bitdi.", ["Görüş 5 avq. 2023-cü ildə olub.", "Sonra bitdi."]),
 ])
 def test_sentence_splitting(text, expected):
     from polyglot_news.sentences import split_sentences
