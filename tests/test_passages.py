@@ -497,6 +497,45 @@ def test_a_post_the_translation_leaves_out_stays_out_of_the_group(pipeline):
     assert _pairs(text, pipeline(text)) == [(thread[0], ru[0]), (thread[1], ru[1])]
 
 
+ECONOMY_AZ = ["Prezident Azərbaycanın iqtisadi inkişafı haqqında çıxış edib",
+              "Prezident bildirib ki, ölkənin qeyri-neft sektoru ötən il 9 faiz artıb, ixrac isə rekord həddə çatıb, "
+              "bu da yeni iş yerlərinin yaradılmasına imkan verib.",
+              "Onun sözlərinə görə, hökumət kiçik və orta biznesə dəstəyi davam etdirəcək.",
+              "Gələn il regionlarda yeni sənaye parkları açılacaq."]
+ECONOMY_RU = ["Президент выступил об экономическом развитии Азербайджана",
+              "По словам президента, ненефтяной сектор страны в прошлом году вырос на 9 процентов.",
+              "Экспорт достиг рекордного уровня.", "Это позволило создать новые рабочие места.",
+              "Он отметил, что правительство продолжит поддержку малого и среднего бизнеса.",
+              "В следующем году в регионах откроются новые промышленные парки."]
+
+
+def _economy_page(ru_line: str) -> str:
+    return "\n".join([*ECONOMY_AZ, "", ECONOMY_RU[0], ru_line, *ECONOMY_RU[4:]]) + "\n"
+
+
+def test_a_long_sentence_translated_as_three_pairs_one_to_three(pipeline):
+    """An article's long sentence that the translation cuts into three: the pair grows by each
+    sentence in turn while the group costs less with it, length included (the small encoder
+    puts the long sentence no nearer two of the three by meaning alone: 0.40, 0.46, 0.43).
+    Before: only the first of the three paired; the other two were lost to the passage."""
+    text = _economy_page(" ".join(ECONOMY_RU[1:4]))
+    pairs = _pairs(text, pipeline(text))
+    assert (ECONOMY_AZ[1], " ".join(ECONOMY_RU[1:4])) in pairs
+    assert (ECONOMY_AZ[0], ECONOMY_RU[0]) in pairs and (ECONOMY_AZ[3], ECONOMY_RU[5]) in pairs
+
+
+def test_a_group_does_not_grow_by_sentences_the_translation_adds(pipeline):
+    """The negatives: a sentence the translation adds after the three stays out of the group,
+    and two added after a one-to-one translation stay out of its pair."""
+    added = "Курс доллара на бирже в тот день не изменился."
+    text = _economy_page(" ".join([*ECONOMY_RU[1:4], added]))
+    assert (ECONOMY_AZ[1], " ".join(ECONOMY_RU[1:4])) in _pairs(text, pipeline(text))
+    merged = ("По словам президента, ненефтяной сектор страны в прошлом году вырос на 9 процентов, экспорт достиг "
+              "рекордного уровня, и это позволило создать новые рабочие места.")
+    text = _economy_page(" ".join([merged, "Погода в столице в выходные будет тёплой.", added]))
+    assert (ECONOMY_AZ[1], merged) in _pairs(text, pipeline(text))
+
+
 def test_a_headline_is_not_grown_by_the_sentence_under_its_time_line(pipeline):
     """A sentence joins a pair's group only where nothing but white space lies between it and
     the pair's own sentence: the first sentence of an article, printed under the headline's

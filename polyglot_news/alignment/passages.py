@@ -286,7 +286,8 @@ class PassageFinder:
         lone = {(side, run[0][side]): (r, run[0][:2]) for r, run in enumerate(runs) if len(run) == 1
                 for side in (0, 1)}
         for r, run in enumerate(runs):
-            runs[r] = self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto, lone, dropped)
+            runs[r] = self._with_merged_ends(run, scorer, src, tgt, quote, byline, taken, margin, nextto, lone, dropped,
+                                             threshold)
             if len(run) == 1 and len(runs[r]) > 1:  # grown: no longer a lone pair to yield
                 for side in (0, 1):
                     lone.pop((side, run[0][side]), None)
@@ -363,16 +364,20 @@ class PassageFinder:
         return found
 
     def _with_merged_ends(self, run, scorer: PairScorer, src, tgt, quote, byline, taken, margin, nextto,
-                          lone: dict, dropped: set[int]) -> list:
+                          lone: dict, dropped: set[int], threshold: float) -> list:
         """The run with the sentence just after its last pair (or before its first) on one
         side, where it passes the margin against the pair's other side on its own (or the
         pair grown by it passes as a mined group must, :func:`_group_passes`, also a pair taken
         in on its neighbours' strength: "2/ As long as you're not eighteen…" passes no margin
         against a translation that joins it to "3/ Ask somebody else.", the two posts do),
-        the grown pair means more of the other side than the pair, and the run's alignment puts
-        it into one group with that pair: two posts of a thread merged into one translated sentence
-        ("2/ … and we agreed …" for "2/ …" and "3/ …"), a two-to-one group that no one-to-one
-        pair is mined for. Only a sentence no mined pair holds, of the same text or quote, no
+        the grown pair is nearer the other side than the pair (by meaning, or by its whole cost,
+        length included, where it still means its other side more than ``threshold``, the
+        quantile of random pairs), and the run's alignment puts it into one group with that pair:
+        two posts of a thread merged into one translated sentence ("2/ … and we agreed …" for
+        "2/ …" and "3/ …"), a two-to-one group that no one-to-one pair is mined for. The group
+        grows again while a sentence passes, up to the search's group size: an article's long
+        sentence cut into three by its translation (the small encoder puts it no nearer two of
+        the three by meaning alone; their lengths add up). Only a sentence no mined pair holds, of the same text or quote, no
         byline, with nothing but white space between it and the pair's (a headline is not
         grown by the sentence under its time line), or one that a run of one pair holds
         (``lone``: (side, sentence) → (run, pair)) where the grown pair means more of its other
@@ -381,39 +386,51 @@ class PassageFinder:
         "Окончательное решение будет принято на заседании кабинета в декабре.")."""
         for end, step in ((-1, 1), (0, -1)):
             i, j, c = run[end]
-            for di, dj in ((step, 0), (0, step)):
-                a, b = i + di, j + dj
-                side, k = (0, a) if di else (1, b)
-                if not (0 <= a < len(src) and 0 <= b < len(tgt)) or byline[side][k] \
-                        or quote[side][k] != quote[side][i if di else j] or not nextto[side][min(k, k - step)]:
-                    continue
-                rival = lone.get((side, k)) if k in taken[side] else None
-                if k in taken[side] and (rival is None or rival[0] in dropped):
-                    continue
-                rows, cols = sorted({i, a}), sorted({j, b})
-                pair = (a, j) if di else (i, b)
-                grown = scorer.meaning_cost(rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
-                if grown >= scorer.meaning_cost(i, i + 1, j, j + 1):
-                    continue  # the pair grown by it means no more of its other side than the pair
-                if rival is not None and grown >= scorer.meaning_cost(rival[1][0], rival[1][0] + 1, rival[1][1],
-                                                                     rival[1][1] + 1):
-                    continue
-                if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
-                        or _group_passes(scorer, rows, cols, c, side, k)):
-                    continue
-                if not self._pairable(" ".join(src[rows[0]:rows[-1] + 1]), " ".join(tgt[cols[0]:cols[-1] + 1])):
-                    continue
-                extended = run + [(a, b, c)] if step > 0 else [(a, b, c)] + run
-                i0, i1 = extended[0][0], extended[-1][0] + 1
-                j0, j1 = extended[0][1], extended[-1][1] + 1
-                found = align([""] * (i1 - i0), [""] * (j1 - j0), _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0),
-                              self.align_settings, prepared=True)
-                if any({a - i0, i - i0} <= set(g.src) and {b - j0, j - j0} <= set(g.tgt) for g in found):
-                    run = extended
-                    taken[side].add(k)
-                    if rival is not None:
-                        dropped.add(rival[0])
-                    break
+            rows, cols = [i], [j]
+            grew = True
+            while grew and len(rows) + len(cols) < self.align_settings.max_group_total:
+                grew = False
+                corner = (rows[-1], cols[-1]) if step > 0 else (rows[0], cols[0])  # the group's end
+                for di, dj in ((step, 0), (0, step)):
+                    a, b = corner[0] + di, corner[1] + dj  # the run's new end: the group grown by a or b
+                    side, k = (0, a) if di else (1, b)
+                    if not (0 <= a < len(src) and 0 <= b < len(tgt)) or byline[side][k] \
+                            or quote[side][k] != quote[side][i if di else j] \
+                            or not nextto[side][min(k, corner[side])]:
+                        continue
+                    rival = lone.get((side, k)) if k in taken[side] else None
+                    if k in taken[side] and (rival is None or rival[0] in dropped):
+                        continue
+                    grown_rows, grown_cols = sorted({*rows, a}), sorted({*cols, b})
+                    pair = (a, j) if di else (i, b)
+                    now = (rows[0], rows[-1] + 1, cols[0], cols[-1] + 1)
+                    then = (grown_rows[0], grown_rows[-1] + 1, grown_cols[0], grown_cols[-1] + 1)
+                    grown = scorer.meaning_cost(*then)
+                    if grown >= scorer.meaning_cost(*now) and (scorer.cost(*then) >= scorer.cost(*now)
+                                                               or grown >= threshold):
+                        continue  # the pair grown by it is no nearer its other side than the pair
+                    if rival is not None and grown >= scorer.meaning_cost(rival[1][0], rival[1][0] + 1, rival[1][1],
+                                                                         rival[1][1] + 1):
+                        continue
+                    if not (margin(*pair, scorer.cost(pair[0], pair[0] + 1, pair[1], pair[1] + 1))
+                            or _group_passes(scorer, grown_rows, grown_cols, scorer.cost(*now), side, k)):
+                        continue
+                    if not self._pairable(" ".join(src[then[0]:then[1]]), " ".join(tgt[then[2]:then[3]])):
+                        continue
+                    extended = run + [(a, b, c)] if step > 0 else [(a, b, c)] + run
+                    i0, i1 = extended[0][0], extended[-1][0] + 1
+                    j0, j1 = extended[0][1], extended[-1][1] + 1
+                    found = align([""] * (i1 - i0), [""] * (j1 - j0), _SubScorer(scorer, i0, j0, i1 - i0, j1 - j0),
+                                  self.align_settings, prepared=True)
+                    if any({r - i0 for r in grown_rows} <= set(g.src) and {q - j0 for q in grown_cols} <= set(g.tgt)
+                           for g in found):
+                        run = extended
+                        rows, cols = grown_rows, grown_cols
+                        taken[side].add(k)
+                        if rival is not None:
+                            dropped.add(rival[0])
+                        grew = True
+                        break
         return run
 
     def _pairable(self, a: str, b: str) -> bool:
