@@ -457,6 +457,25 @@ def test_an_attribution_line_is_no_translation(pipeline):
     assert all(attribution not in side for pair in pairs for side in pair)
 
 
+def test_a_two_sentence_post_rendered_as_one_sentence_of_indirect_speech(pipeline):
+    """A quoted post of two sentences, its attribution line, and a Russian sentence of indirect
+    speech that renders both: the post's first sentence passes the margin against it but
+    scores under min_score alone (0.27: the Russian is twice as long); the pair grown by the
+    second sentence scores 0.44, and a passage is scored by the groups its pairs are in.
+    Before: no passage. The attribution line stays out."""
+    post = ('"Today\'s agreement is an important step toward lasting peace in the South Caucasus. '
+            'We will continue to support both sides."')
+    attribution = "— Secretary Antony Blinken (@SecBlinken) August 8, 2025"
+    indirect = ("Блинкен написал в соцсети X, что сегодняшнее соглашение является важным шагом к прочному миру "
+                "на Южном Кавказе, и США продолжат поддерживать обе стороны.")
+    text = "\n".join(["Блинкен поприветствовал договорённости между Баку и Ереваном", "• 21:17",
+                      "Государственный секретарь США Энтони Блинкен приветствовал достигнутые в Вашингтоне "
+                      "договорённости между Азербайджаном и Арменией.", post, attribution, indirect,
+                      "Напомним, что переговоры проходили при посредничестве американской стороны в течение "
+                      "нескольких месяцев.", "Фото: Reuters / Sputnik Азербайджан", "XS", "MD"]) + "\n"
+    assert _pairs(text, pipeline(text)) == [(post.strip('"'), indirect)]
+
+
 def test_times_dashes_and_layout_tokens_stay_out_of_passages(pipeline):
     headline = "Bakıda yeni metro stansiyası açılıb"
     english = "A new metro station has opened in Baku"

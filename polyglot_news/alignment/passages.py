@@ -117,8 +117,9 @@ class _Run:
     members: dict[str, tuple[int, int]]  # lang -> (first, last) global sentence index
     pairs: list[SentencePair]
     score: float
-    # the mean score of its pairs that passed the margin on their own, what a passage must
-    # reach (a neighbour taken in on their strength does not pull it under)
+    # the mean score of the groups holding its pairs that passed the margin on their own, and of
+    # its mined groups: what a passage must reach (a neighbour taken in on their strength does
+    # not pull it under)
     anchor_score: float = 0.0
 
 
@@ -464,7 +465,11 @@ class PassageFinder:
         first_j, last_j = min(g[2] for g in spans), max(g[3] for g in spans) - 1
         members = {sentences[xs[first_i]].lang: (xs[first_i], xs[last_i]),
                    sentences[ys[first_j]].lang: (ys[first_j], ys[last_j])}
-        own = [max(0.0, 1.0 - c) for i, j, c in run if (i, j) in anchors] + [max(0.0, 1.0 - g[4]) for g in fixed]
+        # a pair that passed on its own scores as the group the alignment puts it in (a post's
+        # first sentence grown by its second into the one sentence that renders both)
+        own = [score for a0, a1, b0, b1, score in groups
+               if any(a0 <= i < a1 and b0 <= j < b1 for i, j, _ in run if (i, j) in anchors)]
+        own += [max(0.0, 1.0 - g[4]) for g in fixed]
         return _Run(members, pairs, float(np.mean([p.score for p in pairs])) if pairs else 0.0,
                     float(np.mean(own)) if own else 0.0)
 
