@@ -756,6 +756,27 @@ def test_a_turn_of_a_dialogue_stands_apart_only_against_a_turn_of_a_dialogue(pip
     assert ("Are you a vegetarian?", "Ты вегетарианец?") in pairs, pairs
 
 
+def test_a_quoted_name_on_the_line_makes_no_dialogue(pipeline):
+    """Names and titles in quotes ('выставка "Caspian Oil & Gas"', 'проект "Shah Deniz 2"') on
+    the line of a quoted statement do not make it a turn of a dialogue: the statement stands
+    apart against the sentence beside it that renders it. Before: the quoted names made the
+    statement a turn, and a turn stands apart only against a turn (no passage). A dialogue in
+    Russian style, the period after the closing mark ('"Вы спешите?" - "Не очень".'), is still
+    one (the test above, and a dev headline page)."""
+    statement = "We are proud of this project and we will invest more in Azerbaijan."
+    rendering = ("Иными словами, директор сказал, что компания гордится этим проектом и будет больше инвестировать "
+                 "в Азербайджан.")
+    text = (f'В Баку прошла выставка "Caspian Oil & Gas". На выставке был представлен проект "Shah Deniz 2". '
+            f'Директор компании заявил: "{statement}" {rendering} Выставка продлится три дня.\n')
+    assert _pairs(text, pipeline(text)) == [(statement, rendering)]
+    from polyglot_news.alignment.passages import _is_turn, _Sentence
+
+    dialogue = '"Вы спешите?" - "Не очень".'
+    first, second = _Sentence(1, 12, "ru", quote=1, unit=(1, 12)), _Sentence(17, 25, "ru", quote=17, unit=(17, 25))
+    assert dialogue[1:12] == "Вы спешите?" and dialogue[17:25] == "Не очень"
+    assert _is_turn(dialogue, first, [first, second]) and _is_turn(dialogue, second, [first, second])
+
+
 NOTICE = [("Bakı metrosunda yeni stansiya açılıb.", "A new station has opened in the Baku metro."),
           ("Stansiya hər gün səhər altıdan gecə yarısına qədər işləyəcək.",
            "The station will be open every day from six in the morning until midnight."),

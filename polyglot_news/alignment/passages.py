@@ -731,13 +731,23 @@ def _stands_apart(text: str, pair: SentencePair, sentences: list[_Sentence], lea
     return True
 
 
+#: the end of a quotation that is said: a sentence's end or a comma
+_SAID = re.compile(r"[.!?…,]\s*$")
+#: what a said quotation's opening mark follows: its line's start, a dash, a colon or a quotation
+_SAID_AFTER = re.compile(r"(?:^|[-–—:\"»”“'])\s*$", re.MULTILINE)
+
+
 def _is_turn(text: str, sentence: _Sentence, sentences: list[_Sentence]) -> bool:
     """Whether a quoted sentence is a turn of a dialogue: another quotation on its line, apart
-    from its own (neither inside the other)."""
+    from its own (neither inside the other), that is said, not named: it ends as a sentence or
+    with a comma ('"Нет, а ты?"', '"Well," he said'), or it opens its line or follows a dash, a
+    colon or another quotation ('- "Не очень".'), where a quoted name or title does neither
+    ('выставка "Caspian Oil & Gas".', 'проект "Shah Deniz 2"')."""
     if sentence.unit is None:
         return False
     (a, b), line = sentence.unit, _line_around(text, sentence.start, sentence.end)
     return any(o.unit is not None and (o.unit[1] <= a or o.unit[0] >= b) and line[0] <= o.unit[0] < line[1]
+               and (_SAID.search(text, o.unit[0], o.unit[1]) or _SAID_AFTER.search(text, line[0], o.unit[0] - 1))
                for o in sentences)
 
 
