@@ -65,7 +65,9 @@ class SegmentationConfig(_Strict):
         "this many: a long Turkish quote inside an Azerbaijani line outweighs two changes of language"))
     full_weight_letters: int = Field(30, gt=0, description="a label (name, caption) this long counts ...")
     label_weight: float = Field(0.1, ge=0, le=1, description="... this much of a sentence's full weight")
-    switch_cost_line: float = Field(0.5, ge=0, description="what a change of language costs at a line break")
+    switch_cost_line: float = Field(0.5, ge=0, description=(
+        "what a change of language costs at a line break, or into or out of a sentence in brackets "
+        "(\"(Dear resident of Baku!)\" after an Azerbaijani sentence: a gloss is apart as a line is)"))
     switch_cost_inline: float = Field(2.5, ge=0, description="what a change of language costs inside a line")
 
     @model_validator(mode="after")

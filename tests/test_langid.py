@@ -263,6 +263,24 @@ def test_a_translation_in_brackets_inside_a_line_is_its_own_segment(segmenter):
         ("az", 0, at), ("en", at, at + len(en) + 1), ("az", at + len(en) + 1, len(text))]
 
 
+def test_a_short_gloss_in_brackets_changes_language_as_a_line_does(segmenter):
+    """A sentence in brackets is apart from its line's sentences as a line is (a change of
+    language into or out of it costs what it costs at a line break): "(Dear resident of
+    Baku!)", 0.88 English with little prose, stayed ``az`` between two Azerbaijani sentences,
+    and a Turkish sentence in brackets made its whole line ``und``."""
+    text = "Əziz Bakı sakini! (Dear resident of Baku!) Siz də töhfə verə bilərsiniz. (You too can contribute.)\n"
+    assert [(s.lang, s.text.strip()) for s in segmenter.segment(text)] == [
+        ("az", "Əziz Bakı sakini!"), ("en", "(Dear resident of Baku!)"), ("az", "Siz də töhfə verə bilərsiniz."),
+        ("en", "(You too can contribute.)")]
+    tr = "(Bakan bugün Bakü’ye geldi ve görüşmeler yaptı.)"
+    text = f"Nazir Bakıya gəlib. {tr} Görüş uğurlu keçib.\n"
+    assert [(s.lang, s.text.strip()) for s in segmenter.segment(text)] == [
+        ("az", "Nazir Bakıya gəlib."), ("und", tr), ("az", "Görüş uğurlu keçib.")]
+    # a bracketed aside of the line's own language stays in its segment
+    text = "Prezident bu gün çıxış edib. (Foto: AZƏRTAC.) Sonra getdi.\n"
+    assert [s.lang for s in segmenter.segment(text)] == ["az"]
+
+
 def test_a_bilingual_line_with_a_separator_is_two_segments(segmenter):
     """"Maşın istəyirsən? / Do you want a car?": the detector read "/ Do you want a car?" as
     0.87 English (0.99 without the slash), and the line's Azerbaijani took it in. It reads a

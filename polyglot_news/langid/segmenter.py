@@ -83,6 +83,12 @@ class Unit:
     label: str = UND
 
 
+def _bracketed(evidence: str, unit: "Unit") -> bool:
+    """Whether a sentence is one in brackets ("(We will win.)", "(Dear resident of Baku!)")."""
+    text = evidence[unit.start:unit.end]
+    return text.startswith(("(", "[")) and text.rstrip(".!?…").endswith((")", "]"))
+
+
 class Segmenter:
     """Configurable language segmenter.
 
@@ -147,6 +153,7 @@ class Segmenter:
                     "capitals": "all-caps-4-words-as-lower",
                     "label_scripts": "quarter-of-letters",
                     "no_letters": "und", "layout_tokens": "und", "leading_separators": "not-read",
+                    "brackets": "switch-as-at-a-line-break",
                 },
             }
         )
@@ -237,7 +244,8 @@ class Segmenter:
         back: list[list[int]] = [[]]
         for i in range(1, len(units)):
             unit = units[i]
-            cost = self.switch_cost_inline if unit.line == units[i - 1].line else self.switch_cost_line
+            apart = unit.line != units[i - 1].line or _bracketed(evidence, unit) or _bracketed(evidence, units[i - 1])
+            cost = self.switch_cost_line if apart else self.switch_cost_inline
             best = max(range(n), key=score.__getitem__)
             leave = score[best] - cost
             emission = self._emissions(evidence, unit)
