@@ -555,6 +555,24 @@ def test_a_group_does_not_grow_by_sentences_the_translation_adds(pipeline):
     assert (ECONOMY_AZ[1], merged) in _pairs(text, pipeline(text))
 
 
+def test_numbers_written_in_other_styles_still_agree(pipeline):
+    """A translation keeps its numbers, but not how they are written: "5000" / "5 000", "1,5
+    milyon" / "1.5 million" say the same (the quality verdict's reading of numbers). Before,
+    numbers were compared as runs of digits, "5000" against "5" and "000": a clash, and the
+    pair was barred from mining."""
+    az = ["Bakıda marafon keçirilib", "Marafonda 5000 nəfər iştirak edib.",
+          "Yarışın mükafat fondu 1,5 milyon manat olub.", "Qaliblər axşam mükafatlandırılıb."]
+    en = ["A marathon was held in Baku", "5 000 people took part in the marathon.",
+          "The race's prize fund was 1.5 million manats.", "The winners were awarded in the evening."]
+    text = "\n".join([*az, "", *en]) + "\n"
+    pairs = {tuple(sorted(pair)) for pair in _pairs(text, pipeline(text))}
+    assert {tuple(sorted(pair)) for pair in zip(az[1:3], en[1:3])} <= pairs
+    from polyglot_news.alignment.passages import _numbers_agree
+
+    assert _numbers_agree(az[1], en[1]) and _numbers_agree("5 000 человек", "5,000 people")
+    assert not _numbers_agree("5 people died", "12 nəfər həlak olub")
+
+
 def test_a_headline_is_not_grown_by_the_sentence_under_its_time_line(pipeline):
     """A sentence joins a pair's group only where nothing but white space lies between it and
     the pair's own sentence: the first sentence of an article, printed under the headline's

@@ -34,12 +34,13 @@ import numpy as np
 
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
+from ..quality.numbers import numbers as numbers_in
 from ..scripts import letter_count, mask_links
 from ..sentences import ENDS_AS_SENTENCE, lines, quotations, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
 from .encoders import Encoder
 from .encoding import encoder_from_config
-from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer, digit_runs
+from .scoring import AnchorScorer, EmbeddingScorer, PairScorer, TranslationScorer
 from .sentalign import _cost_row, align
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -159,7 +160,7 @@ class PassageFinder:
                 "min_language_odds": c.min_language_odds,
                 "margin": "both-sides-mean", "min_pair_words": c.min_pair_words,
                 "short_pairs": "sentence-ends", "links": "not-words",
-                "numbers": "shared-if-both",
+                "numbers": "shared-if-both-by-value",
                 "quotes": "per-sentence",
                 "bylines": "never", "lists": "with-lists",
                 "neighbours": "beside-a-kept-pair-below-pair-quantile", "numbers_clash": "barred",
@@ -751,9 +752,10 @@ def _is_turn(text: str, sentence: _Sentence, sentences: list[_Sentence]) -> bool
                for o in sentences)
 
 
-def _numbers_of(text: str) -> set[str]:
-    """The runs of digits of a text, outside its links."""
-    return set(digit_runs(mask_links(text)))
+def _numbers_of(text: str) -> set[float]:
+    """What the numbers in digits of a text, outside its links, may say (:mod:`..quality.numbers`:
+    "5 000", "5,000" and "5000" say the same, so do "1,5 млн" and "1.5 million")."""
+    return {value for number in numbers_in(mask_links(text)) if number.required for value in number.values}
 
 
 def _numbers_agree(a: str, b: str) -> bool:
