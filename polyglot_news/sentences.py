@@ -109,7 +109,8 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
             continue
         s = start + (len(chunk) - len(chunk.lstrip()))
         e = s + len(stripped)
-        if spans and (s == spans[-1][1] or text[s].islower() or _goes_on(text[spans[-1][0]:spans[-1][1]], stripped, lang)):
+        if spans and (s == spans[-1][1] or text[s].islower()
+                      or _goes_on(text[spans[-1][0]:spans[-1][1]], stripped, lang)):
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))

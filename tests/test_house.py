@@ -13,7 +13,7 @@ PACKAGE = ROOT / "polyglot_news"
 
 #: each module's floor: a module may import from its own floor and the floors below it
 FLOORS = {
-    1: ("types", "config", "logs", "budget", "scripts"),
+    1: ("types", "config", "logs", "budget", "scripts", "numbers"),
     2: ("sentences", "sqlite", "io"),
     3: ("langid", "translation"),
     4: ("alignment", "testing"),

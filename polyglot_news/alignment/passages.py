@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import budget
 from ..config import AlignmentConfig, PipelineConfig
-from ..quality.numbers import numbers as numbers_in
+from ..numbers import numbers as numbers_in
 from ..scripts import letter_count, mask_links
 from ..sentences import ENDS_AS_SENTENCE, lines, quotations, split_sentences
 from ..types import Passage, Segment, SentencePair, Span
@@ -379,12 +379,12 @@ class PassageFinder:
         "2/ …" and "3/ …"), a two-to-one group that no one-to-one pair is mined for. The group
         grows again while a sentence passes, up to the search's group size: an article's long
         sentence cut into three by its translation (the small encoder puts it no nearer two of
-        the three by meaning alone; their lengths add up). Only a sentence no mined pair holds, of the same text or quote, no
-        byline, with nothing but white space between it and the pair's (a headline is not
-        grown by the sentence under its time line), or one that a run of one pair holds
-        (``lone``: (side, sentence) → (run, pair)) where the grown pair means more of its other
-        side than that pair: the run is then ``dropped`` (the third post of a thread paired
-        with a far look-alike, "3/ We also agreed to meet again in Baku next spring." /
+        the three by meaning alone; their lengths add up). Only a sentence no mined pair holds,
+        of the same text or quote, no byline, with nothing but white space between it and the
+        pair's (a headline is not grown by the sentence under its time line), or one that a run
+        of one pair holds (``lone``: (side, sentence) → (run, pair)) where the grown pair means
+        more of its other side than that pair: the run is then ``dropped`` (the third post of a
+        thread paired with a far look-alike, "3/ We also agreed to meet again in Baku next spring." /
         "Окончательное решение будет принято на заседании кабинета в декабре.")."""
         for end, step in ((-1, 1), (0, -1)):
             i, j, c = run[end]
@@ -753,8 +753,9 @@ def _is_turn(text: str, sentence: _Sentence, sentences: list[_Sentence]) -> bool
 
 
 def _numbers_of(text: str) -> set[float]:
-    """What the numbers in digits of a text, outside its links, may say (:mod:`..quality.numbers`:
-    "5 000", "5,000" and "5000" say the same, so do "1,5 млн" and "1.5 million")."""
+    """What the numbers in digits of a text, outside its links, may say, as the quality verdict
+    reads them (:mod:`..numbers`: "5 000", "5,000" and "5000" say the same, so do "1,5 млн" and
+    "1.5 million")."""
     return {value for number in numbers_in(mask_links(text)) if number.required for value in number.values}
 
 

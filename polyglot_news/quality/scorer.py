@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..config import QualityConfig
-from .numbers import numbers_disagree
+from ..numbers import numbers_disagree
 
 #: the flag vocabulary, each with what it means
 FLAGS: dict[str, str] = {
