@@ -153,6 +153,11 @@ def test_feature_factor_reads_numbers_names_lengths_and_dates():
     ru = features("Президент Ильхам Алиев посетил Гянджу и Шушу, пишет пресса Азербайджана.")
     assert az.anchors == en.anchors and feature_factor(az, en) == feature_factor(en, en) > 1.0
     assert feature_factor(ru, en) > 1.0
+    # numbers written in each language's way are one anchor (before: "15,8" and "15.8", "5 000"
+    # and "5,000" were different strings, shared by no translation)
+    az = features("Ticarət dövriyyəsi 15,8 milyard dollar olub, sərgiyə 5 000 nəfər gəlib.")
+    en = features("Trade turnover was $15.8 billion, and 5,000 people came to the fair.")
+    assert {"15.8", "5000"} <= az.anchors & en.anchors
 
 
 def test_features_decide_between_documents_the_vectors_cannot_tell_apart():

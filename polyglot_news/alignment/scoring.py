@@ -18,6 +18,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..config import DocumentsConfig
+from ..numbers import numbers as numbers_in
 from .encoders import Encoder
 
 # Cyrillic → Latin, and Azerbaijani/Turkish letters → plain Latin, for comparing names.
@@ -30,7 +31,6 @@ _TRANSLIT = str.maketrans({
 })
 #: English digraphs, read as the one letter the table spells them with
 _DIGRAPHS = (("sh", "ş"), ("ch", "ç"), ("zh", "ж"), ("kh", "x"))
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"\w+")
 
 
@@ -556,13 +556,14 @@ class AnchorScorer(PairScorer):
         return 0.5 + 0.5 * length_cost
 
     def settings(self) -> dict:
-        return {"encoder": "none", "score": "anchors(numbers,names,length)"}
+        return {"encoder": "none", "score": "anchors(numbers-by-value,names,length)"}
 
 
 def anchors(sentence: str) -> set[str]:
-    """Numbers and capitalised names (not a sentence's first word) as name keys: what a
-    translation keeps whatever its language."""
-    found = set(_NUMBER.findall(sentence))
+    """Numbers (by what they may say: "15,8" and "15.8", "5 000" and "5,000" are one) and
+    capitalised names (not a sentence's first word) as name keys: what a translation keeps
+    whatever its language."""
+    found = {f"{value:g}" for number in numbers_in(sentence) if number.required for value in number.values}
     words = _WORD.findall(sentence)
     for pos, word in enumerate(words):
         if word[:1].isupper() and len(word) > 2 and pos > 0:
