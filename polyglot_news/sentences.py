@@ -74,6 +74,9 @@ _BRACKET_END = re.compile(r"[.!?…][\"'»”’]?[)\]](?=(\s+)[(\[«\"„“]?(
 #: a name goes on in the next piece when it starts with a capital
 _INITIALS_END = re.compile(r"(?:^|(?<=[\s(\[«\"„“']))(?:(?:Дж|[^\W\d_])\.)+$")
 
+#: how many of a piece's last characters the two patterns above and below read
+_TAIL = 32
+
 #: a month's abbreviation after a day at the end of a piece ("12 янв.", "5 sent."): the date goes
 #: on in the next piece when it starts with a digit
 _MONTH_END = re.compile(
@@ -109,27 +112,28 @@ def split_sentences(text: str, language: str | None = None) -> list[tuple[int, i
             continue
         s = start + (len(chunk) - len(chunk.lstrip()))
         e = s + len(stripped)
-        if spans and (s == spans[-1][1] or text[s].islower()
-                      or _goes_on(text[spans[-1][0]:spans[-1][1]], stripped, lang)):
+        if spans and (s == spans[-1][1] or text[s].islower() or _goes_on(text, spans[-1][1], stripped, lang)):
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))
     return [part for span in spans for part in _after_brackets(text, *span)]
 
 
-def _goes_on(piece: str, after: str, lang: str) -> bool:
-    """Whether a sentence goes on past the end of ``piece`` into ``after``: a name after its
-    initials, a date after its month's abbreviation.
+def _goes_on(text: str, end: int, after: str, lang: str) -> bool:
+    """Whether a sentence goes on past ``text[:end]`` (a piece's end) into ``after``: a name
+    after its initials, a date after its month's abbreviation. Only the piece's last characters
+    are read (a piece can be long: a line of initials stays linear).
 
     After initials, sentencex itself decides whether the next word starts a sentence, asked of
     the initial it knows ("A. Then" is two sentences, "A. Həsənov" one)."""
+    tail = max(0, end - _TAIL)
     if after[0].isupper():
-        m = _INITIALS_END.search(piece)
+        m = _INITIALS_END.search(text, tail, end)
         if not m or not all(c.isupper() for c in m.group(0).replace("Дж", "Д") if c != "."):
             return False
         probe = ("А. " if lang == "ru" else "A. ") + after.split(None, 1)[0]
         return len(sentencex.get_sentence_boundaries(lang, probe)) == 1
-    return after[0].isdigit() and bool(_MONTH_END.search(piece))
+    return after[0].isdigit() and bool(_MONTH_END.search(text, tail, end))
 
 
 def _after_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -199,6 +199,18 @@ def test_a_100_kb_document_finishes_in_run(tmp_path, dev_pairs):
 
 
 @pytest.mark.slow
+def test_a_line_of_100_kb_of_initials_and_dates_finishes_in_run(tmp_path):
+    """One sentence that sentencex cuts into thousands of pieces, each joined to the one before
+    (an initial before a capital, a month's abbreviation before a digit): each join read the
+    whole piece so far, about 90 s for these 100 KB; now only its last characters."""
+    doc = tmp_path / "initials.txt"
+    doc.write_text("Ə. " * 17_000 + "\n" + "12 янв. " * 6_000 + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["run", str(doc), "-o", str(out), "-c", _budget_config(tmp_path, max_seconds=30), "-q"]) == 0
+    (record,) = _records(out)
+    assert "".join(s["text"] for s in record["segments"]) == doc.read_text(encoding="utf-8")
+
+
 def test_two_ctrl_c_20_ms_apart_end_a_run_with_workers(tmp_path, dev_pairs):
     """The second SIGINT lands while the first is stopping the workers: still no hang, no orphan."""
     import signal
