@@ -210,12 +210,15 @@ class PassagesConfig(_Strict):
         "with the length, Gale & Church 1993), and a page's headlines, posts and captions are short: 'Today "
         "is Monday.' / 'Bu gün bazar ertəsidir.' is not charged as a long sentence against one of half its "
         "length; 0: the bare ratio, as align-docs and align-corpus weigh"))
-    lone_pairs: Literal["own-line", "anywhere"] = Field("own-line", description=(
+    lone_pairs: Literal["own-line", "anywhere", "never"] = Field("own-line", description=(
         "a passage of one sentence pair, nothing beside it translated: 'own-line' keeps it where each side "
         "is its line or its quotation, but for fewer than min_pair_words words (a headline, a caption, a "
         "quoted post), or the two sides stand side by side in one line; a turn of a dialogue (a quotation with "
         "another on its line) only against a turn; a sentence inside a paragraph matched with one inside "
-        "another is more often a look-alike than a translation. 'anywhere': keep it wherever it stands"))
+        "another is more often a look-alike than a translation. 'anywhere': keep it wherever it stands. "
+        "'never': only passages of two pairs or more (a corpus builder's precision: the look-alikes this "
+        "encoder cannot tell from translations, a paraphrase of a quoted post, two headlines of one shape, are "
+        "lone pairs; so are a headline's translations)"))
 
 
 class DocumentsConfig(_Strict):

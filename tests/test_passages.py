@@ -737,6 +737,19 @@ def test_a_lone_pair_on_its_own_lines_or_side_by_side_is_a_passage(pipeline):
     assert _pairs_of(pipeline, text) == [(f"({LONE[0]})", LONE[1])]
 
 
+def test_lone_pairs_never_keeps_passages_of_two_pairs_or_more(pipeline):
+    """``passages.lone_pairs: never``, for a corpus builder who wants precision: a headline
+    on its own line, kept by default, is no passage; the two-pair passage beside it stays."""
+    lines = [LONE[0], *EN_BODY, *[en for _, en in NOTICE[:2]], RU_BODY[0], LONE[1], *[az for az, _ in NOTICE[:2]]]
+    text = "\n".join(lines) + "\n"
+    notice = sorted(tuple(sorted(pair)) for pair in NOTICE[:2])
+    assert sorted(tuple(sorted(pair)) for pair in _pairs_of(pipeline, text)) == sorted(notice + [tuple(sorted(LONE))])
+    never = load_config("configs/offline.yaml")
+    never.alignment.passages.lone_pairs = "never"
+    found = _pairs_of(Pipeline(never, stages=("segment", "align")), text)
+    assert sorted(tuple(sorted(pair)) for pair in found) == notice
+
+
 def _anywhere_pairs(text) -> list:
     """The pairs found where a lone pair may stand anywhere (``passages.lone_pairs: anywhere``)."""
     anywhere = load_config("configs/offline.yaml")

@@ -522,6 +522,8 @@ class PassageFinder:
             members = sorted((Span(lang, sentences[lo].start, sentences[hi].end) for lang, (lo, hi) in spans.items()),
                              key=lambda s: s.start)
             pairs = sorted((p for run in group for p in run.pairs), key=lambda p: (p.src.start, p.tgt.start))
+            if len(pairs) == 1 and self.config.passages.lone_pairs == "never":
+                continue
             if len(pairs) == 1 and self.config.passages.lone_pairs == "own-line" \
                     and not _stands_apart(text, pairs[0], sentences, self.config.passages.min_pair_words):
                 continue
