@@ -143,7 +143,7 @@ class Pipeline:
         from .alignment import PassageFinder
 
         to_english = self._sentences_to_english if self.translator is not None else None
-        return PassageFinder.from_config(self.config, to_english=to_english)
+        return PassageFinder.from_config(self.config, to_english=to_english, detector=self.segmenter.detector)
 
     def _sentences_to_english(self, sentences: list[str], lang: str) -> list[str]:
         """English for sentences: translated (and cached) unless already English."""

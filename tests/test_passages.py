@@ -787,6 +787,42 @@ def test_a_turn_of_a_dialogue_stands_apart_only_against_a_turn_of_a_dialogue(pip
     assert ("Are you a vegetarian?", "Ты вегетарианец?") in pairs, pairs
 
 
+@pytest.mark.parametrize("text, pair", [
+    ('Министр иностранных дел выступил вчера на пресс-конференции в Баку после переговоров с коллегой, и в конце '
+     'он сказал: "We will sign the agreement next month." По его словам, соглашение будет подписано в следующем '
+     'месяце. Переговоры продолжатся в Брюсселе.\n',
+     ("We will sign the agreement next month.", "По его словам, соглашение будет подписано в следующем месяце.")),
+    ("Nazir dünən Bakıda mətbuat konfransında çıxış edib və sonda bildirib ki, «Мы подпишем соглашение в следующем "
+     "месяце». Onun sözlərinə görə, saziş gələn ay imzalanacaq. Danışıqlar Brüsseldə davam edəcək.\n",
+     ("Onun sözlərinə görə, saziş gələn ay imzalanacaq.", "Мы подпишем соглашение в следующем месяце")),
+])
+def test_a_quotation_in_another_language_is_mined_in_its_own(pipeline, text, pair):
+    """A statement quoted in its own language inside a sentence of the article's, then
+    rendered in the article's: the quotation is mined in the language the detector reads in it.
+    Before: it had its sentence's language, so it was never set against the sentence that
+    renders it (and a page of one segment had no passage at all)."""
+    assert sorted(_pairs(text, pipeline(text))[0]) == sorted(pair) and len(_pairs(text, pipeline(text))) == 1
+
+
+def test_a_quotation_keeps_its_sentences_language_where_the_detector_is_not_sure_of_ours(pipeline):
+    """A Turkish quotation inside an Azerbaijani sentence is none of ours (its sentence's label
+    stays), and a finder without a detector reads no quotation's language."""
+    from polyglot_news.alignment.passages import PassageFinder, _Sentence, _with_quotes
+
+    text = ('Türkiyənin xarici işlər naziri dünən Bakıda keçirilən mətbuat konfransında bildirib: "Türkiye ile '
+            'ilişkilerimiz güçlü." Sonra getdi.')
+    sentence = _Sentence(0, text.index(" Sonra"), "az")
+    parts = _with_quotes(text, sentence)
+    finder = pipeline.passage_finder
+    assert [s.lang for s in finder._quotes_in_their_language(text, parts)] == ["az", "az"]
+    english = ('Nazir dünən Bakıda keçirilən mətbuat konfransında çıxış edərək bildirib: "We will sign the '
+               'agreement next month." Sonra getdi.')
+    parts = _with_quotes(english, _Sentence(0, english.index(" Sonra"), "az"))
+    assert [s.lang for s in finder._quotes_in_their_language(english, parts)] == ["az", "en"]
+    blind = PassageFinder(finder.encoder, finder.languages, finder.config)
+    assert [s.lang for s in blind._quotes_in_their_language(english, parts)] == ["az", "az"]
+
+
 def test_a_quoted_name_on_the_line_makes_no_dialogue(pipeline):
     """Names and titles in quotes ('выставка "Caspian Oil & Gas"', 'проект "Shah Deniz 2"') on
     the line of a quoted statement do not make it a turn of a dialogue: the statement stands

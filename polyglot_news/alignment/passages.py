@@ -25,7 +25,7 @@ sentence join into one passage with one span per language.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 from itertools import combinations
 from typing import Any, Sequence
@@ -128,25 +128,28 @@ class PassageFinder:
     """Finds parallel passages among a document's sentences."""
 
     def __init__(self, encoder: Encoder | None, languages: Sequence[str] | None = None,
-                 settings: AlignmentConfig | None = None, to_english=None):
+                 settings: AlignmentConfig | None = None, to_english=None, detector=None):
         """``to_english(sentences, lang)``, used when there is no encoder, gives English for
         sentences (the translation stage's output); without either, anchors are compared.
+        ``detector`` (a language detector's ``scores_many``, the segmenter's) reads the
+        language of quotations inside sentences; without it a quotation has its sentence's.
         ``languages`` and ``settings`` default to the config's."""
         self.encoder = encoder
         self.to_english = to_english
+        self.detector = detector
         self.languages = tuple(languages or PipelineConfig().languages)
         self.config = settings or AlignmentConfig()
         self.align_settings = self.config.search
         self._background = background_by_language()
 
     @classmethod
-    def from_config(cls, config: Any = None, to_english=None) -> "PassageFinder":
+    def from_config(cls, config: Any = None, to_english=None, detector=None) -> "PassageFinder":
         from ..config import load_config
 
         cfg = load_config(config)
         ac = cfg.alignment
         encoder = encoder_from_config(ac.encoder.for_task("passages"))
-        return cls(encoder, cfg.languages, ac, to_english)
+        return cls(encoder, cfg.languages, ac, to_english, detector)
 
     def settings(self) -> dict[str, Any]:
         if self.encoder is not None:
@@ -161,7 +164,7 @@ class PassageFinder:
                 "margin": "both-sides-mean", "min_pair_words": c.min_pair_words,
                 "short_pairs": "sentence-ends", "links": "not-words",
                 "numbers": "shared-if-both-by-value",
-                "quotes": "per-sentence",
+                "quotes": "per-sentence", "quote_language": "detected" if self.detector is not None else "its-sentence's",
                 "bylines": "never", "lists": "with-lists",
                 "neighbours": "beside-a-kept-pair-below-pair-quantile", "numbers_clash": "barred",
                 "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
@@ -189,11 +192,36 @@ class PassageFinder:
                 byline = bool(_BYLINE.match(line)) or is_credit(line)  # once a line, not once a sentence
                 sentences += [_Sentence(seg.start + start + s, seg.start + start + e, seg.lang, byline=byline)
                               for s, e in split_sentences(line)]
-        if len({s.lang for s in sentences}) < 2:
+        if not sentences:
             return []
         sentences = [part for s in sentences for part in _with_quotes(text, s)]
+        sentences = self._quotes_in_their_language(text, sentences)
+        if len({s.lang for s in sentences}) < 2:
+            return []
         sentences.sort(key=lambda s: (s.start, s.quote >= 0))
         return sentences
+
+    def _quotes_in_their_language(self, text: str, sentences: list[_Sentence]) -> list[_Sentence]:
+        """The sentences, each quotation's in the language the detector reads in it where that is
+        another of ours, as sure as a segment must be (``min_language_odds``): an English
+        statement quoted inside a Russian sentence ('Он сказал: "We will sign the agreement next
+        month."') is mined against the Russian that renders it. Quotations of fewer than
+        ``min_pair_words`` words keep their sentence's language (a name, a title)."""
+        if self.detector is None:
+            return sentences
+        least = self.config.passages.min_pair_words
+        quoted = [k for k, s in enumerate(sentences) if s.quote >= 0
+                  and len(_WORD.findall(text[s.start:s.end])) >= least]
+        if not quoted:
+            return sentences
+        odds = self.config.passages.min_language_odds
+        out = list(sentences)
+        for k, scores in zip(quoted, self.detector.scores_many([text[sentences[k].start:sentences[k].end]
+                                                                 for k in quoted])):
+            label, confidence = max(scores.items(), key=lambda kv: kv[1]) if scores else (sentences[k].lang, 0.0)
+            if label in self.languages and label != sentences[k].lang and confidence >= odds * (1.0 - confidence):
+                out[k] = replace(sentences[k], lang=label)
+        return out
 
     def prefetch(self, items: Sequence[tuple[str, Sequence[Segment]]]) -> None:
         """Encode the sentences of several documents in one call (the encoder's batches fill up
