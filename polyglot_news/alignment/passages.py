@@ -131,7 +131,7 @@ class PassageFinder:
                  settings: AlignmentConfig | None = None, to_english=None, detector=None):
         """``to_english(sentences, lang)``, used when there is no encoder, gives English for
         sentences (the translation stage's output); without either, anchors are compared.
-        ``detector`` (a language detector's ``scores_many``, the segmenter's) reads the
+        ``detector`` (a language detector with ``scores_many``: the segmenter's) reads the
         language of quotations inside sentences; without it a quotation has its sentence's.
         ``languages`` and ``settings`` default to the config's."""
         self.encoder = encoder
@@ -164,7 +164,8 @@ class PassageFinder:
                 "margin": "both-sides-mean", "min_pair_words": c.min_pair_words,
                 "short_pairs": "sentence-ends", "links": "not-words",
                 "numbers": "shared-if-both-by-value",
-                "quotes": "per-sentence", "quote_language": "detected" if self.detector is not None else "its-sentence's",
+                "quotes": "per-sentence",
+                "quote_language": "detected" if self.detector is not None else "its-sentence's",
                 "bylines": "never", "lists": "with-lists",
                 "neighbours": "beside-a-kept-pair-below-pair-quantile", "numbers_clash": "barred",
                 "groups": "two-to-one-mined-beside-runs", "weak_runs": "held-by-strong-runs",
@@ -181,9 +182,10 @@ class PassageFinder:
             return TranslationScorer(self.to_english, src_lang, tgt_lang)
         return AnchorScorer()
 
-    def _sentences(self, text: str, segments: Sequence[Segment]) -> list[_Sentence]:
+    def _sentences(self, text: str, segments: Sequence[Segment], read_quotes: bool = True) -> list[_Sentence]:
         """The sentences a document's passages are mined from (none where it has fewer than
-        two languages to mine)."""
+        two languages to mine); ``read_quotes``: with each quotation in its own language
+        (:meth:`_quotes_in_their_language`)."""
         sentences = []
         for seg in segments:
             if seg.lang not in self.languages or not self._sure_of(seg):
@@ -195,7 +197,8 @@ class PassageFinder:
         if not sentences:
             return []
         sentences = [part for s in sentences for part in _with_quotes(text, s)]
-        sentences = self._quotes_in_their_language(text, sentences)
+        if read_quotes:
+            sentences = self._quotes_in_their_language(text, sentences)
         if len({s.lang for s in sentences}) < 2:
             return []
         sentences.sort(key=lambda s: (s.start, s.quote >= 0))
@@ -228,7 +231,10 @@ class PassageFinder:
         across documents), so that :meth:`find` of each finds its vectors ready."""
         if self.encoder is None:
             return
-        texts = [text[s.start:s.end] for text, segments in items for s in self._sentences(text, segments)]
+        # the quotations' languages are read once, by find (a page of one language whose
+        # quotation is in another is encoded there)
+        texts = [text[s.start:s.end] for text, segments in items
+                 for s in self._sentences(text, segments, read_quotes=False)]
         if texts:
             self.encoder.encode(list(dict.fromkeys(texts)))
 
